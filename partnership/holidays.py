@@ -1,0 +1,147 @@
+"""Where holidays are decided: official days off and 调休 make-up workdays per year.
+
+Sources, in order: the agreement's ``calendar.notices`` for that year (merged over
+the built-in data), the built-in data of ``chinesecalendar``, and for a year with
+neither the statutory days of the 2025 rules, marked *provisional* (no 调休 known).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from partnership.errors import CalendarRangeError
+from partnership.festivals import lunar_to_solar, qingming
+from partnership.model import Notice
+
+Source = Literal["built-in", "notice", "provisional", "none"]
+FIRST_YEAR = 2004
+LAST_YEAR = 2099
+
+# chinesecalendar's Holiday enum values -> the names used on the official notices
+_CC_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "Mid-autumn Festival": "中秋节",
+    "National Day": "国庆节",
+    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+}
+_EN_NAMES = {
+    "元旦": "New Year's Day",
+    "春节": "Spring Festival",
+    "清明节": "Qingming Festival",
+    "劳动节": "Labour Day",
+    "端午节": "Dragon Boat Festival",
+    "中秋节": "Mid-Autumn Festival",
+    "国庆节": "National Day",
+    "抗战胜利70周年纪念日": "Victory Day (70th anniversary)",
+}
+
+
+def english_name(name: str) -> str:
+    """The English name of a built-in holiday name; other names are returned as given."""
+    return _EN_NAMES.get(name, name)
+
+
+@dataclass(frozen=True)
+class OfficialYear:
+    """The official days off and make-up workdays of one year, and where they come from."""
+
+    year: int
+    source: Source
+    days_off: tuple[tuple[dt.date, str], ...]
+    workdays: tuple[tuple[dt.date, str], ...]
+
+    @property
+    def provisional(self) -> bool:
+        """True when the year's notice is not known and statutory rules were used."""
+        return self.source == "provisional"
+
+
+def _built_in(year: int) -> tuple[dict[dt.date, str], dict[dt.date, str]] | None:
+    import chinese_calendar as cc
+
+    try:
+        cc.is_holiday(dt.date(year, 6, 1))
+    except NotImplementedError:
+        return None
+    off = {d: _CC_NAMES.get(h, h) for d, h in cc.holidays.items() if d.year == year}
+    work = {d: _CC_NAMES.get(h, h) for d, h in cc.workdays.items() if d.year == year}
+    return off, work
+
+
+def statutory_days(year: int) -> dict[dt.date, str]:
+    """Statutory days off under the 2025 rules (国务院令第795号), without any 调休."""
+    days: dict[dt.date, str] = {dt.date(year, 1, 1): "元旦"}
+    new_year = lunar_to_solar(year, 1, 1)
+    for k in range(-1, 3):
+        days[new_year + dt.timedelta(days=k)] = "春节"
+    days[qingming(year)] = "清明节"
+    days[dt.date(year, 5, 1)] = "劳动节"
+    days[dt.date(year, 5, 2)] = "劳动节"
+    days[lunar_to_solar(year, 5, 5)] = "端午节"
+    days[lunar_to_solar(year, 8, 15)] = "中秋节"
+    for day in (1, 2, 3):
+        days[dt.date(year, 10, day)] = "国庆节"
+    # 除夕 of the next lunar year can fall on 31 December of this year only in theory;
+    # keep the days of this Gregorian year only.
+    return {d: n for d, n in days.items() if d.year == year}
+
+
+def official_year(
+    year: int, notices: Sequence[Notice] = (), holidays: Literal["cn", "none"] = "cn"
+) -> OfficialYear:
+    """Days off and workdays for ``year`` from notices, built-in data or provisional rules.
+
+    A notice's days off that spill into a neighbouring year (元旦 12-31..1-2) count there too.
+    """
+    if holidays == "none":
+        return OfficialYear(year, "none", (), ())
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise CalendarRangeError(
+            f"no holiday data for {year}: the calendar covers {FIRST_YEAR}–{LAST_YEAR}"
+        )
+    notice = next((n for n in notices if n.year == year), None)
+    built = _built_in(year)
+    source: Source
+    if notice is not None:
+        source = "notice"
+        off, work = built if built is not None else ({}, {})
+    elif built is not None:
+        source = "built-in"
+        off, work = built
+    else:
+        source = "provisional"
+        off, work = statutory_days(year), {}
+    off, work = dict(off), dict(work)
+    neighbours = sorted((n for n in notices if n.year != year), key=lambda n: n.year)
+    for n in [*neighbours, *([notice] if notice is not None else [])]:
+        _apply(n, year, off, work)
+    return OfficialYear(year, source, tuple(sorted(off.items())), tuple(sorted(work.items())))
+
+
+def _apply(notice: Notice, year: int, off: dict[dt.date, str], work: dict[dt.date, str]) -> None:
+    """Merge the days of ``notice`` that fall in ``year`` over the tables ``off`` and ``work``."""
+    for rng in notice.days_off:
+        for d in rng.days():
+            if d.year == year:
+                off[d] = rng.name
+                work.pop(d, None)
+    for d in notice.workdays:
+        if d.year == year:
+            work[d] = off.pop(d, "") or _make_up_name(d, notice)
+
+
+def _make_up_name(day: dt.date, notice: Notice) -> str:
+    """The holiday a make-up workday belongs to: the notice's nearest days-off range."""
+    best: tuple[int, str] | None = None
+    for rng in notice.days_off:
+        gap = min(abs((day - rng.start).days), abs((day - rng.end).days))
+        if best is None or gap < best[0]:
+            best = (gap, rng.name)
+    return best[1] if best else "调休"

@@ -1,0 +1,65 @@
+"""Labels shared by every view, in the agreement's language (zh-CN default, en)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+_LABELS: dict[str, tuple[str, str]] = {
+    # key: (zh-CN, en)
+    "mon": ("周一", "Mon"),
+    "tue": ("周二", "Tue"),
+    "wed": ("周三", "Wed"),
+    "thu": ("周四", "Thu"),
+    "fri": ("周五", "Fri"),
+    "sat": ("周六", "Sat"),
+    "sun": ("周日", "Sun"),
+    "teachers": ("教师", "teachers"),
+    "students": ("学生", "students"),
+    "parents": ("家长", "parents"),
+    "brigade": ("消防救援人员", "brigade"),
+    "school": ("学校", "school"),
+    "planned": ("计划", "planned"),
+    "done": ("已完成", "done"),
+    "moved": ("已改期", "moved"),
+    "cancelled": ("已取消", "cancelled"),
+    "visit": ("参观", "visit"),
+    "sports": ("运动会", "sports"),
+    "performance": ("文艺汇演", "performance"),
+    "drill": ("演练", "drill"),
+    "lecture": ("讲座", "lecture"),
+    "meeting": ("会议", "meeting"),
+    "other": ("其他", "other"),
+    "all_day": ("全天", "all day"),
+    "provisional": ("暂定", "provisional"),
+    "make_up_workday": ("调休上班", "make-up workday"),
+    "closure": ("停课/不可用", "closed"),
+    "holiday": ("放假", "holiday"),
+    "brigade_busy": ("支队不可用", "brigade busy"),
+}
+
+WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def label(key: str, language: str) -> str:
+    """The label for ``key`` in ``language``; unknown keys come back unchanged."""
+    pair = _LABELS.get(key)
+    if pair is None:
+        return key
+    return pair[1] if language == "en" else pair[0]
+
+
+def weekday(day: dt.date, language: str) -> str:
+    """Short weekday name of ``day`` (周三 / Wed)."""
+    return label(WEEKDAY_KEYS[day.weekday()], language)
+
+
+def week(n: int, language: str) -> str:
+    """A term week label: 第7周 / Week 7."""
+    return f"Week {n}" if language == "en" else f"第{n}周"
+
+
+def time_range(start: dt.time | None, end: dt.time | None, language: str) -> str:
+    """ "14:00–16:30", or the all-day label."""
+    if start is None or end is None:
+        return label("all_day", language)
+    return f"{start:%H:%M}–{end:%H:%M}"

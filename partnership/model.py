@@ -1,0 +1,550 @@
+"""The agreement file as validated pydantic models (contract: agreement-format.md, version 1).
+
+Shape and per-field rules live on the models; rules that relate several parts of
+the file (terms inside the agreement, ids that refer to terms, ...) live in
+:func:`cross_check`, which returns located findings instead of raising so that
+every problem can be reported at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+import zoneinfo
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    field_validator,
+    model_validator,
+)
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+KINDS: tuple[str, ...] = ("visit", "sports", "performance", "drill", "lecture", "meeting", "other")
+AUDIENCES: tuple[str, ...] = ("teachers", "students", "parents", "brigade")
+PLACEMENTS: tuple[str, ...] = ("before", "after", "nearest", "exact", "skip")
+BUILTIN_FESTIVAL_KEYS: tuple[str, ...] = (
+    "new-year",
+    "spring-festival",
+    "lantern",
+    "womens-day",
+    "arbor-day",
+    "safety-education-day",
+    "qingming",
+    "labour-day",
+    "youth-day",
+    "disaster-prevention-day",
+    "childrens-day",
+    "dragon-boat",
+    "party-day",
+    "army-day",
+    "teachers-day",
+    "mid-autumn",
+    "national-day",
+    "double-ninth",
+    "fire-day",
+)
+_DURATION_RE = re.compile(r"^-?P(?:(\d+)W|(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?)$")
+_TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def _slug(value: str) -> str:
+    if not SLUG_RE.match(value):
+        raise ValueError(
+            f"{value!r} is not a valid id: use lowercase letters, digits and '-', "
+            "starting with a letter or digit, at most 63 characters"
+        )
+    return value
+
+
+def _time(value: object) -> dt.time:
+    if isinstance(value, dt.time):
+        return value
+    if isinstance(value, str):
+        m = _TIME_RE.match(value.strip())
+        if m:
+            return dt.time(int(m.group(1)), int(m.group(2)))
+    raise ValueError(f'{value!r} is not a time: write it as "HH:MM", for example "14:00"')
+
+
+def _date(value: object) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a real date (YYYY-MM-DD)") from None
+    raise ValueError(f"{value!r} is not a date: write it as YYYY-MM-DD, for example 2024-09-01")
+
+
+def duration_seconds(value: str) -> int:
+    """Seconds in an ISO 8601 duration such as ``P1D`` or ``PT2H`` (weeks, days, h, m, s)."""
+    m = _DURATION_RE.match(value)
+    if not m or value in ("P", "-P", "PT", "-PT") or value.endswith("T"):
+        raise ValueError(f"{value!r} is not an ISO 8601 duration such as P1D, PT2H or P1W")
+    w, d, h, mi, s = (int(g) if g else 0 for g in m.groups())
+    total = (((w * 7 + d) * 24 + h) * 60 + mi) * 60 + s
+    return -total if value.startswith("-") else total
+
+
+def _duration(value: str) -> str:
+    duration_seconds(value)
+    return value
+
+
+def _timezone(value: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"{value!r} is not a known IANA time zone (for example Asia/Shanghai)"
+        ) from None
+    return value
+
+
+Slug = Annotated[str, AfterValidator(_slug)]
+Date = Annotated[dt.date, BeforeValidator(_date)]
+Time = Annotated[dt.time, BeforeValidator(_time)]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Kind = Literal["visit", "sports", "performance", "drill", "lecture", "meeting", "other"]
+Audience = Literal["teachers", "students", "parents", "brigade"]
+Owner = Literal["school", "brigade"]
+Text = Annotated[str, Field(min_length=1)]
+PosInt = Annotated[StrictInt, Field(ge=1)]
+NonNegInt = Annotated[StrictInt, Field(ge=0)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Contact(_Model):
+    name: Text
+    role: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+class Party(_Model):
+    name: Text
+    address: str | None = None
+    contacts: list[Contact] = []
+
+
+class Parties(_Model):
+    school: Party
+    brigade: Party
+
+
+class DayRange(_Model):
+    """A named inclusive range of days (a closure, a brigade busy period, a day off)."""
+
+    name: Text
+    start: Date
+    end: Date
+
+    @model_validator(mode="after")
+    def _order(self) -> DayRange:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+    def days(self) -> list[dt.date]:
+        """Every date in the range, in order."""
+        n = (self.end - self.start).days
+        return [self.start + dt.timedelta(days=i) for i in range(n + 1)]
+
+
+class Notice(_Model):
+    """Official holiday data for one year (a 国务院办公厅 notice) beside or over built-in data."""
+
+    year: Annotated[StrictInt, Field(ge=2000, le=2100)]
+    days_off: list[DayRange] = []
+    workdays: list[Date] = []
+
+
+class Term(_Model):
+    id: Slug
+    name: Text
+    start: Date
+    end: Date
+    closures: list[DayRange] = []
+
+    @model_validator(mode="after")
+    def _order(self) -> Term:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+    @property
+    def week1_monday(self) -> dt.date:
+        """Monday of term week 1 (the Monday-to-Sunday week containing the first day)."""
+        return self.start - dt.timedelta(days=self.start.weekday())
+
+    @property
+    def weeks(self) -> int:
+        """Number of term weeks (week 1 to the week containing the last day)."""
+        return (self.end - self.week1_monday).days // 7 + 1
+
+    def week_of(self, day: dt.date) -> int:
+        """Term week number of ``day`` (may be outside 1..weeks for days outside the term)."""
+        return (day - self.week1_monday).days // 7 + 1
+
+
+class CalendarSpec(_Model):
+    holidays: Literal["cn", "none"] = "cn"
+    weekdays: Annotated[list[Weekday], Field(min_length=1)] = ["mon", "tue", "wed", "thu", "fri"]
+    notices: list[Notice] = []
+    closures: list[DayRange] = []
+    brigade_unavailable: list[DayRange] = []
+    terms: Annotated[list[Term], Field(min_length=1)]
+
+
+class CustomFestival(_Model):
+    key: Slug
+    name: Text
+    month: Annotated[StrictInt, Field(ge=1, le=12)]
+    day: Annotated[StrictInt, Field(ge=1, le=31)]
+    lunar: StrictBool = False
+
+    @model_validator(mode="after")
+    def _real_day(self) -> CustomFestival:
+        limit = (
+            30
+            if self.lunar
+            else (29 if self.month == 2 else 30 if self.month in (4, 6, 9, 11) else 31)
+        )
+        if self.day > limit:
+            raise ValueError(f"month {self.month} has no day {self.day}")
+        return self
+
+
+class Scheduling(_Model):
+    max_per_day: PosInt = 1
+    min_gap_days: NonNegInt = 0
+
+
+class TimeRange(_Model):
+    start: Time
+    end: Time
+
+    @model_validator(mode="after")
+    def _order(self) -> TimeRange:
+        if self.end <= self.start:
+            raise ValueError(f"end {self.end:%H:%M} must be after start {self.start:%H:%M}")
+        return self
+
+
+class Repeat(_Model):
+    """One of the four repeat forms; exactly one must be given."""
+
+    per: Literal["term", "month"] | None = None
+    count: PosInt | None = None
+    festivals: Annotated[list[Slug], Field(min_length=1)] | None = None
+    placement: Literal["before", "after", "nearest", "exact", "skip"] = "before"
+    max_shift_days: NonNegInt = 7
+    once: Date | None = None
+    once_in: Slug | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Repeat:
+        forms = [
+            name
+            for name, given in (
+                ("per", self.per is not None),
+                ("festivals", self.festivals is not None),
+                ("once", self.once is not None),
+                ("once_in", self.once_in is not None),
+            )
+            if given
+        ]
+        if len(forms) != 1:
+            raise ValueError(
+                "give exactly one repeat form: {per: term|month, count: N}, "
+                "{festivals: [...]}, {once: DATE} or {once_in: TERM}"
+                + (f" (found {', '.join(forms)})" if forms else "")
+            )
+        if self.per is not None and self.count is None:
+            raise ValueError("{per: ...} needs count: N (N >= 1)")
+        if self.per is None and self.count is not None:
+            raise ValueError("count belongs with per: term or per: month")
+        return self
+
+    @property
+    def form(self) -> Literal["term", "month", "festivals", "once", "once_in"]:
+        """Which of the repeat forms this is."""
+        if self.per == "term":
+            return "term"
+        if self.per == "month":
+            return "month"
+        if self.festivals is not None:
+            return "festivals"
+        if self.once is not None:
+            return "once"
+        return "once_in"
+
+
+class Window(_Model):
+    weeks: tuple[PosInt, PosInt]
+
+    @field_validator("weeks")
+    @classmethod
+    def _order(cls, v: tuple[int, int]) -> tuple[int, int]:
+        if v[1] < v[0]:
+            raise ValueError(f"weeks [{v[0]}, {v[1]}]: the last week is before the first")
+        return v
+
+
+class Variant(_Model):
+    grades: Annotated[list[Annotated[StrictInt, Field(ge=1, le=9)]], Field(min_length=1)]
+    plan: Text
+
+
+class LeadUp(_Model):
+    title: Text
+    days_before: PosInt
+    time: TimeRange | None = None
+
+
+class Task(_Model):
+    """A checklist or follow-up task, due some days before or after its occurrence."""
+
+    task: Text
+    owner: Owner = "school"
+    days_before: NonNegInt | None = None
+    days_after: NonNegInt | None = None
+
+    @model_validator(mode="after")
+    def _one_offset(self) -> Task:
+        if (self.days_before is None) == (self.days_after is None):
+            raise ValueError("give exactly one of days_before or days_after")
+        return self
+
+
+class Commitment(_Model):
+    id: Slug
+    title: Text
+    kind: Kind = "other"
+    programme: str | None = None
+    repeat: Repeat
+    window: Window | None = None
+    weekdays: Annotated[list[Weekday], Field(min_length=1)] | None = None
+    time: TimeRange | None = None
+    location: Text = "school"
+    brigade: StrictBool = True
+    audience: Annotated[list[Audience], Field(min_length=1)] = ["teachers", "students"]
+    variants: list[Variant] = []
+    description: str | None = None
+    lead_up: list[LeadUp] = []
+    checklist: list[Task] | None = None
+    follow_up: list[Task] = []
+    reminders: list[Annotated[str, AfterValidator(_duration)]] = ["P1D"]
+
+
+class AgreementInfo(_Model):
+    id: Slug
+    title: Text
+    signed_on: Date | None = None
+    start: Date
+    end: Date
+    timezone: Annotated[str, AfterValidator(_timezone)] = "Asia/Shanghai"
+    language: Literal["zh-CN", "en"] = "zh-CN"
+
+    @model_validator(mode="after")
+    def _order(self) -> AgreementInfo:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Agreement(_Model):
+    """A whole agreement file."""
+
+    version: Literal[1]
+    agreement: AgreementInfo
+    parties: Parties
+    calendar: CalendarSpec
+    festivals: list[CustomFestival] = []
+    scheduling: Scheduling = Scheduling()
+    commitments: Annotated[list[Commitment], Field(min_length=1)]
+
+    def term(self, term_id: str) -> Term:
+        """The term with this id (KeyError when there is none)."""
+        for t in self.calendar.terms:
+            if t.id == term_id:
+                return t
+        raise KeyError(term_id)
+
+    def commitment(self, commitment_id: str) -> Commitment:
+        """The commitment with this id (KeyError when there is none)."""
+        for c in self.commitments:
+            if c.id == commitment_id:
+                return c
+        raise KeyError(commitment_id)
+
+    def weekdays_for(self, c: Commitment) -> tuple[int, ...]:
+        """Weekday numbers (Monday = 0) on which commitment ``c`` may take place."""
+        names = c.weekdays if c.weekdays is not None else self.calendar.weekdays
+        return tuple(sorted({WEEKDAYS.index(n) for n in names}))
+
+
+Path = tuple[str | int, ...]
+
+
+def cross_check(a: Agreement) -> list[tuple[Path, str]]:
+    """Rules that relate several parts of the file; each finding is (path, message)."""
+    found: list[tuple[Path, str]] = []
+    info = a.agreement
+    terms = a.calendar.terms
+    seen: dict[str, int] = {}
+    for i, t in enumerate(terms):
+        if t.id in seen:
+            found.append(
+                (
+                    ("calendar", "terms", i, "id"),
+                    f"term id {t.id!r} is already used by term {seen[t.id] + 1}",
+                )
+            )
+        seen.setdefault(t.id, i)
+        if t.start < info.start or t.end > info.end:
+            found.append(
+                (
+                    ("calendar", "terms", i, "start" if t.start < info.start else "end"),
+                    f"term {t.id!r} ({t.start}..{t.end}) must lie inside the agreement period "
+                    f"{info.start}..{info.end}",
+                )
+            )
+        for j, c in enumerate(t.closures):
+            if c.end < t.start or c.start > t.end:
+                found.append(
+                    (
+                        ("calendar", "terms", i, "closures", j),
+                        f"closure {c.name!r} ({c.start}..{c.end}) lies outside term {t.id!r} "
+                        f"({t.start}..{t.end})",
+                    )
+                )
+    order = sorted(range(len(terms)), key=lambda k: (terms[k].start, terms[k].end, k))
+    for prev, cur in itertools.pairwise(order):
+        if terms[cur].start <= terms[prev].end:
+            found.append(
+                (
+                    ("calendar", "terms", cur, "start"),
+                    f"term {terms[cur].id!r} starts {terms[cur].start}, before term "
+                    f"{terms[prev].id!r} ends ({terms[prev].end}); terms must not overlap",
+                )
+            )
+    years: dict[int, int] = {}
+    for i, n in enumerate(a.calendar.notices):
+        if n.year in years:
+            found.append(
+                (("calendar", "notices", i, "year"), f"a notice for {n.year} is already given")
+            )
+        years.setdefault(n.year, i)
+        for j, d in enumerate(n.days_off):
+            if d.start.year != n.year and d.end.year != n.year:
+                found.append(
+                    (
+                        ("calendar", "notices", i, "days_off", j),
+                        f"days off {d.start}..{d.end} are not in {n.year}",
+                    )
+                )
+        for j, w in enumerate(n.workdays):
+            if w.year != n.year:
+                found.append(
+                    (("calendar", "notices", i, "workdays", j), f"workday {w} is not in {n.year}")
+                )
+    custom: dict[str, int] = {}
+    for i, f in enumerate(a.festivals):
+        if f.key in BUILTIN_FESTIVAL_KEYS:
+            found.append(
+                (("festivals", i, "key"), f"festival key {f.key!r} is built in; choose another key")
+            )
+        elif f.key in custom:
+            found.append((("festivals", i, "key"), f"festival key {f.key!r} is already defined"))
+        custom.setdefault(f.key, i)
+    known_festivals = sorted(set(BUILTIN_FESTIVAL_KEYS) | set(custom))
+    ids: dict[str, int] = {}
+    for i, cm in enumerate(a.commitments):
+        base: Path = ("commitments", i)
+        if cm.id in ids:
+            found.append(
+                (
+                    (*base, "id"),
+                    f"commitment id {cm.id!r} is already used by commitment {ids[cm.id] + 1}",
+                )
+            )
+        ids.setdefault(cm.id, i)
+        r = cm.repeat
+        if r.festivals is not None:
+            for j, key in enumerate(r.festivals):
+                if key not in known_festivals:
+                    hint = _suggest(key, known_festivals)
+                    found.append(
+                        (
+                            (*base, "repeat", "festivals", j),
+                            f"unknown festival {key!r}"
+                            + (f"; did you mean {hint!r}?" if hint else "")
+                            + " (built-in keys or a key under festivals:)",
+                        )
+                    )
+            dupes = sorted({k for k in r.festivals if r.festivals.count(k) > 1})
+            for key in dupes:
+                found.append(((*base, "repeat", "festivals"), f"festival {key!r} is listed twice"))
+        if r.once is not None and not (info.start <= r.once <= info.end):
+            found.append(
+                (
+                    (*base, "repeat", "once"),
+                    f"once: {r.once} lies outside the agreement period {info.start}..{info.end}",
+                )
+            )
+        if r.once_in is not None and r.once_in not in seen:
+            hint = _suggest(r.once_in, sorted(seen))
+            found.append(
+                (
+                    (*base, "repeat", "once_in"),
+                    f"once_in: {r.once_in!r} is not a term id"
+                    + (f"; did you mean {hint!r}?" if hint else "")
+                    + f" (terms: {', '.join(t.id for t in terms)})",
+                )
+            )
+        if cm.window is not None:
+            if r.form not in ("term", "month", "once_in"):
+                found.append(
+                    (
+                        (*base, "window"),
+                        "window applies only to per: term, per: month and once_in commitments",
+                    )
+                )
+            else:
+                a_wk, b_wk = cm.window.weeks
+                for t in terms:
+                    if b_wk > t.weeks:
+                        found.append(
+                            (
+                                (*base, "window", "weeks"),
+                                f"window weeks [{a_wk}, {b_wk}] go past term {t.id!r}, which has "
+                                f"{t.weeks} weeks",
+                            )
+                        )
+                        break
+        lead_titles = [lu.days_before for lu in cm.lead_up]
+        if len(set(lead_titles)) != len(lead_titles):
+            found.append(((*base, "lead_up"), "two lead-up sessions have the same days_before"))
+    return found
+
+
+def _suggest(word: str, choices: list[str]) -> str | None:
+    import difflib
+
+    got = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return got[0] if got else None

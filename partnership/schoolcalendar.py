@@ -1,0 +1,134 @@
+"""The school-day calendar: which dates are school days, in which term and week, and why not.
+
+Pure: built from a validated :class:`~partnership.model.Agreement`, no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from partnership.holidays import OfficialYear, official_year
+from partnership.model import WEEKDAYS, Agreement, Term
+
+
+@dataclass(frozen=True)
+class DayInfo:
+    """Everything the calendar knows about one date."""
+
+    date: dt.date
+    term: str | None
+    week: int | None
+    official: Literal["off", "workday"] | None
+    holiday: str | None
+    closures: tuple[str, ...]
+    brigade_busy: tuple[str, ...]
+    provisional: bool
+    school_day: bool
+
+    @property
+    def open(self) -> bool:
+        """A school day with no closure: the school can host partnership activities."""
+        return self.school_day and not self.closures
+
+
+class SchoolCalendar:
+    """School days of one agreement: official holidays, terms, weeks, closures, brigade days."""
+
+    def __init__(self, agreement: Agreement) -> None:
+        self.agreement = agreement
+        cal = agreement.calendar
+        self._weekdays = frozenset(WEEKDAYS.index(w) for w in cal.weekdays)
+        self._years: dict[int, OfficialYear] = {}
+        self._tables_cache: dict[int, tuple[dict[dt.date, str], dict[dt.date, str]]] = {}
+        self._closures: dict[dt.date, list[str]] = {}
+        for rng in cal.closures:
+            for d in rng.days():
+                self._closures.setdefault(d, []).append(rng.name)
+        for term in cal.terms:
+            for rng in term.closures:
+                for d in rng.days():
+                    if term.start <= d <= term.end:
+                        self._closures.setdefault(d, []).append(rng.name)
+        self._busy: dict[dt.date, list[str]] = {}
+        for rng in cal.brigade_unavailable:
+            for d in rng.days():
+                self._busy.setdefault(d, []).append(rng.name)
+        for year in range(agreement.agreement.start.year, agreement.agreement.end.year + 1):
+            self.official(year)
+
+    def official(self, year: int) -> OfficialYear:
+        """Official days off and workdays of ``year`` (cached)."""
+        if year not in self._years:
+            cal = self.agreement.calendar
+            self._years[year] = official_year(year, cal.notices, cal.holidays)
+        return self._years[year]
+
+    @property
+    def terms(self) -> tuple[Term, ...]:
+        """The agreement's terms in date order."""
+        return tuple(sorted(self.agreement.calendar.terms, key=lambda t: t.start))
+
+    def term_of(self, day: dt.date) -> Term | None:
+        """The term containing ``day``, if any."""
+        for t in self.agreement.calendar.terms:
+            if t.start <= day <= t.end:
+                return t
+        return None
+
+    def provisional_years(self) -> tuple[int, ...]:
+        """Years of the agreement whose holidays are provisional (no notice, no built-in data)."""
+        first, last = self.agreement.agreement.start.year, self.agreement.agreement.end.year
+        return tuple(y for y in range(first, last + 1) if self.official(y).provisional)
+
+    def is_provisional(self, day: dt.date) -> bool:
+        """True when ``day`` lies in a provisional year."""
+        return self.official(day.year).provisional
+
+    def holiday(self, day: dt.date) -> tuple[Literal["off", "workday"] | None, str | None]:
+        """Whether ``day`` is an official day off or make-up workday, and the holiday's name."""
+        off, work = self._tables(day.year)
+        if day in off:
+            return "off", off[day]
+        if day in work:
+            return "workday", work[day]
+        return None, None
+
+    def _tables(self, year: int) -> tuple[dict[dt.date, str], dict[dt.date, str]]:
+        if year not in self._tables_cache:
+            o = self.official(year)
+            self._tables_cache[year] = (dict(o.days_off), dict(o.workdays))
+        return self._tables_cache[year]
+
+    def is_workday(self, day: dt.date) -> bool:
+        """An ordinary working day: Monday–Friday and not a day off, or a make-up workday."""
+        kind, _ = self.holiday(day)
+        if kind == "workday":
+            return True
+        return day.weekday() < 5 and kind != "off"
+
+    def day(self, day: dt.date) -> DayInfo:
+        """What the calendar knows about ``day``."""
+        term = self.term_of(day)
+        kind, name = self.holiday(day)
+        if kind == "workday":
+            school_weekday = True
+        else:
+            school_weekday = day.weekday() in self._weekdays and kind != "off"
+        return DayInfo(
+            date=day,
+            term=term.id if term else None,
+            week=term.week_of(day) if term else None,
+            official=kind,
+            holiday=name,
+            closures=tuple(self._closures.get(day, ())),
+            brigade_busy=tuple(self._busy.get(day, ())),
+            provisional=self.is_provisional(day),
+            school_day=term is not None and school_weekday,
+        )
+
+    def term_days(self, term: Term) -> list[DayInfo]:
+        """Every date of ``term`` (school day or not), in order."""
+        n = (term.end - term.start).days
+        return [self.day(term.start + dt.timedelta(days=i)) for i in range(n + 1)]
