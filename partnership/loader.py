@@ -1,8 +1,21 @@
-"""Agreement and records files → validated models, every problem as ``FILE:LINE:COLUMN: message``."""
+"""Agreement and records files → validated models; every problem as ``FILE:LINE:COLUMN: msg``.
+
+All problems at once: shape errors come from pydantic, and the cross-file rules
+(``checks``, e.g. :func:`partnership.model.cross_check`) still run when the
+errors are confined to parts nothing else refers to. Those parts are set aside
+— an unknown key, an optional key with a bad value (its default is used), a
+bad item of a list (a commitment, a closure, ...) — and the rest is validated
+again; its cross-file findings are reported beside the first errors. Terms and
+custom festivals are never set aside (ids elsewhere refer to them), so an error
+inside one of them, or in a required key, postpones the cross-file rules until
+it is fixed. A rule on a whole mapping (end before start, ...) runs once that
+mapping's own keys are valid.
+"""
 
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Callable
@@ -13,13 +26,27 @@ from pydantic import BaseModel, ValidationError
 
 from partnership.errors import InputError, Problem
 from partnership.model import Agreement, cross_check
-from partnership.yamlsource import Document, parse_yaml
+from partnership.yamlsource import Document, dotted, parse_yaml
+
+__all__ = [
+    "MAX_BYTES",
+    "dotted",
+    "load_agreement",
+    "parse_agreement",
+    "read_limited",
+    "validate_document",
+]
 
 MAX_BYTES = 1_000_000
 """Largest agreement or records file accepted (a real one is a few KB)."""
 
 M = TypeVar("M", bound=BaseModel)
-Checks = Callable[[Any], list[tuple[tuple[str | int, ...], str]]]
+Loc = tuple[str | int, ...]
+Checks = Callable[[Any], list[tuple[Loc, str]]]
+
+_REFERENCED: tuple[Loc, ...] = (("calendar", "terms"), ("festivals",))
+"""Lists whose items other parts of an agreement name by id: never set aside."""
+_PRUNE_ROUNDS = 8
 
 
 def read_limited(path: Path, display: str | None = None) -> bytes:
@@ -65,24 +92,96 @@ def validate_document(doc: Document, model: type[M], checks: Checks | None = Non
     """Validate a parsed document against ``model``; every problem is located in the file."""
     problems = list(doc.problems)
     if not isinstance(doc.data, dict):
-        found = "a list" if isinstance(doc.data, list) else f"{_show(doc.data)}"
         problems.append(
-            doc.problem((), f"the file must be a mapping of keys (version: 1, ...), not {found}")
+            doc.problem(
+                (), f"the file must be a mapping of keys (version: 1, ...), not {_show(doc.data)}"
+            )
         )
         raise InputError(problems)
-    result: M | None = None
     try:
         result = model.model_validate(doc.data)
     except ValidationError as exc:
-        for err in exc.errors(include_url=False):
-            problems.append(_translate(doc, model, err))
-    if result is not None and checks is not None:
-        for path, message in checks(result):
-            problems.append(doc.problem(path, f"{dotted(path)}: {message}"))
+        errors = exc.errors(include_url=False)
+        problems.extend(_translate(doc, model, err) for err in errors)
+        if checks is not None:
+            problems.extend(_best_effort_checks(doc, model, checks, errors))
+        raise InputError(_unique_sorted(problems)) from None
+    if checks is not None:
+        problems.extend(doc.problem(path, _named(path, msg)) for path, msg in checks(result))
     if problems:
         raise InputError(_unique_sorted(problems))
-    assert result is not None
     return result
+
+
+def _best_effort_checks(
+    doc: Document, model: type[BaseModel], checks: Checks, errors: list[Any]
+) -> list[Problem]:
+    """Cross-file findings on the document with its invalid parts set aside (see module doc)."""
+    drop: set[Loc] = set()
+    kept: dict[Loc, list[int]] = {}
+    for _ in range(_PRUNE_ROUNDS):
+        for err in errors:
+            point = _prune_point(model, _original(_clean_loc(tuple(err["loc"])), kept), err)
+            if point is None:
+                return []
+            drop.add(point)
+        kept = {}
+        try:
+            result = model.model_validate(_without(doc.data, drop, (), kept))
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False)
+            continue
+        found = [(_original(path, kept), msg) for path, msg in checks(result)]
+        return [doc.problem(path, _named(path, msg)) for path, msg in found]
+    return []
+
+
+def _prune_point(model: type[BaseModel], loc: Loc, err: Any) -> Loc | None:
+    """The smallest part around an error that can be left out safely (None: nothing can)."""
+    if err["type"] == "extra_forbidden":
+        return loc
+    point = loc
+    while point:
+        parent = point[:-1]
+        if point in _REFERENCED or parent in _REFERENCED:
+            return None
+        last = point[-1]
+        if isinstance(last, int):
+            if typing.get_origin(_unwrap(_annotation_at(model, parent))) is list:
+                return point
+        else:
+            owner = _unwrap(_annotation_at(model, parent))
+            if isinstance(owner, type) and issubclass(owner, BaseModel):
+                info = owner.model_fields.get(last)
+                if info is not None and not info.is_required():
+                    return point
+        point = parent
+    return None
+
+
+def _without(data: Any, drop: set[Loc], path: Loc, kept: dict[Loc, list[int]]) -> Any:
+    """A copy of ``data`` without the parts at ``drop``; ``kept`` maps new list indices to old."""
+    if isinstance(data, dict):
+        return {
+            k: _without(v, drop, (*path, k), kept)
+            for k, v in data.items()
+            if (*path, k) not in drop
+        }
+    if isinstance(data, list):
+        kept[path] = [i for i in range(len(data)) if (*path, i) not in drop]
+        return [_without(data[i], drop, (*path, i), kept) for i in kept[path]]
+    return data
+
+
+def _original(path: Loc, kept: dict[Loc, list[int]]) -> Loc:
+    """The path in the original document of ``path`` in a copy made by :func:`_without`."""
+    out: Loc = ()
+    for part in path:
+        if isinstance(part, int) and out in kept and 0 <= part < len(kept[out]):
+            out = (*out, kept[out][part])
+        else:
+            out = (*out, part)
+    return out
 
 
 def _unique_sorted(problems: list[Problem]) -> list[Problem]:
@@ -95,24 +194,21 @@ def _unique_sorted(problems: list[Problem]) -> list[Problem]:
     return out
 
 
-def dotted(path: tuple[str | int, ...]) -> str:
-    """``commitments[0].repeat.count`` for a path."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out or "(top level)"
-
-
 def _show(value: Any) -> str:
+    """A value as the file's author wrote it, short."""
     if value is None:
         return "nothing"
-    return repr(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+def _clean_loc(loc: tuple[Any, ...]) -> Loc:
     # pydantic adds pseudo-steps for tagged/union branches and validators; drop them
     return tuple(p for p in loc if isinstance(p, int) or not _is_pseudo(p))
 
@@ -121,93 +217,166 @@ def _is_pseudo(part: str) -> bool:
     return "[" in part or part.startswith(("function-", "lax-", "strict-", "json-"))
 
 
+def _value_at(data: Any, path: Loc) -> Any:
+    for part in path:
+        in_list = isinstance(part, int) and isinstance(data, list) and 0 <= part < len(data)
+        if in_list or (isinstance(part, str) and isinstance(data, dict) and part in data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _suggestion(word: Any, choices: list[str]) -> str:
+    if not isinstance(word, str):
+        return ""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
 def _translate(doc: Document, model: type[BaseModel], err: Any) -> Problem:
+    """One pydantic error as a located problem naming the key and what would be valid."""
     loc = _clean_loc(tuple(err["loc"]))
     kind = err["type"]
     value = err.get("input")
+    ctx = err.get("ctx") or {}
     name = dotted(loc)
     if kind == "extra_forbidden":
-        parent, key = loc[:-1], str(loc[-1])
+        parent, extra = loc[:-1], str(loc[-1])
         valid = _fields_at(model, parent)
-        hint = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
-        text = f"{dotted(parent)}: unknown key {key!r}"
-        if hint:
-            text += f"; did you mean {hint[0]!r}?"
+        text = f"{dotted(parent)}: unknown key {extra!r}{_suggestion(extra, valid)}"
+        if extra == "<<":
+            text += " (YAML merge keys are not supported; write the keys out)"
         if valid:
             text += f" (valid keys: {', '.join(valid)})"
         return doc.problem(loc, text, key=True)
     if kind == "missing":
-        parent, key = loc[:-1], loc[-1]
-        return doc.problem(parent, f"{dotted(parent)}: missing required key {key!r}")
-    if kind in ("bool_type", "bool_parsing") and isinstance(value, str):
-        hint = (
-            " (YAML 1.1 read yes/no/on/off as booleans; this file format does not)"
-            if value.lower() in ("yes", "no", "on", "off", "y", "n")
-            else ""
+        parent, last = loc[:-1], loc[-1]
+        if isinstance(last, int):
+            return doc.problem(parent, f"{dotted(parent)}: too few items (item {last + 1} missing)")
+        return doc.problem(
+            parent, f"{dotted(parent)}: missing required key {last!r}", key=bool(parent)
         )
-        return doc.problem(loc, f"{name}: {value!r} is not true or false; write true or false{hint}")
-    if kind in ("int_type", "int_parsing") and isinstance(value, str) and value.isdigit():
-        if len(value) > 1 and value.startswith("0"):
-            return doc.problem(
-                loc,
-                f"{name}: {value!r} has a leading zero (YAML 1.1 reads it as an octal number); "
-                f"write {int(value)}",
-            )
-        return doc.problem(loc, f"{name}: write the number without quotes ({int(value)})")
+    if kind in ("bool_type", "bool_parsing"):
+        hint = ""
+        if isinstance(value, str) and value.lower() in ("yes", "no", "on", "off", "y", "n"):
+            hint = " (YAML 1.1 read yes/no/on/off as booleans; this file format does not)"
+        return doc.problem(
+            loc, f"{name}: {_show(value)} is not true or false; write true or false{hint}"
+        )
     if kind in ("int_type", "int_parsing"):
+        if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 20:
+            if len(value) > 1 and value.startswith("0"):
+                return doc.problem(
+                    loc,
+                    f"{name}: {value!r} has a leading zero (YAML 1.1 reads it as an octal "
+                    f"number); write {int(value)}",
+                )
+            return doc.problem(loc, f"{name}: write the number without quotes ({int(value)})")
         return doc.problem(loc, f"{name}: expected a whole number, got {_show(value)}")
     if kind == "literal_error":
-        expected = err.get("ctx", {}).get("expected", "")
-        return doc.problem(loc, f"{name}: {_show(value)} is not valid; use one of {expected}")
+        expected = str(ctx.get("expected", ""))
+        choices = re.findall(r"'([^']*)'", expected)
+        if value is not None and not isinstance(value, (dict, list)) and str(value) == expected:
+            return doc.problem(loc, f"{name}: write {expected} without quotes")
+        what = "has no value" if value is None else f"{_show(value)} is not valid"
+        return doc.problem(
+            loc,
+            f"{name}: {what}; "
+            f"use {'one of ' if ' or ' in expected else ''}{expected}{_suggestion(value, choices)}",
+        )
+    if kind == "greater_than_equal":
+        return doc.problem(loc, f"{name}: must be at least {ctx.get('ge')}, got {_show(value)}")
+    if kind == "less_than_equal":
+        return doc.problem(loc, f"{name}: must be at most {ctx.get('le')}, got {_show(value)}")
+    if kind == "too_short":
+        least = ctx.get("min_length")
+        return doc.problem(loc, f"{name}: needs at least {least} item{'s' * (least != 1)}")
+    if kind == "too_long":
+        most = ctx.get("max_length")
+        return doc.problem(
+            loc, f"{name}: has {ctx.get('actual_length')} items; at most {most} allowed"
+        )
+    if kind == "string_too_short":
+        return doc.problem(loc, f"{name}: must not be empty")
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return doc.problem(loc, f"{name}: expected a mapping of keys, got {_show(value)}")
     if kind in ("list_type", "tuple_type"):
         return doc.problem(loc, f"{name}: expected a list, got {_show(value)}")
     if kind in ("string_type", "str_type"):
+        if value is None:
+            return doc.problem(loc, f"{name}: has no value; write one")
         return doc.problem(loc, f"{name}: expected text, got {_show(value)} (quote it)")
     message = str(err["msg"])
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
-    elif value is not None and not isinstance(value, (dict, list)):
+        return doc.problem(_pointed(doc, loc, message), _named(loc, message))
+    if value is not None and not isinstance(value, (dict, list)):
         message = f"{message}, got {_show(value)}"
     return doc.problem(loc, f"{name}: {message}")
 
 
-def _fields_at(model: type[BaseModel], path: tuple[str | int, ...]) -> list[str]:
-    """The keys a mapping at ``path`` may have, following the model's annotations."""
+def _named(path: Loc, message: str) -> str:
+    """``path: message``, without the message repeating the key (``once: once: ...``)."""
+    if path and message.startswith(f"{path[-1]}: "):
+        message = message[len(f"{path[-1]}: ") :]
+    return f"{dotted(path)}: {message}"
+
+
+def _pointed(doc: Document, loc: Loc, message: str) -> Loc:
+    """Where a rule on a whole mapping points: the key its message starts with, if any."""
+    node = _value_at(doc.data, loc)
+    first = re.match(r"[a-z_]+\b", message)
+    if isinstance(node, dict) and first and first.group() in node:
+        return (*loc, first.group())
+    return loc
+
+
+def _annotation_at(model: type[BaseModel], path: Loc) -> Any:
+    """The type annotation of the value at ``path`` in ``model`` (None when there is none)."""
     target: Any = model
     for part in path:
-        target = _inner(target)
+        target = _unwrap(target)
+        origin = typing.get_origin(target)
+        args = typing.get_args(target)
         if isinstance(part, int):
-            continue
-        if isinstance(target, type) and issubclass(target, BaseModel):
+            if origin is list and args:
+                target = args[0]
+            elif origin is tuple and args:
+                target = args[0] if args[-1] is Ellipsis else args[min(part, len(args) - 1)]
+            else:
+                return None
+        elif isinstance(target, type) and issubclass(target, BaseModel):
             info = target.model_fields.get(part)
             if info is None:
-                return []
+                return None
             target = info.annotation
-        elif typing.get_origin(target) is dict:
-            target = typing.get_args(target)[1]
+        elif origin is dict and args:
+            target = args[1]
         else:
-            return []
-    target = _inner(target)
+            return None
+    return target
+
+
+def _fields_at(model: type[BaseModel], path: Loc) -> list[str]:
+    """The keys a mapping at ``path`` may have, following the model's annotations."""
+    target = _unwrap(_annotation_at(model, path))
     if isinstance(target, type) and issubclass(target, BaseModel):
         return list(target.model_fields)
     return []
 
 
-def _inner(annotation: Any) -> Any:
-    """Unwrap Optional, Annotated and list[...] to the model class inside, when there is one."""
+def _unwrap(annotation: Any) -> Any:
+    """Unwrap Annotated and Optional to the type inside."""
     for _ in range(8):
         origin = typing.get_origin(annotation)
         if origin is typing.Annotated:
             annotation = typing.get_args(annotation)[0]
         elif origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            annotation = args[0] if len(args) == 1 else annotation
             if len(args) != 1:
                 return annotation
-        elif origin in (list, tuple):
-            annotation = typing.get_args(annotation)[0]
+            annotation = args[0]
         else:
             return annotation
     return annotation

@@ -57,7 +57,7 @@ _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
 def _slug(value: str) -> str:
-    if not SLUG_RE.match(value):
+    if not SLUG_RE.fullmatch(value):
         raise ValueError(
             f"{value!r} is not a valid id: use lowercase letters, digits and '-', "
             "starting with a letter or digit, at most 63 characters"
@@ -89,7 +89,7 @@ def _date(value: object) -> dt.date:
 
 def duration_seconds(value: str) -> int:
     """Seconds in an ISO 8601 duration such as ``P1D`` or ``PT2H`` (weeks, days, h, m, s)."""
-    m = _DURATION_RE.match(value)
+    m = _DURATION_RE.fullmatch(value)
     if not m or value in ("P", "-P", "PT", "-PT") or value.endswith("T"):
         raise ValueError(f"{value!r} is not an ISO 8601 duration such as P1D, PT2H or P1W")
     w, d, h, mi, s = (int(g) if g else 0 for g in m.groups())
@@ -105,7 +105,7 @@ def _duration(value: str) -> str:
 def _timezone(value: str) -> str:
     try:
         zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         raise ValueError(
             f"{value!r} is not a known IANA time zone (for example Asia/Shanghai)"
         ) from None
@@ -459,9 +459,12 @@ def cross_check(a: Agreement) -> list[tuple[Path, str]]:
                     )
                 )
         for j, w in enumerate(n.workdays):
-            if w.year != n.year:
+            if abs(w.year - n.year) > 1:
                 found.append(
-                    (("calendar", "notices", i, "workdays", j), f"workday {w} is not in {n.year}")
+                    (
+                        ("calendar", "notices", i, "workdays", j),
+                        f"workday {w} is too far from {n.year} for its notice",
+                    )
                 )
     custom: dict[str, int] = {}
     for i, f in enumerate(a.festivals):
@@ -527,7 +530,8 @@ def cross_check(a: Agreement) -> list[tuple[Path, str]]:
                 )
             else:
                 a_wk, b_wk = cm.window.weeks
-                for t in terms:
+                scope = [t for t in terms if r.once_in in (None, t.id)]
+                for t in scope:
                     if b_wk > t.weeks:
                         found.append(
                             (

@@ -2,9 +2,10 @@
 
 Built on PyYAML's event stream, so nothing is ever *constructed* from a tag:
 tags are refused, duplicate keys are refused, alias expansion and nesting depth
-are bounded. Scalars follow YAML 1.2 core rules (``no``/``on`` stay strings,
-``14:00`` stays the text 14:00, ``010`` stays the text 010) so that the model can
-report YAML 1.1 traps instead of silently reading them as something else.
+(counted through aliases too) are bounded. Scalars follow YAML 1.2 core rules
+(``no``/``on`` stay strings, ``14:00`` stays the text 14:00, ``010`` stays the
+text 010) so that the model can report YAML 1.1 traps instead of silently
+reading them as something else.
 """
 
 from __future__ import annotations
@@ -21,14 +22,18 @@ MAX_DEPTH = 64
 MAX_NODES = 20_000
 
 _BOMB = f"the document expands to more than {MAX_NODES} values (an alias bomb?); refused"
+_DEEP = f"nesting deeper than {MAX_DEPTH} levels; refused"
 Path = tuple[str | int, ...]
 Position = tuple[int, int]
 
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
-_INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
+_INT = re.compile(r"^[-+]?(0|[1-9][0-9]{0,99})$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_STD_TAG = "tag:yaml.org,2002:"
 
 
 @dataclass
@@ -58,20 +63,34 @@ class Document:
         return Problem(self.filename, pos[0] if pos else None, pos[1] if pos else None, message)
 
 
-@dataclass
+@dataclass(eq=False)
 class _Node:
-    kind: str  # scalar | map | seq
+    kind: str  # scalar | map | seq | alias
     pos: Position
     value: str = ""
     plain: bool = False
     items: list[Any] = field(default_factory=list)  # seq: nodes; map: (key, value) pairs
-    size: int = 1
+    size: int = 1  # values after alias expansion
+    height: int = 0  # levels of nesting below this node, through aliases
+
+
+def dotted(path: Path) -> str:
+    """``commitments[0].repeat.count`` for a path; ``top level`` for the empty path."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "top level"
 
 
 def decode(data: bytes, filename: str) -> str:
     """Text of a UTF-8 file (a UTF-8 BOM is accepted); anything else is a clear error."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise _fail(filename, None, "the file is UTF-32; save it as UTF-8")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _fail(filename, None, "the file is UTF-16; save it as UTF-8 (UTF-8 无 BOM)")
     if b"\x00" in data:
@@ -79,25 +98,31 @@ def decode(data: bytes, filename: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        start = data.rfind(b"\n", 0, exc.start) + 1
         line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        hint = ""
-        try:
-            data.decode("gb18030")
-            hint = " (it looks like GBK/GB18030, as Windows saves Chinese text)"
-        except UnicodeDecodeError:
-            pass
-        raise InputError(
-            [Problem(filename, line, col, f"the file is not UTF-8{hint}; save it as UTF-8")]
+        col = len(data[start : exc.start].decode("utf-8", "replace")) + 1
+        hint = " (it looks like GBK/GB18030, as Windows saves Chinese text)" if _gbk(data) else ""
+        raise _fail(
+            filename, (line, col), f"the file is not UTF-8{hint}; save it as UTF-8"
         ) from None
-    bad = re.search(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
+    bad = _CONTROL.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        raise InputError(
-            [Problem(filename, line, col, "the file contains control characters; is it binary?")]
+        raise _fail(
+            filename,
+            (line, col),
+            f"the file contains the control character U+{ord(bad.group()):04X}; is it binary?",
         )
     return text
+
+
+def _gbk(data: bytes) -> bool:
+    """True when ``data`` reads as GBK text with Chinese characters in it."""
+    try:
+        return bool(_CJK.search(data.decode("gbk")))
+    except UnicodeDecodeError:
+        return False
 
 
 def parse_yaml(data: bytes, filename: str) -> Document:
@@ -107,17 +132,26 @@ def parse_yaml(data: bytes, filename: str) -> Document:
     if root is None:
         raise _fail(filename, None, "the file is empty; an agreement starts with 'version: 1'")
     doc = Document(filename, None)
-    budget = [0]
-    doc.data = _convert(root, (), doc, budget, filename)
+    doc.data = _convert(root, (), doc)
     return doc
 
 
 def _fail(filename: str, pos: Position | None, message: str) -> InputError:
-    return InputError([Problem(filename, pos[0] if pos else None, pos[1] if pos else None, message)])
+    return InputError(
+        [Problem(filename, pos[0] if pos else None, pos[1] if pos else None, message)]
+    )
 
 
 def _pos(event: Any) -> Position:
     return (event.start_mark.line + 1, event.start_mark.column + 1)
+
+
+def _mark(mark: Any) -> Position | None:
+    return (mark.line + 1, mark.column + 1) if mark is not None else None
+
+
+def _show_tag(tag: str) -> str:
+    return "!!" + tag[len(_STD_TAG) :] if tag.startswith(_STD_TAG) else tag
 
 
 def _build(text: str, filename: str) -> _Node | None:
@@ -131,77 +165,120 @@ def _build(text: str, filename: str) -> _Node | None:
             if isinstance(ev, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise _fail(filename, _pos(ev), "only one YAML document per file (remove '---')")
+                    raise _fail(
+                        filename, _pos(ev), "only one YAML document per file (remove '---')"
+                    )
                 continue
             if isinstance(ev, yaml.AliasEvent):
                 if ev.anchor not in anchors:
                     raise _fail(filename, _pos(ev), f"unknown alias *{ev.anchor}")
-                node = anchors[ev.anchor]
-                if node in stack:
+                target = anchors[ev.anchor]
+                if any(target is open_node for open_node in stack):
                     raise _fail(filename, _pos(ev), f"alias *{ev.anchor} refers to itself")
-                alias = _Node("alias", _pos(ev), items=[node], size=node.size)
-                root = _attach(stack, alias, root, filename)
+                alias = _Node(
+                    "alias", _pos(ev), items=[target], size=target.size, height=target.height
+                )
+                root = _attach(stack, alias, filename) or root
                 continue
-            if isinstance(ev, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                if ev.tag is not None and ev.tag != "!":
-                    raise _fail(
-                        filename,
-                        _pos(ev),
-                        f"YAML tags such as {ev.tag!r} are not allowed; write plain values",
-                    )
+            tagged = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+            if isinstance(ev, tagged) and ev.tag is not None and ev.tag != "!":
+                raise _fail(
+                    filename,
+                    _pos(ev),
+                    f"YAML tags such as {_show_tag(ev.tag)!r} are not allowed; write plain values",
+                )
             if isinstance(ev, yaml.ScalarEvent):
                 node = _Node(
                     "scalar", _pos(ev), value=ev.value, plain=ev.implicit[0] and ev.style is None
                 )
                 if ev.anchor:
                     anchors[ev.anchor] = node
-                root = _attach(stack, node, root, filename)
+                root = _attach(stack, node, filename) or root
             elif isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 kind = "map" if isinstance(ev, yaml.MappingStartEvent) else "seq"
                 node = _Node(kind, _pos(ev))
                 if ev.anchor:
                     anchors[ev.anchor] = node
-                root = _attach(stack, node, root, filename)
+                root = _attach(stack, node, filename) or root
                 stack.append(node)
                 if len(stack) > MAX_DEPTH:
-                    raise _fail(filename, node.pos, f"nesting deeper than {MAX_DEPTH} levels")
+                    raise _fail(filename, node.pos, _DEEP)
             elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 done = stack.pop()
-                if done.kind == "map" and done.items and not isinstance(done.items[-1], tuple):
-                    raise _fail(filename, done.pos, "a mapping key has no value")
                 if stack:
-                    stack[-1].size += done.size - 1
-                    if stack[-1].size > MAX_NODES:
-                        raise _fail(filename, done.pos, _BOMB)
+                    _grow(stack, done, filename)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        pos = (mark.line + 1, mark.column + 1) if mark else None
-        what = exc.problem or "invalid YAML"
-        context = f" ({exc.context})" if exc.context else ""
-        raise _fail(filename, pos, f"YAML syntax error: {what}{context}") from None
+        pos, message = _syntax(exc)
+        raise _fail(filename, pos, f"YAML syntax error: {message}") from None
     except yaml.YAMLError as exc:
         raise _fail(filename, None, f"YAML error: {exc}") from None
     return root
 
 
-def _attach(stack: list[_Node], node: _Node, root: _Node | None, filename: str) -> _Node | None:
+def _attach(stack: list[_Node], node: _Node, filename: str) -> _Node | None:
+    """Add ``node`` to the open collection; returns ``node`` when it is the document root."""
     if not stack:
         return node
     parent = stack[-1]
-    parent.size += node.size
-    if parent.size > MAX_NODES:
-        raise _fail(
-            filename,
-            node.pos,
-            _BOMB,
-        )
     if parent.kind == "seq":
         parent.items.append(node)
     elif parent.items and not isinstance(parent.items[-1], tuple):
         parent.items[-1] = (parent.items[-1], node)
     else:
         parent.items.append(node)
-    return root
+    for ancestor in stack:
+        ancestor.size += node.size
+        if ancestor.size > MAX_NODES:
+            raise _fail(filename, node.pos, _BOMB)
+    if node.kind in ("scalar", "alias"):
+        _grow(stack, node, filename)
+    return None
+
+
+def _grow(stack: list[_Node], child: _Node, filename: str) -> None:
+    """Raise the heights of the open collections above a finished ``child``."""
+    if len(stack) + child.height > MAX_DEPTH:
+        raise _fail(filename, child.pos, _DEEP)
+    height = child.height
+    for ancestor in reversed(stack):
+        height += 1
+        if ancestor.height >= height:
+            break
+        ancestor.height = height
+
+
+def _syntax(exc: yaml.MarkedYAMLError) -> tuple[Position | None, str]:
+    """Where a YAML syntax error is and what it means, in the words of a person fixing it."""
+    problem = exc.problem or "invalid YAML"
+    context = exc.context or ""
+    at = _mark(exc.problem_mark) or _mark(exc.context_mark)
+    opened = _mark(exc.context_mark)
+    if "quoted scalar" in context and "end of stream" in problem and opened:
+        return opened, "this quoted text is never closed; add the closing quote"
+    if problem.startswith("found character '\\t'"):
+        return at, "a tab character here; indent with spaces, not tabs"
+    if "flow sequence" in context and opened:
+        return at, (
+            f"the '[' on line {opened[0]}, column {opened[1]} is not closed with ']' "
+            "(or a ',' is missing between items)"
+        )
+    if "flow mapping" in context and opened:
+        return at, (
+            f"the '{{' on line {opened[0]}, column {opened[1]} is not closed with '}}' "
+            "(or a ',' is missing between keys)"
+        )
+    if problem == "mapping values are not allowed here":
+        return at, "unexpected ':' here; check the indentation, or quote text that contains ': '"
+    if problem.startswith("expected <block end>"):
+        return at, (
+            "the indentation here does not match the lines above "
+            "(keys of one mapping start in the same column)"
+        )
+    if problem == "could not find expected ':'":
+        return _mark(exc.context_mark) or at, "this line is not 'key: value'; add the ':'"
+    if context and opened and opened != at:
+        return at, f"{problem} ({context} on line {opened[0]}, column {opened[1]})"
+    return at, f"{problem} ({context})" if context else problem
 
 
 def scalar_value(text: str, plain: bool) -> Any:
@@ -216,50 +293,46 @@ def scalar_value(text: str, plain: bool) -> Any:
         return False
     if _INT.match(text):
         return int(text)
-    if _FLOAT.match(text) and not re.match(r"^[-+]?0[0-9]", text):
+    if len(text) <= 100 and _FLOAT.match(text) and not re.match(r"^[-+]?0[0-9]", text):
         return float(text)
     return text
 
 
-def _convert(node: _Node, path: Path, doc: Document, budget: list[int], filename: str) -> Any:
-    budget[0] += 1
-    if budget[0] > MAX_NODES:
-        raise _fail(
-            filename,
-            node.pos,
-            _BOMB,
-        )
+def _convert(node: _Node, path: Path, doc: Document) -> Any:
+    """Plain Python value of ``node``, recording where each value and key was written."""
     doc.values.setdefault(path, node.pos)
     if node.kind == "alias":
-        target = node.items[0]
         doc.values[path] = node.pos
-        return _convert(target, path, doc, budget, filename)
+        return _convert(node.items[0], path, doc)
     if node.kind == "scalar":
         return scalar_value(node.value, node.plain)
     if node.kind == "seq":
-        return [
-            _convert(child, (*path, i), doc, budget, filename) for i, child in enumerate(node.items)
-        ]
+        return [_convert(child, (*path, i), doc) for i, child in enumerate(node.items)]
     out: dict[str, Any] = {}
     first: dict[str, Position] = {}
     for key_node, value_node in node.items:
         if key_node.kind == "alias":
             key_node = key_node.items[0]
         if key_node.kind != "scalar":
-            raise _fail(filename, key_node.pos, "a key must be plain text, not a list or mapping")
+            raise _fail(
+                doc.filename,
+                key_node.pos,
+                f"{dotted(path)}: a key must be plain text, not a list or mapping",
+            )
         key_value = scalar_value(key_node.value, key_node.plain)
         key = key_node.value if key_value is None or isinstance(key_value, bool) else str(key_value)
         if key in first:
-            line = first[key][0]
             doc.problems.append(
                 Problem(
-                    filename,
-                    *key_node.pos,
-                    f"duplicate key {key!r} (first given on line {line}); keep only one",
+                    doc.filename,
+                    key_node.pos[0],
+                    key_node.pos[1],
+                    f"{dotted((*path, key))}: duplicate key (first given on line "
+                    f"{first[key][0]}); keep only one",
                 )
             )
             continue
         first[key] = key_node.pos
         doc.keys[(*path, key)] = key_node.pos
-        out[key] = _convert(value_node, (*path, key), doc, budget, filename)
+        out[key] = _convert(value_node, (*path, key), doc)
     return out

@@ -1,0 +1,163 @@
+"""Repeat forms → demands: every occurrence the agreement asks for, with its candidate days.
+
+A demand knows its contract id, its term, the days it may take (in order of
+preference) and, for reports of failure, the days it was looked for in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from partnership.festivals import definition, festival_dates
+from partnership.model import Agreement, Commitment, Term
+from partnership.schoolcalendar import DayInfo, SchoolCalendar
+
+Form = Literal["term", "month", "festival", "once", "once_in"]
+
+
+@dataclass(frozen=True)
+class Demand:
+    """One main occurrence to place."""
+
+    id: str
+    commitment: Commitment
+    form: Form
+    term: Term | None
+    domain: tuple[dt.date, ...]  # days looked at, in date order (for failure reports)
+    target: dt.date  # the ideal day (window midpoint, festival date, fixed date)
+    fixed: bool = False  # once / exact: the date is given, not chosen
+    festival: str | None = None
+    month: str | None = None  # YYYY-MM for per-month demands
+    rank: tuple[int, int] = (1, 1)  # (k, N): k-th of N occurrences in its group
+
+
+def _days(start: dt.date, end: dt.date) -> list[dt.date]:
+    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def window_days(term: Term, c: Commitment) -> list[dt.date]:
+    """Days of ``term`` inside the commitment's week window (the whole term without one)."""
+    days = _days(term.start, term.end)
+    if c.window is None:
+        return days
+    a, b = c.window.weeks
+    return [d for d in days if a <= term.week_of(d) <= b]
+
+
+def usable(info: DayInfo, weekdays: tuple[int, ...], c: Commitment, *, strict: bool) -> bool:
+    """Whether a day can hold the commitment (before capacity and gaps are considered).
+
+    ``strict`` also requires the day's own weekday to be one of ``weekdays``; festival
+    placement without explicit weekdays accepts any school day, 调休 workdays included.
+    """
+    if not info.school_day or info.closures:
+        return False
+    if c.brigade and info.brigade_busy:
+        return False
+    return not (strict and info.date.weekday() not in weekdays)
+
+
+def expand(agreement: Agreement, calendar: SchoolCalendar) -> list[Demand]:
+    """Every main occurrence the agreement asks for, in a stable order."""
+    out: list[Demand] = []
+    info = agreement.agreement
+    for c in agreement.commitments:
+        r = c.repeat
+        form = r.form
+        if form == "term":
+            assert r.count is not None
+            for term in calendar.terms:
+                days = tuple(window_days(term, c))
+                for n in range(1, r.count + 1):
+                    out.append(
+                        Demand(
+                            id=f"{c.id}/{term.id}/{n}",
+                            commitment=c,
+                            form="term",
+                            term=term,
+                            domain=days,
+                            target=days[len(days) // 2] if days else term.start,
+                            rank=(n, r.count),
+                        )
+                    )
+        elif form == "month":
+            assert r.count is not None
+            for term in calendar.terms:
+                term_days = window_days(term, c)
+                months: dict[str, list[dt.date]] = {}
+                for d in term_days:
+                    months.setdefault(f"{d:%Y-%m}", []).append(d)
+                for month in sorted(months):
+                    mdays = months[month]
+                    if not any(calendar.day(d).school_day for d in mdays):
+                        continue
+                    for n in range(1, r.count + 1):
+                        out.append(
+                            Demand(
+                                id=f"{c.id}/{term.id}/{month}-{n}",
+                                commitment=c,
+                                form="month",
+                                term=term,
+                                domain=tuple(mdays),
+                                target=mdays[len(mdays) // 2],
+                                month=month,
+                                rank=(n, r.count),
+                            )
+                        )
+        elif form == "festivals":
+            assert r.festivals is not None
+            for key in r.festivals:
+                definition(key, agreement.festivals)
+                seen: dict[int, int] = {}
+                for day in festival_dates(key, info.start, info.end, agreement.festivals):
+                    seen[day.year] = seen.get(day.year, 0) + 1
+                    suffix = f"-{seen[day.year]}" if seen[day.year] > 1 else ""
+                    shift = dt.timedelta(days=r.max_shift_days)
+                    lo = (
+                        max(day - shift, info.start)
+                        if r.placement in ("before", "nearest")
+                        else day
+                    )
+                    hi = min(day + shift, info.end) if r.placement in ("after", "nearest") else day
+                    out.append(
+                        Demand(
+                            id=f"{c.id}/{key}-{day.year}{suffix}",
+                            commitment=c,
+                            form="festival",
+                            term=calendar.term_of(day),
+                            domain=tuple(_days(lo, hi)),
+                            target=day,
+                            fixed=r.placement == "exact",
+                            festival=key,
+                        )
+                    )
+        elif form == "once":
+            assert r.once is not None
+            out.append(
+                Demand(
+                    id=f"{c.id}/once",
+                    commitment=c,
+                    form="once",
+                    term=calendar.term_of(r.once),
+                    domain=(r.once,),
+                    target=r.once,
+                    fixed=True,
+                )
+            )
+        else:
+            assert r.once_in is not None
+            term = agreement.term(r.once_in)
+            days = tuple(window_days(term, c))
+            out.append(
+                Demand(
+                    id=f"{c.id}/once",
+                    commitment=c,
+                    form="once_in",
+                    term=term,
+                    domain=days,
+                    target=days[len(days) // 2] if days else term.start,
+                )
+            )
+    return out

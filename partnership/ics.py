@@ -1,0 +1,250 @@
+"""The .ics files teachers import or subscribe to (contract: ics.md), built with icalendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from collections.abc import Iterator, Mapping, Sequence
+from types import MappingProxyType
+
+from icalendar import Alarm, Calendar, Event, Timezone, vDuration
+
+from partnership import __version__
+from partnership.errors import UsageError
+from partnership.identity import uid
+from partnership.model import AUDIENCES, Agreement, Commitment, Contact, Party, duration_seconds
+from partnership.plan import Occurrence, Plan, sort_key
+
+_LABELS: dict[str, dict[str, str]] = {
+    "zh-CN": {
+        "teachers": "教师",
+        "students": "学生",
+        "parents": "家长",
+        "brigade": "消防救援人员",
+        "visit": "参观",
+        "sports": "体育",
+        "performance": "文艺演出",
+        "drill": "演练",
+        "lecture": "讲座",
+        "meeting": "会议",
+        "other": "其他",
+        "audience": "参加人员：",
+        "variants": "分年级方案：",
+        "contacts": "联系人：",
+        "prep": "事前准备：",
+        "why": "日期依据：",
+        "note": "备注：",
+        "provisional": "（暂定：该年度放假安排尚未公布）",
+        "list_sep": "、",
+        "colon": "：",
+    },
+    "en": {
+        "teachers": "teachers",
+        "students": "students",
+        "parents": "parents",
+        "brigade": "brigade",
+        "visit": "visit",
+        "sports": "sports",
+        "performance": "performance",
+        "drill": "drill",
+        "lecture": "lecture",
+        "meeting": "meeting",
+        "other": "other",
+        "audience": "Audience: ",
+        "variants": "Programmes by grade:",
+        "contacts": "Contacts:",
+        "prep": "To be ready before:",
+        "why": "Why this date: ",
+        "note": "Note: ",
+        "provisional": "(Provisional: the official holidays for this year are not published yet)",
+        "list_sep": ", ",
+        "colon": ": ",
+    },
+}
+_SOURCE_DATE_EPOCH_RE = re.compile(r"^\s*[0-9]+\s*$")
+_NO_PREP: Mapping[str, Sequence[str]] = MappingProxyType({})
+
+
+def ics_filename(agreement_id: str, term_id: str | None, audience: str | None) -> str:
+    """File name of one .ics: ``<agreement>[-<term>][-<audience>].ics``."""
+    return "-".join(p for p in (agreement_id, term_id, audience) if p) + ".ics"
+
+
+def dtstamp_now(environ: Mapping[str, str]) -> dt.datetime:
+    """The DTSTAMP of this run: now in UTC, or ``SOURCE_DATE_EPOCH`` when it is set."""
+    raw = environ.get("SOURCE_DATE_EPOCH", "")
+    if not raw:
+        return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    if _SOURCE_DATE_EPOCH_RE.match(raw):
+        try:
+            return dt.datetime.fromtimestamp(int(raw), dt.UTC)
+        except (OverflowError, OSError, ValueError):
+            pass
+    raise UsageError(
+        f"SOURCE_DATE_EPOCH={raw!r} is not a usable time: set it to whole seconds since "
+        "1970-01-01 UTC (for example 1717804800), or unset it"
+    )
+
+
+def render_ics(
+    plan: Plan,
+    *,
+    term: str | None = None,
+    audience: str | None = None,
+    dtstamp: dt.datetime,
+    prep: Mapping[str, Sequence[str]] = _NO_PREP,
+) -> bytes:
+    """One VCALENDAR (UTF-8, CRLF) for a term or the whole agreement, optionally one audience's."""
+    a = plan.agreement
+    labels = _LABELS[a.agreement.language]
+    name = a.agreement.title
+    if term is not None:
+        try:
+            name = f"{name} {a.term(term).name}"
+        except KeyError:
+            known = ", ".join(t.id for t in a.calendar.terms)
+            raise UsageError(f"unknown term {term!r} (terms: {known})") from None
+    if audience is not None:
+        if audience not in AUDIENCES:
+            raise UsageError(f"unknown audience {audience!r} (choose from {', '.join(AUDIENCES)})")
+        zh = a.agreement.language == "zh-CN"
+        name += f"（{labels[audience]}）" if zh else f" ({labels[audience]})"
+    commitments = {c.id: c for c in a.commitments}
+    chosen = sorted(
+        (
+            o
+            for o in plan.for_term(term)
+            if audience is None or audience in commitments[o.commitment].audience
+        ),
+        key=sort_key,
+    )
+    stamp = dtstamp.replace(tzinfo=dt.UTC) if dtstamp.tzinfo is None else dtstamp
+    stamp = stamp.astimezone(dt.UTC).replace(microsecond=0)
+
+    cal = Calendar()
+    lang = "ZH" if a.agreement.language == "zh-CN" else "EN"
+    cal.add("PRODID", f"-//partnership//partnership {__version__}//{lang}")
+    cal.add("VERSION", "2.0")
+    cal.add("CALSCALE", "GREGORIAN")
+    cal.add("METHOD", "PUBLISH")
+    cal.add("X-WR-CALNAME", name)
+    cal.add("X-WR-TIMEZONE", a.agreement.timezone)
+    cal.add("REFRESH-INTERVAL", dt.timedelta(days=1), parameters={"VALUE": "DURATION"})
+    cal.add("X-PUBLISHED-TTL", vDuration(dt.timedelta(days=1)))
+    cal.add_component(_vtimezone(a, term, chosen))
+    zone = zoneinfo.ZoneInfo(a.agreement.timezone)
+    for o in chosen:
+        c = commitments[o.commitment]
+        cal.add_component(_event(a, c, o, zone, stamp, prep.get(o.id, ())))
+    data: bytes = cal.to_ical()
+    return data
+
+
+def _vtimezone(a: Agreement, term: str | None, chosen: Sequence[Occurrence]) -> Timezone:
+    """The agreement's VTIMEZONE for just the years in use (the period's when nothing is)."""
+    if chosen:
+        years = [o.date.year for o in chosen]
+    elif term is not None:
+        years = [a.term(term).start.year, a.term(term).end.year]
+    else:
+        years = [a.agreement.start.year, a.agreement.end.year]
+    return Timezone.from_tzid(
+        a.agreement.timezone,
+        first_date=dt.date(min(years), 1, 1),
+        last_date=dt.date(max(years) + 1, 1, 1),
+    )
+
+
+def _event(
+    a: Agreement,
+    c: Commitment,
+    o: Occurrence,
+    zone: zoneinfo.ZoneInfo,
+    stamp: dt.datetime,
+    prep: Sequence[str],
+) -> Event:
+    labels = _LABELS[a.agreement.language]
+    ev = Event()
+    ev.add("UID", uid(o.id, a.agreement.id))
+    ev.add("DTSTAMP", stamp)
+    if o.start is None or o.end is None:
+        ev.add("DTSTART", o.date)
+        ev.add("DTEND", o.date + dt.timedelta(days=1))
+    else:
+        ev.add("DTSTART", dt.datetime.combine(o.date, o.start, tzinfo=zone))
+        ev.add("DTEND", dt.datetime.combine(o.date, o.end, tzinfo=zone))
+    ev.add("SUMMARY", o.title)
+    ev.add("LOCATION", _location(a, c.location))
+    ev.add("DESCRIPTION", "\n".join(_description(a, c, o, prep)))
+    ev.add("CATEGORIES", [labels[c.kind], *([c.programme] if c.programme else [])])
+    if o.status == "cancelled":
+        ev.add("STATUS", "CANCELLED")
+    else:
+        ev.add("STATUS", "TENTATIVE" if o.provisional else "CONFIRMED")
+    ev.add("SEQUENCE", o.sequence)
+    ev.add("TRANSP", "OPAQUE")
+    for reminder in () if o.status == "cancelled" else c.reminders:
+        alarm = Alarm()
+        alarm.add("ACTION", "DISPLAY")
+        alarm.add("TRIGGER", -dt.timedelta(seconds=abs(duration_seconds(reminder))))
+        alarm.add("DESCRIPTION", o.title)
+        ev.add_component(alarm)
+    return ev
+
+
+def _location(a: Agreement, location: str) -> str:
+    if location not in ("school", "brigade"):
+        return location
+    party: Party = getattr(a.parties, location)
+    if not party.address:
+        return party.name
+    return f"{party.name}{'，' if a.agreement.language == 'zh-CN' else ', '}{party.address}"
+
+
+def _description(a: Agreement, c: Commitment, o: Occurrence, prep: Sequence[str]) -> Iterator[str]:
+    """The DESCRIPTION lines: plan, audience, variants, contacts, preparation and reasons."""
+    labels = _LABELS[a.agreement.language]
+    if c.description:
+        yield c.description.strip("\n")
+    if o.provisional:
+        yield labels["provisional"]
+    yield labels["audience"] + labels["list_sep"].join(labels[x] for x in c.audience)
+    if c.variants:
+        yield labels["variants"]
+        for v in c.variants:
+            yield _grades(v.grades, a.agreement.language) + labels["colon"] + v.plan
+    contacts = [
+        (p.name, person) for p in (a.parties.school, a.parties.brigade) for person in p.contacts
+    ]
+    if contacts:
+        yield labels["contacts"]
+        for party_name, person in contacts:
+            yield party_name + labels["colon"] + _contact(person, a.agreement.language)
+    if prep:
+        yield labels["prep"]
+        yield from prep
+    if o.note:
+        yield labels["note"] + o.note
+    yield labels["why"] + o.why
+
+
+def _grades(grades: Sequence[int], language: str) -> str:
+    """Grade label: ``1–2年级`` / ``Grades 1–2`` for a run, ``1、3年级`` / ``Grades 1, 3``."""
+    g = sorted(set(grades))
+    if len(g) > 1 and g[-1] - g[0] == len(g) - 1:
+        span = f"{g[0]}–{g[-1]}"
+    else:
+        span = ("、" if language == "zh-CN" else ", ").join(str(n) for n in g)
+    if language == "zh-CN":
+        return f"{span}年级"
+    return f"Grade{'s' if len(g) > 1 else ''} {span}"
+
+
+def _contact(person: Contact, language: str) -> str:
+    text = person.name
+    if person.role:
+        text += f"（{person.role}）" if language == "zh-CN" else f" ({person.role})"
+    if person.phone:
+        text += f"{'，' if language == 'zh-CN' else ', '}{person.phone}"
+    return text

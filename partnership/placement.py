@@ -1,0 +1,344 @@
+"""Placement: every demand on a real school day that obeys every hard rule, with its reason.
+
+The flow: :func:`partnership.demands.expand` lists what the agreement asks for;
+records fix what already happened or was published; a :data:`Strategy` picks
+dates on a :class:`Board` that enforces ``max_per_day`` and ``min_gap_days``;
+lead-up sessions and reasons are added last. :func:`greedy_with_repair` is the
+default strategy; any function with the same signature can replace it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from partnership import reasons
+from partnership.demands import Demand, expand, usable
+from partnership.model import Agreement
+from partnership.plan import Notice, Occurrence, Plan, Status, Unplaced, sort_key
+from partnership.records import Records
+from partnership.schoolcalendar import SchoolCalendar
+
+
+@dataclass
+class Board:
+    """Days already taken by main activities, and the rules that limit adding more."""
+
+    max_per_day: int
+    min_gap_days: int
+    by_day: dict[dt.date, list[str]] = field(default_factory=dict)
+    by_term: dict[str, dict[dt.date, int]] = field(default_factory=dict)
+
+    def blockers(self, day: dt.date, term: str | None) -> list[tuple[str, str]]:
+        """What stops one more main activity on ``day``: ("full"|"gap", occurrence id)."""
+        found: list[tuple[str, str]] = []
+        taken = self.by_day.get(day, [])
+        if len(taken) >= self.max_per_day:
+            found.extend(("full", oid) for oid in sorted(taken))
+        if term is not None and self.min_gap_days > 0:
+            days = self.by_term.get(term, {})
+            for k in range(-(self.min_gap_days - 1), self.min_gap_days):
+                other = day + dt.timedelta(days=k)
+                if days.get(other):
+                    found.extend(
+                        ("gap", oid)
+                        for oid in sorted(self.by_day.get(other, []))
+                        if self._term_of.get(oid) == term
+                    )
+        return found
+
+    def fits(self, day: dt.date, term: str | None) -> bool:
+        """True when a main activity of ``term`` may be added on ``day``."""
+        return not self.blockers(day, term)
+
+    def add(self, oid: str, day: dt.date, term: str | None) -> None:
+        """Record a main activity on ``day``."""
+        self.by_day.setdefault(day, []).append(oid)
+        self._term_of[oid] = term
+        if term is not None:
+            days = self.by_term.setdefault(term, {})
+            days[day] = days.get(day, 0) + 1
+
+    def remove(self, oid: str, day: dt.date) -> None:
+        """Take a main activity off ``day``."""
+        self.by_day[day].remove(oid)
+        term = self._term_of.pop(oid)
+        if term is not None:
+            self.by_term[term][day] -= 1
+
+    _term_of: dict[str, str | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A strategy's answer: chosen dates, and the demands left without one."""
+
+    dates: dict[str, dt.date]
+    failed: tuple[str, ...]
+
+
+Candidates = Mapping[str, Sequence[dt.date]]
+Strategy = Callable[[Sequence[Demand], Candidates, Board], Placed]
+
+
+def greedy_with_repair(demands: Sequence[Demand], candidates: Candidates, board: Board) -> Placed:
+    """Hardest first (fewest candidate days), each on its most preferred free day.
+
+    When no candidate day is free, try moving one already placed occurrence that
+    blocks a candidate to another of its own candidates before giving up.
+    """
+    order = sorted(
+        range(len(demands)), key=lambda i: (len(candidates[demands[i].id]), demands[i].target, i)
+    )
+    dates: dict[str, dt.date] = {}
+    term_of = {d.id: (d.term.id if d.term else None) for d in demands}
+    failed: list[str] = []
+    for i in order:
+        d = demands[i]
+        term = term_of[d.id]
+        chosen = next((c for c in candidates[d.id] if board.fits(c, term)), None)
+        if chosen is None:
+            chosen = _repair(d.id, term, candidates, board, dates, term_of)
+        if chosen is None:
+            failed.append(d.id)
+            continue
+        board.add(d.id, chosen, term)
+        dates[d.id] = chosen
+    return Placed(dates, tuple(failed))
+
+
+def _repair(
+    oid: str,
+    term: str | None,
+    candidates: Candidates,
+    board: Board,
+    dates: dict[str, dt.date],
+    term_of: Mapping[str, str | None],
+) -> dt.date | None:
+    for day in candidates[oid]:
+        blocking = sorted({b for _, b in board.blockers(day, term)})
+        if not blocking or any(b not in candidates or b not in dates for b in blocking):
+            continue
+        old = {b: dates[b] for b in blocking}
+        for b in blocking:
+            board.remove(b, old[b])
+        board.add(oid, day, term)
+        moved: dict[str, dt.date] = {}
+        for b in blocking:
+            alt = next(
+                (c for c in candidates[b] if c != old[b] and board.fits(c, term_of[b])), None
+            )
+            if alt is None:
+                break
+            board.add(b, alt, term_of[b])
+            moved[b] = alt
+        if len(moved) == len(blocking):
+            board.remove(oid, day)
+            dates.update(moved)
+            return day
+        for b, alt in moved.items():
+            board.remove(b, alt)
+        board.remove(oid, day)
+        for b in blocking:
+            board.add(b, old[b], term_of[b])
+    return None
+
+
+def preference(d: Demand, calendar: SchoolCalendar, agreement: Agreement) -> list[dt.date]:
+    """Candidate days of a demand, most preferred first (every tie broken by date)."""
+    c = d.commitment
+    weekdays = agreement.weekdays_for(c)
+    if d.form == "festival":
+        strict = c.weekdays is not None
+        days = [x for x in d.domain if usable(calendar.day(x), weekdays, c, strict=strict)]
+        placement = c.repeat.placement
+        if placement == "skip":
+            return [x for x in days if x == d.target]
+        if placement == "before":
+            return sorted((x for x in days if x <= d.target), reverse=True)
+        if placement == "after":
+            return sorted(x for x in days if x >= d.target)
+        return sorted(days, key=lambda x: (abs((x - d.target).days), x))
+    days = [x for x in d.domain if usable(calendar.day(x), weekdays, c, strict=True)]
+    if not days:
+        return []
+    k, n = d.rank
+    ideal = days[min(len(days) - 1, (2 * k - 1) * len(days) // (2 * n))]
+    return sorted(days, key=lambda x: (abs((x - ideal).days), x))
+
+
+def place(
+    agreement: Agreement,
+    calendar: SchoolCalendar | None = None,
+    records: Records | None = None,
+    strategy: Strategy = greedy_with_repair,
+) -> Plan:
+    """The plan for an agreement: every occurrence dated and explained, or reported unplaced."""
+    calendar = calendar or SchoolCalendar(agreement)
+    records = records or Records()
+    lang = agreement.agreement.language
+    board = Board(agreement.scheduling.max_per_day, agreement.scheduling.min_gap_days)
+    demands = expand(agreement, calendar)
+    fixed: dict[str, tuple[dt.date, str]] = {}
+    notices: list[Notice] = []
+    flexible: list[Demand] = []
+    candidates: dict[str, list[dt.date]] = {}
+    holds: list[tuple[Demand, list[dt.date], dt.date]] = []
+    for d in demands:
+        rec = records.occurrences.get(d.id)
+        if d.fixed:
+            fixed[d.id] = (d.target, reasons.fixed(d, calendar, agreement))
+            continue
+        prefs = preference(d, calendar, agreement)
+        if d.form == "festival" and d.commitment.repeat.placement == "skip" and not prefs:
+            continue
+        status = rec.status if rec is not None else None
+        held = rec.published if rec is not None else None
+        if rec is not None and status == "moved" and rec.date is not None:
+            fixed[d.id] = (rec.date, reasons.moved(rec.date, lang))
+        elif rec is not None and status in ("done", "cancelled"):
+            # what happened stays where it happened (or was announced)
+            day = rec.date or held or (prefs[0] if prefs else d.target)
+            fixed[d.id] = (day, reasons.chosen(d, day, prefs, calendar, agreement))
+        elif held is not None and not calendar.is_provisional(held):
+            holds.append((d, prefs, held))
+        else:
+            candidates[d.id] = prefs
+            flexible.append(d)
+    by_id = {d.id: d for d in demands}
+    for oid in sorted(fixed, key=lambda o: (fixed[o][0], o)):
+        rec = records.occurrences.get(oid)
+        if rec is not None and rec.status == "cancelled":
+            continue
+        board.add(oid, fixed[oid][0], _term_id(calendar, fixed[oid][0], by_id[oid]))
+    for d, prefs, held in sorted(holds, key=lambda h: (h[2], h[0].id)):
+        term = _term_id(calendar, held, d)
+        if held in prefs and board.fits(held, term):
+            # the same reason as a fresh placement on that day, so that publishing
+            # changes no output byte when nothing else changed
+            fixed[d.id] = (held, reasons.chosen(d, held, prefs, calendar, agreement))
+            board.add(d.id, held, term)
+            continue
+        notices.append(Notice(d.id, reasons.held_impossible(held, d, calendar, board, lang)))
+        candidates[d.id] = prefs
+        flexible.append(d)
+    placed = strategy(flexible, candidates, board)
+    occurrences: list[Occurrence] = []
+    unplaced: list[Unplaced] = []
+    for d in demands:
+        if d.id in fixed:
+            day, why = fixed[d.id]
+        elif d.id in placed.dates:
+            day = placed.dates[d.id]
+            why = reasons.chosen(d, day, candidates[d.id], calendar, agreement)
+        elif d.id in placed.failed:
+            counts = reasons.ruled_out(d, calendar, agreement, board)
+            unplaced.append(
+                Unplaced(
+                    d.id,
+                    d.commitment.id,
+                    d.term.id if d.term else None,
+                    reasons.unplaced(d, counts, agreement),
+                    tuple(counts.items()),
+                )
+            )
+            continue
+        else:
+            continue  # a skipped festival
+        occurrences.extend(_with_lead_ups(d, day, why, calendar, records, agreement))
+    occurrences.sort(key=sort_key)
+    for n in notices:
+        o = next((x for x in occurrences if x.id == n.occurrence), None)
+        if o is not None:
+            idx = occurrences.index(o)
+            occurrences[idx] = _replace(o, sequence=o.sequence + 1)
+    return Plan(
+        agreement=agreement,
+        occurrences=tuple(occurrences),
+        unplaced=tuple(sorted(unplaced, key=lambda u: u.id)),
+        provisional_years=calendar.provisional_years(),
+        notices=tuple(notices),
+    )
+
+
+def _term_id(calendar: SchoolCalendar, day: dt.date, d: Demand) -> str | None:
+    t = calendar.term_of(day)
+    return t.id if t else (d.term.id if d.term else None)
+
+
+def _replace(o: Occurrence, **changes: object) -> Occurrence:
+    from dataclasses import replace
+
+    return replace(o, **changes)  # type: ignore[arg-type]
+
+
+def _with_lead_ups(
+    d: Demand,
+    day: dt.date,
+    why: str,
+    calendar: SchoolCalendar,
+    records: Records,
+    agreement: Agreement,
+) -> list[Occurrence]:
+    c = d.commitment
+    lang = agreement.agreement.language
+    rec = records.occurrences.get(d.id)
+    status: Status = "planned"
+    start, end = (c.time.start, c.time.end) if c.time else (None, None)
+    note = None
+    sequence = 0
+    if rec is not None:
+        sequence = rec.sequence
+        note = rec.note or rec.reason
+        if rec.status is not None:
+            status = rec.status
+        if rec.time is not None:
+            start, end = rec.time.start, rec.time.end
+    term = calendar.term_of(day)
+    title = c.title
+    if d.festival is not None:
+        from partnership.festivals import definition
+
+        title = f"{c.title}（{definition(d.festival, agreement.festivals).name(lang)}）"
+        if lang == "en":
+            title = f"{c.title} ({definition(d.festival, agreement.festivals).name(lang)})"
+    main = Occurrence(
+        id=d.id,
+        commitment=c.id,
+        term=term.id if term else None,
+        title=title,
+        date=day,
+        start=start,
+        end=end,
+        why=why,
+        provisional=calendar.is_provisional(day),
+        status=status,
+        sequence=sequence,
+        note=note,
+        festival=d.festival,
+    )
+    out = [main]
+    for k, lu in enumerate(c.lead_up, start=1):
+        lu_day, lu_why = reasons.lead_up_day(day, lu.days_before, calendar, lang)
+        lu_term = calendar.term_of(lu_day)
+        lu_status: Status = "cancelled" if status == "cancelled" else "planned"
+        times = lu.time or c.time
+        out.append(
+            Occurrence(
+                id=f"{d.id}/lead-up-{k}",
+                commitment=c.id,
+                term=lu_term.id if lu_term else main.term,
+                title=f"{lu.title}：{title}" if lang != "en" else f"{lu.title}: {title}",
+                date=lu_day,
+                start=times.start if times else None,
+                end=times.end if times else None,
+                why=lu_why,
+                provisional=calendar.is_provisional(lu_day),
+                status=lu_status,
+                lead_up_of=d.id,
+                sequence=sequence,
+                festival=d.festival,
+            )
+        )
+    return out

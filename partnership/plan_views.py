@@ -1,0 +1,139 @@
+"""Views of a plan: the JSON of the contract and the rich table per term."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from partnership.i18n import label, time_range, week, weekday
+from partnership.identity import uid
+from partnership.plan import Occurrence, Plan
+
+_STATUS_STYLE = {"planned": "", "done": "green", "moved": "yellow", "cancelled": "strike dim"}
+
+
+def occurrence_json(o: Occurrence, agreement_id: str) -> dict[str, Any]:
+    """One occurrence as the contract's JSON object."""
+    out: dict[str, Any] = {
+        "id": o.id,
+        "commitment": o.commitment,
+        "term": o.term,
+        "title": o.title,
+        "date": o.date.isoformat(),
+        "start": f"{o.start:%H:%M}" if o.start else None,
+        "end": f"{o.end:%H:%M}" if o.end else None,
+        "all_day": o.all_day,
+        "status": o.status,
+        "provisional": o.provisional,
+        "uid": uid(o.id, agreement_id),
+        "why": o.why,
+    }
+    if o.lead_up_of is not None:
+        out["lead_up_of"] = o.lead_up_of
+    return out
+
+
+def plan_json(plan: Plan, term: str | None = None) -> dict[str, Any]:
+    """``plan --json``: agreement id, provisional years, occurrences, unplaced (and notices)."""
+    aid = plan.agreement.agreement.id
+    return {
+        "agreement": aid,
+        "provisional_years": list(plan.provisional_years),
+        "occurrences": [occurrence_json(o, aid) for o in plan.for_term(term)],
+        "unplaced": [
+            {"id": u.id, "reason": u.reason}
+            for u in plan.unplaced
+            if term is None or u.term == term
+        ],
+        "notices": [{"occurrence": n.occurrence, "message": n.message} for n in plan.notices],
+    }
+
+
+def _place(o: Occurrence, plan: Plan) -> str:
+    c = plan.agreement.commitment(o.commitment)
+    parties = plan.agreement.parties
+    if c.location == "school":
+        return parties.school.name
+    if c.location == "brigade":
+        return parties.brigade.name
+    return c.location
+
+
+def _t(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
+
+
+def render_plan(plan: Plan, term: str | None = None) -> RenderableType:
+    """The plan as rich tables, one per term (plus one for activities outside every term)."""
+    a = plan.agreement
+    lang = a.agreement.language
+    parts: list[RenderableType] = []
+    if plan.provisional_years:
+        years = "、".join(str(y) for y in plan.provisional_years)
+        parts.append(
+            Panel(
+                _t(
+                    lang,
+                    f"⚠ {years}年的放假安排尚未公布：这些年份的活动日期为暂定，"
+                    "通知发布后请在 calendar.notices 中补充并重新生成。",
+                    f"⚠ The official holidays for {years} are not published yet: activities in "
+                    "those years are provisional; add the notice under calendar.notices and "
+                    "build again.",
+                ),
+                style="bold yellow",
+            )
+        )
+    groups: list[tuple[str | None, str]] = [(t.id, t.name) for t in a.calendar.terms]
+    groups.append((None, _t(lang, "学期外", "Outside terms")))
+    for term_id, name in groups:
+        if term is not None and term_id != term:
+            continue
+        rows = [o for o in plan.occurrences if o.term == term_id]
+        if not rows:
+            continue
+        table = Table(title=f"{name}" + (f"（{term_id}）" if term_id else ""), show_lines=False)
+        for header in (
+            _t(lang, "日期", "Date"),
+            _t(lang, "星期", "Day"),
+            _t(lang, "周次", "Week"),
+            _t(lang, "时间", "Time"),
+        ):
+            table.add_column(header, no_wrap=True)
+        table.add_column(_t(lang, "活动", "Activity"), ratio=2, min_width=8)
+        table.add_column(_t(lang, "地点", "Place"), ratio=1, min_width=6)
+        table.add_column(_t(lang, "对象", "Audience"), ratio=1, min_width=6)
+        table.add_column(_t(lang, "状态", "Status"), no_wrap=True)
+        table.add_column(_t(lang, "为什么是这天", "Why this date"), ratio=3, min_width=12)
+        term_obj = a.term(term_id) if term_id else None
+        for o in rows:
+            c = a.commitment(o.commitment)
+            status = label(o.status, lang)
+            if o.provisional:
+                status += "·" + label("provisional", lang)
+            table.add_row(
+                f"{o.date:%Y-%m-%d}",
+                weekday(o.date, lang),
+                week(term_obj.week_of(o.date), lang) if term_obj else "",
+                time_range(o.start, o.end, lang),
+                Text(o.title, style="dim" if o.lead_up_of else ""),
+                _place(o, plan),
+                _t(lang, "、", ", ").join(label(x, lang) for x in c.audience),
+                Text(status, style=_STATUS_STYLE[o.status]),
+                o.why,
+            )
+        parts.append(table)
+    unplaced = [u for u in plan.unplaced if term is None or u.term == term]
+    if unplaced:
+        t = Table(title=_t(lang, "无法安排", "Could not be placed"), style="red")
+        t.add_column(_t(lang, "活动", "Occurrence"))
+        t.add_column(_t(lang, "原因", "Reason"), overflow="fold")
+        for u in unplaced:
+            t.add_row(u.id, u.reason)
+        parts.append(t)
+    for n in plan.notices:
+        parts.append(Text(f"⚠ {n.occurrence}: {n.message}", style="yellow"))
+    return Group(*parts)

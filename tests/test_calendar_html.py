@@ -1,0 +1,379 @@
+"""The printable HTML 校历: self-contained, escaped, one table per term; checked in Chromium too."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import struct
+import subprocess
+import zlib
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from partnership.calendar_html import FONT_STACK, render_html
+from partnership.grid import TermGrid, build_grid
+from partnership.model import Agreement
+from partnership.plan import Occurrence, Plan
+from partnership.schoolcalendar import SchoolCalendar
+
+TITLE = "永川区消防支队政治部 · 永川区大磨小学 三年共建协议"
+EVIL = '<script>alert("x")</script> & 消防'
+
+
+def agreement(language: str = "zh-CN", term_name: str = "2024—2025学年第一学期") -> Agreement:
+    """An autumn term starting on a Sunday, a spring term on a Monday, a provisional 2027 term."""
+    data: dict[str, Any] = {
+        "version": 1,
+        "agreement": {
+            "id": "damo-fire-2024",
+            "title": TITLE,
+            "start": "2024-06-08",
+            "end": "2027-06-07",
+            "language": language,
+        },
+        "parties": {
+            "school": {"name": "永川区大磨小学"},
+            "brigade": {"name": "永川区消防救援支队"},
+        },
+        "calendar": {
+            "brigade_unavailable": [
+                {"name": "春节战备", "start": "2025-01-15", "end": "2025-02-10"}
+            ],
+            "terms": [
+                {
+                    "id": "2024-autumn",
+                    "name": term_name,
+                    "start": "2024-09-01",
+                    "end": "2025-01-17",
+                    "closures": [{"name": "期中考试", "start": "2024-11-07", "end": "2024-11-08"}],
+                },
+                {
+                    "id": "2025-spring",
+                    "name": "第二学期",
+                    "start": "2025-02-17",
+                    "end": "2025-07-04",
+                },
+                {"id": "2027-spring", "name": "2027春", "start": "2027-02-22", "end": "2027-06-04"},
+            ],
+        },
+        "commitments": [
+            {"id": "visit", "title": "走进消防支队", "repeat": {"per": "term", "count": 1}}
+        ],
+    }
+    return Agreement.model_validate(data)
+
+
+def occ(oid: str, day: str, start: dt.time | None, title: str, **kw: Any) -> Occurrence:
+    """A hand-made occurrence of 90 minutes (or all day)."""
+    end = dt.time(start.hour + 1, 30) if start else None
+    return Occurrence(
+        id=oid, commitment=oid.split("/")[0], term=None, title=title,
+        date=dt.date.fromisoformat(day), start=start, end=end, why="test", **kw,
+    )  # fmt: skip
+
+
+OCCURRENCES = (
+    occ("visit/2024-autumn/1", "2024-10-16", dt.time(14), "走进消防支队", status="done"),
+    occ("sports/2024-autumn/1", "2024-11-20", dt.time(9), "消防趣味运动会", status="cancelled"),
+    occ("show/national-day-2024", "2024-09-30", dt.time(9), "国庆文艺汇演"),
+    occ("show/national-day-2024/lead-up-1", "2024-09-10", None, "节目共创",
+        lead_up_of="show/national-day-2024"),
+    occ("visit/2025-spring/1", "2025-03-12", dt.time(14), "春季参观消防站"),
+    occ("drill/2027", "2027-03-10", dt.time(10), "疏散演练", provisional=True),
+    occ("evil/1", "2024-12-04", dt.time(15), EVIL),
+)  # fmt: skip
+
+TERMS = ("2024-autumn", "2025-spring", "2027-spring")
+
+
+def grids(language: str = "zh-CN", term_name: str = "2024—2025学年第一学期") -> list[TermGrid]:
+    """Grids of all three fixture terms."""
+    a = agreement(language, term_name)
+    plan, cal = Plan(a, OCCURRENCES), SchoolCalendar(a)
+    return [build_grid(plan, cal, t) for t in TERMS]
+
+
+class Page(HTMLParser):
+    """The parts of the page the tests look at: cells, activities, rows, texts by class."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.cells: dict[str, set[str]] = {}
+        self.cell_text: dict[str, str] = {}
+        self.activities: dict[str, dict[str, str]] = {}
+        self.rows: dict[str, list[str]] = {}
+        self.text: list[str] = []
+        self._term = ""
+        self._cell: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        self.tags.append((tag, a))
+        if tag == "section":
+            self._term = a.get("data-term", "")
+            self.rows[self._term] = []
+        if tag == "tr" and "data-week" in a:
+            self.rows[self._term].append(a["data-week"])
+        if tag == "td":
+            self._cell = a["data-date"]
+            self.cells[self._cell] = set(a["class"].split())
+            self.cell_text[self._cell] = ""
+        if "data-occurrence" in a:
+            self.activities[a["data-occurrence"]] = a
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td":
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if self._cell is not None:
+            self.cell_text[self._cell] += data
+
+
+def test_page_head_language_charset_and_print_styles() -> None:
+    html = render_html(grids(), TITLE)
+    assert html.startswith("<!DOCTYPE html>\n")
+    assert '<html lang="zh-CN">' in html
+    assert '<meta charset="utf-8">' in html
+    assert f"<title>{TITLE}</title>" in html
+    assert "@page { size: A4 landscape;" in html
+    assert "break-before: page" in html
+    assert FONT_STACK in html
+    for font in ("PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei"):
+        assert font in FONT_STACK
+    assert FONT_STACK.endswith("sans-serif")
+    english = render_html(grids("en"), "Agreement")
+    assert '<html lang="en">' in english
+
+
+def test_self_contained_no_external_resources() -> None:
+    html = render_html(grids(), TITLE).lower()
+    for needle in ("http://", "https://", "<link", "@import", "<script", "url(", "src=", "//cdn"):
+        assert needle not in html
+
+
+def test_every_text_is_escaped() -> None:
+    html = render_html(grids(term_name=EVIL), EVIL)
+    assert "<script>" not in html
+    assert (
+        html.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 消防") == 6
+    )  # <title>, 3 × <h1>, term, activity
+    page = Page(html)
+    assert page.activities["evil/1"]["class"] == "activity status-planned"
+    assert page.cell_text["2024-12-04"] == "12-415:00–16:30 " + EVIL
+
+
+def test_one_section_and_one_row_per_term_week() -> None:
+    gs = grids()
+    page = Page(render_html(gs, TITLE))
+    sections = [a["data-term"] for tag, a in page.tags if tag == "section"]
+    assert sections == list(TERMS)
+    for g in gs:
+        assert page.rows[g.term_id] == [str(n) for n in range(1, len(g.weeks) + 1)]
+    assert len(page.rows["2024-autumn"]) == 21
+    html = render_html(gs, TITLE)
+    assert '<th class="week" scope="row">第1周<span class="span">08-26–09-01</span></th>' in html
+    assert '<th class="week" scope="row">第1周<span class="span">02-17–02-23</span></th>' in html
+    heads = [
+        html.index(f"<th{c}>{d}</th>") for c, d in (("", "周一"), (' class="weekend"', "周日"))
+    ]
+    assert heads == sorted(heads)
+
+
+def test_cells_carry_date_and_classes() -> None:
+    page = Page(render_html(grids(), TITLE))
+    assert page.cells["2024-08-26"] == {"day", "out-of-term"}
+    assert page.cells["2024-09-01"] == {"day", "weekend"}
+    assert page.cells["2024-09-02"] == {"day"}
+    assert page.cells["2024-10-01"] == {"day", "holiday"}
+    assert page.cells["2024-10-05"] == {"day", "holiday", "weekend"}
+    assert page.cell_text["2024-10-01"] == "10-1国庆节"
+    assert page.cells["2024-09-29"] == {"day", "weekend", "workday"}
+    assert page.cell_text["2024-09-29"] == "9-29调休上班（国庆节）"
+    assert page.cells["2024-11-07"] == {"day", "closure"}
+    assert page.cell_text["2024-11-07"] == "11-7期中考试"
+    assert page.cells["2025-01-18"] == {"day", "weekend", "out-of-term", "busy"}
+    assert page.cell_text["2025-01-18"] == "1-18支队不可用：春节战备"
+    assert page.cells["2024-10-16"] == {"day", "has-activity"}
+    assert page.cells["2027-03-10"] == {"day", "has-activity", "provisional"}
+    assert len(page.cells) == 7 * (21 + 20 + 15)
+
+
+def test_every_activity_with_id_time_title_and_status() -> None:
+    page = Page(render_html(grids(), TITLE))
+    assert sorted(page.activities) == sorted(o.id for o in OCCURRENCES)
+    done = page.activities["visit/2024-autumn/1"]
+    assert done["class"] == "activity status-done" and done["data-status"] == "done"
+    assert page.cell_text["2024-10-16"] == "10-1614:00–15:30 走进消防支队 （已完成）"
+    assert page.activities["sports/2024-autumn/1"]["class"] == "activity status-cancelled"
+    lead = page.activities["show/national-day-2024/lead-up-1"]
+    assert "lead-up" in lead["class"].split()
+    assert lead["data-lead-up-of"] == "show/national-day-2024"
+    assert page.cell_text["2024-09-10"] == "9-10全天 筹备：节目共创"
+    assert "provisional" in page.activities["drill/2027"]["class"].split()
+    assert page.cell_text["2027-03-10"] == "3-1010:00–11:30 疏散演练 （暂定）"
+
+
+def test_legend_and_provisional_banner() -> None:
+    html = render_html(grids(), TITLE)
+    sections = html.split("<section")[1:]
+    assert len(sections) == 3
+    for s in sections:
+        for word in ("图例", "放假", "停课/不可用", "调休上班", "支队不可用", "活动", "暂定"):
+            assert f"{word}</" in s or f"{word}：</" in s
+    assert 'class="banner provisional"' not in sections[0]
+    assert 'class="banner provisional"' not in sections[1]
+    assert 'class="banner provisional" role="note">暂定：2027年' in sections[2]
+
+
+def test_english_page() -> None:
+    page = Page(render_html(grids("en"), "Fire partnership"))
+    text = "".join(page.text)
+    for word in ("Mon", "Sun", "Week 1", "National Day", "make-up workday", "Legend"):
+        assert word in text
+    assert page.cell_text["2024-10-16"] == "10-1614:00–15:30 走进消防支队 (done)"
+    assert "周一" not in text
+
+
+def test_deterministic_output() -> None:
+    assert render_html(grids(), TITLE) == render_html(grids(), TITLE)
+    assert render_html([], TITLE).count("<section") == 0
+
+
+# --- in a real browser -------------------------------------------------------------------------
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+
+
+@pytest.fixture
+def browser() -> str:
+    """Path of a headless-capable Chromium; missing is a skip, except under CI where it fails."""
+    for name in BROWSERS:
+        found = shutil.which(name)
+        if found:
+            return found
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"no browser found ({', '.join(BROWSERS)}); CI must install chromium")
+    pytest.skip(f"no browser found ({', '.join(BROWSERS)})")
+
+
+def run_browser(browser: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run headless Chromium with a throwaway profile and no network chatter."""
+    command = [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        *args,
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done
+
+
+def write_page(tmp_path: Path) -> tuple[Path, list[TermGrid]]:
+    """The fixture page written to a file a browser can open."""
+    gs = grids()
+    page = tmp_path / "calendar.html"
+    page.write_text(render_html(gs, TITLE), encoding="utf-8")
+    return page, gs
+
+
+@pytest.mark.browser
+def test_browser_dom_has_every_week_and_activity(browser: str, tmp_path: Path) -> None:
+    page, gs = write_page(tmp_path)
+    dom = run_browser(browser, tmp_path, "--dump-dom", page.as_uri()).stdout
+    parsed = Page(dom)
+    for g in gs:
+        assert parsed.rows[g.term_id] == [str(n) for n in range(1, len(g.weeks) + 1)]
+    assert sorted(parsed.activities) == sorted(o.id for o in OCCURRENCES)
+    text = "".join(parsed.text)
+    for o in OCCURRENCES:
+        assert o.title in text
+    assert "<script>" not in dom
+
+
+def png_pixels(data: bytes) -> tuple[int, int, set[bytes], int]:
+    """Width, height, distinct RGB colours and non-white pixel count of an 8-bit RGB(A) PNG."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, header = 8, b"", b""
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
+        if kind == b"IHDR":
+            header = body
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", header)
+    assert depth == 8 and colour in (2, 6) and interlace == 0, (depth, colour, interlace)
+    bpp = 3 if colour == 2 else 4
+    raw = zlib.decompress(idat)
+    stride = width * bpp
+    colours: set[bytes] = set()
+    ink = 0
+    prev = bytearray(stride)
+    for y in range(height):
+        kind = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
+        for i in range(stride):
+            left = line[i - bpp] if i >= bpp else 0
+            up, corner = prev[i], (prev[i - bpp] if i >= bpp else 0)
+            if kind == 1:
+                line[i] = (line[i] + left) & 0xFF
+            elif kind == 2:
+                line[i] = (line[i] + up) & 0xFF
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 0xFF
+            elif kind == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                pred = left if pa <= pb and pa <= pc else up if pb <= pc else corner
+                line[i] = (line[i] + pred) & 0xFF
+        for i in range(0, stride, bpp):
+            px = bytes(line[i : i + 3])
+            colours.add(px)
+            ink += px != b"\xff\xff\xff"
+        prev = line
+    return width, height, colours, ink
+
+
+@pytest.mark.browser
+def test_browser_screenshot_is_not_blank(browser: str, tmp_path: Path) -> None:
+    page, _ = write_page(tmp_path)
+    shot = tmp_path / "calendar.png"
+    run_browser(browser, tmp_path, f"--screenshot={shot}", "--window-size=1400,1000", page.as_uri())
+    width, height, colours, ink = png_pixels(shot.read_bytes())
+    assert (width, height) == (1400, 1000)
+    assert len(colours) > 50  # text antialiasing plus the holiday, closure and workday shades
+    assert ink > width * height // 20
+    shades = {bytes.fromhex(c) for c in ("fed7d7", "fefcbf", "e9d8fd")}  # holiday, 调休, closure
+    assert shades <= colours
+
+
+@pytest.mark.browser
+def test_browser_prints_one_a4_landscape_page_per_term(browser: str, tmp_path: Path) -> None:
+    page, gs = write_page(tmp_path)
+    pdf = tmp_path / "calendar.pdf"
+    run_browser(browser, tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
+    data = pdf.read_bytes()
+    pages = re.findall(rb"/Type\s*/Page\b(?!s)", data)
+    assert len(pages) == len(gs) == 3
+    boxes = {
+        tuple(round(float(v)) for v in m)
+        for m in re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", data)
+    }
+    assert boxes == {(842, 595)}  # A4 landscape in points

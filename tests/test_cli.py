@@ -1,0 +1,453 @@
+"""Every command through Typer's runner: outputs, exit codes, and nothing lost on failure."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from partnership import __version__
+from partnership.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "schedules" / "damo-primary.yaml"
+EPOCH = {"SOURCE_DATE_EPOCH": "1735689600"}  # 2025-01-01T00:00:00Z
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def agreement(tmp_path: Path) -> Path:
+    """A private copy of the example, so records written by commands stay in tmp_path."""
+    target = tmp_path / "damo-primary.yaml"
+    shutil.copy(EXAMPLE, target)
+    return target
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def test_version(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.stdout
+
+
+def test_help_lists_every_contract_command(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in (
+        "init",
+        "validate",
+        "holidays",
+        "plan",
+        "calendar",
+        "ics",
+        "checklist",
+        "record",
+        "tick",
+        "report",
+        "build",
+        "schema",
+    ):
+        assert command in result.stdout
+
+
+def test_validate_example(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["validate", str(EXAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith("OK (damo-fire-2024, 6 commitments)")
+
+
+def test_validate_reports_every_problem_located(runner: CliRunner, tmp_path: Path) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    text = text.replace("    kind: visit\n", "    kind: visits\n", 1)
+    text = text.replace("    weekdays: [fri]\n", "    weekdayz: [fri]\n", 1)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(EXAMPLE), str(bad)])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2
+    assert (
+        lines[0].startswith(f"{bad}:") and "commitments[0].kind: 'visits' is not valid" in lines[0]
+    )
+    assert "unknown key 'weekdayz'; did you mean 'weekdays'?" in lines[1]
+    for line in lines:
+        _file, line_no, col, _ = line.split(":", 3)
+        assert int(line_no) >= 1 and int(col) >= 1
+    assert "Traceback" not in result.output
+
+
+def test_missing_file_is_exit_2(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["plan", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2
+    assert "no such file" in result.stderr
+
+
+def test_holidays_json_built_in(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["holidays", "2024", "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["year"] == 2024 and data["source"] == "built-in"
+    assert {"name": "国庆节", "date": "2024-10-07"} in data["days_off"]
+    assert data["workdays"] == [
+        "2024-02-04",
+        "2024-02-18",
+        "2024-04-07",
+        "2024-04-28",
+        "2024-05-11",
+        "2024-09-14",
+        "2024-09-29",
+        "2024-10-12",
+    ]
+
+
+def test_holidays_provisional_year_says_so(runner: CliRunner) -> None:
+    data = json.loads(runner.invoke(app, ["holidays", "2027", "--json"]).stdout)
+    assert data["source"] == "provisional"
+    assert data["workdays"] == []
+    assert [d["date"] for d in data["days_off"] if d["name"] == "春节"] == [
+        "2027-02-05",
+        "2027-02-06",
+        "2027-02-07",
+        "2027-02-08",
+    ]
+    text = runner.invoke(app, ["holidays", "2027"]).stdout
+    assert "PROVISIONAL" in text
+
+
+def test_holidays_with_agreement_notice(runner: CliRunner, tmp_path: Path) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "  weekdays: [mon, tue, wed, thu, fri]\n",
+        "  weekdays: [mon, tue, wed, thu, fri]\n  notices:\n    - year: 2027\n"
+        "      days_off: [{name: 春节, start: 2027-02-05, end: 2027-02-11}]\n"
+        "      workdays: [2027-02-14]\n",
+    )
+    f = tmp_path / "a.yaml"
+    f.write_text(text, encoding="utf-8")
+    data = json.loads(runner.invoke(app, ["holidays", "2027", "--json", "-f", str(f)]).stdout)
+    assert data["source"] == "notice"
+    assert data["workdays"] == ["2027-02-14"]
+
+
+def test_holidays_out_of_range_is_an_error(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["holidays", "1999"])
+    assert result.exit_code == 2
+    assert "1999" in result.stderr
+
+
+def test_schema_is_json_schema(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["schema"])
+    data = json.loads(result.stdout)
+    assert data["$schema"].endswith("2020-12/schema")
+    assert {"version", "agreement", "parties", "calendar", "commitments"} <= set(data["properties"])
+
+
+def test_init_writes_a_valid_starter_and_refuses_to_overwrite(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    target = tmp_path / "sub" / "agreement.yaml"
+    assert runner.invoke(app, ["init", str(target)]).exit_code == 0
+    assert "# " in target.read_text(encoding="utf-8")
+    assert runner.invoke(app, ["validate", str(target)]).exit_code == 0
+    before = target.read_bytes()
+    again = runner.invoke(app, ["init", str(target)])
+    assert again.exit_code == 2
+    assert "already exists" in again.stderr
+    assert target.read_bytes() == before
+
+
+def test_plan_json_contract(runner: CliRunner, agreement: Path) -> None:
+    result = runner.invoke(app, ["plan", str(agreement), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["agreement"] == "damo-fire-2024"
+    assert data["provisional_years"] == [2027]
+    assert data["unplaced"] == []
+    first = next(o for o in data["occurrences"] if o["id"] == "brigade-visit/2024-autumn/1")
+    assert set(first) == {
+        "id",
+        "commitment",
+        "term",
+        "title",
+        "date",
+        "start",
+        "end",
+        "all_day",
+        "status",
+        "provisional",
+        "uid",
+        "why",
+    }
+    assert first["uid"] == "brigade-visit.2024-autumn.1@damo-fire-2024"
+    assert first["start"] == "14:00" and first["all_day"] is False
+    lead = next(o for o in data["occurrences"] if "lead_up_of" in o)
+    assert lead["id"].startswith(lead["lead_up_of"] + "/lead-up-")
+
+
+def test_plan_term_filter_and_unknown_term(runner: CliRunner, agreement: Path) -> None:
+    data = json.loads(
+        runner.invoke(app, ["plan", str(agreement), "--term", "2025-autumn", "--json"]).stdout
+    )
+    assert {o["term"] for o in data["occurrences"]} == {"2025-autumn"}
+    bad = runner.invoke(app, ["plan", str(agreement), "--term", "2025-autum"])
+    assert bad.exit_code == 2
+    assert "did you mean '2025-autumn'" in bad.stderr
+
+
+def _impossible(tmp_path: Path) -> Path:
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "  brigade_unavailable:\n",
+        "  closures:\n    - {name: 校舍改造, start: 2024-09-01, end: 2025-01-17}\n"
+        "  brigade_unavailable:\n",
+    )
+    f = tmp_path / "impossible.yaml"
+    f.write_text(text, encoding="utf-8")
+    return f
+
+
+def test_plan_incomplete_exits_1_and_still_shows_the_rest(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    f = _impossible(tmp_path)
+    result = runner.invoke(app, ["plan", str(f), "--json"])
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    ids = {u["id"] for u in data["unplaced"]}
+    assert "brigade-visit/2024-autumn/1" in ids
+    reason = next(u["reason"] for u in data["unplaced"] if u["id"] == "brigade-visit/2024-autumn/1")
+    assert "停课/考试" in reason
+    assert any(o["term"] == "2025-spring" for o in data["occurrences"])
+    text = runner.invoke(app, ["plan", str(f)])
+    assert text.exit_code == 1
+    assert "brigade-visit/2024-autumn/1" in text.stdout
+
+
+def test_ics_and_build_write_nothing_when_incomplete(runner: CliRunner, tmp_path: Path) -> None:
+    f = _impossible(tmp_path)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["ics", str(f), "-o", str(out)])
+    assert result.exit_code == 1
+    assert not any(out.iterdir())
+    assert not (tmp_path / "impossible.records.yaml").exists()
+    result = runner.invoke(app, ["build", str(f), "-o", str(out)])
+    assert result.exit_code == 1
+    assert not any(out.iterdir())
+    forced = runner.invoke(app, ["ics", str(f), "-o", str(out), "--allow-incomplete"])
+    assert forced.exit_code == 1
+    assert (out / "damo-fire-2024.ics").exists()
+
+
+def test_calendar_rich_and_html(runner: CliRunner, agreement: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["calendar", str(agreement), "--term", "2024-autumn"])
+    assert result.exit_code == 0, result.output
+    assert "第1周" in result.stdout and "国庆" in result.stdout
+    page = tmp_path / "pages" / "cal.html"
+    result = runner.invoke(app, ["calendar", str(agreement), "--format", "html", "-o", str(page)])
+    assert result.exit_code == 0, result.output
+    html = page.read_text(encoding="utf-8")
+    assert "走进消防支队" in html and "2026—2027学年第二学期" in html
+
+
+def test_ics_writes_per_term_and_whole_and_remembers_dates(
+    runner: CliRunner, agreement: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "ics"
+    result = runner.invoke(app, ["ics", str(agreement), "-o", str(out)], env=EPOCH)
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in out.iterdir())
+    assert "damo-fire-2024.ics" in names
+    assert "damo-fire-2024-2024-autumn.ics" in names and len(names) == 7
+    records = (tmp_path / "damo-primary.records.yaml").read_text(encoding="utf-8")
+    assert "published: 2024-10-16" in records
+    parents = runner.invoke(
+        app,
+        ["ics", str(agreement), "-o", str(out), "--audience", "parents", "--term", "2025-spring"],
+    )
+    assert parents.exit_code == 0
+    assert (out / "damo-fire-2024-2025-spring-parents.ics").exists()
+
+
+def test_output_folder_that_is_a_file_is_a_usage_error(
+    runner: CliRunner, agreement: Path, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    for args in (
+        ["ics", str(agreement), "-o", str(blocker)],
+        ["build", str(agreement), "-o", str(blocker)],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2
+        assert "is a file" in result.stderr
+    assert blocker.read_text(encoding="utf-8") == "x"
+
+
+def test_build_is_reproducible_with_source_date_epoch(
+    runner: CliRunner, agreement: Path, tmp_path: Path
+) -> None:
+    first = runner.invoke(app, ["build", str(agreement), "-o", str(tmp_path / "a")], env=EPOCH)
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(app, ["build", str(agreement), "-o", str(tmp_path / "b")], env=EPOCH)
+    assert second.exit_code == 0
+    a, b = _tree(tmp_path / "a"), _tree(tmp_path / "b")
+    assert a == b
+    names = set(a)
+    for expected in (
+        "damo-fire-2024/damo-fire-2024.ics",
+        "damo-fire-2024/damo-fire-2024-parents.ics",
+        "damo-fire-2024/calendar-2025-autumn.html",
+        "damo-fire-2024/checklist-2025-autumn.md",
+        "damo-fire-2024/report.md",
+        "damo-fire-2024/plan.json",
+    ):
+        assert expected in names
+    assert "2027" in first.stdout  # the summary names the provisional year
+
+
+def test_build_failing_halfway_changes_nothing(
+    runner: CliRunner, agreement: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["build", str(agreement), "-o", str(out)], env=EPOCH).exit_code == 0
+    records = tmp_path / "damo-primary.records.yaml"
+    before, records_before = _tree(out), records.read_bytes()
+
+    calls = {"n": 0}
+    real_write_bytes = Path.write_bytes
+
+    def failing_write(self: Path, data: bytes) -> int:  # type: ignore[override]
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise OSError(28, "No space left on device")
+        return real_write_bytes(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing_write)
+    result = runner.invoke(
+        app, ["build", str(agreement), "-o", str(out)], env={"SOURCE_DATE_EPOCH": "1800000000"}
+    )
+    assert result.exit_code == 70
+    assert "internal error" in result.stderr
+    monkeypatch.undo()
+    assert _tree(out) == before
+    assert records.read_bytes() == records_before
+
+
+def test_record_and_tick_round_trip(runner: CliRunner, agreement: Path) -> None:
+    occ = "brigade-visit/2025-autumn/1"
+    assert (
+        runner.invoke(
+            app, ["record", str(agreement), occ, "--done", "--note", "312人参加"]
+        ).exit_code
+        == 0
+    )
+    moved = "fire-sports-meet/2025-autumn/1"
+    result = runner.invoke(
+        app, ["record", str(agreement), moved, "--move", "2025-11-21", "--time", "09:30-11:30"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(runner.invoke(app, ["plan", str(agreement), "--json"]).stdout)
+    by_id = {o["id"]: o for o in data["occurrences"]}
+    assert by_id[occ]["status"] == "done"
+    assert by_id[moved]["status"] == "moved"
+    assert by_id[moved]["date"] == "2025-11-21" and by_id[moved]["start"] == "09:30"
+
+    tasks = json.loads(
+        runner.invoke(
+            app, ["checklist", str(agreement), "--format", "json", "--term", "2025-autumn"]
+        ).stdout
+    )["tasks"]
+    task = tasks[0]["id"]
+    assert runner.invoke(app, ["tick", str(agreement), task]).exit_code == 0
+    tasks = json.loads(
+        runner.invoke(app, ["checklist", str(agreement), "--format", "json"]).stdout
+    )["tasks"]
+    assert next(t for t in tasks if t["id"] == task)["status"] == "done"
+    assert runner.invoke(app, ["tick", str(agreement), task, "--undo"]).exit_code == 0
+    tasks = json.loads(
+        runner.invoke(app, ["checklist", str(agreement), "--format", "json"]).stdout
+    )["tasks"]
+    assert next(t for t in tasks if t["id"] == task)["status"] == "open"
+
+
+def test_record_unknown_ids_and_bad_options(runner: CliRunner, agreement: Path) -> None:
+    bad = runner.invoke(app, ["record", str(agreement), "brigade-visit/2025-autum/1", "--done"])
+    assert bad.exit_code == 2
+    assert "did you mean 'brigade-visit/2025-autumn/1'" in bad.stderr
+    both = runner.invoke(
+        app, ["record", str(agreement), "brigade-visit/2025-autumn/1", "--done", "--cancel", "雨"]
+    )
+    assert both.exit_code == 2
+    bad_time = runner.invoke(
+        app,
+        [
+            "record",
+            str(agreement),
+            "brigade-visit/2025-autumn/1",
+            "--move",
+            "2025-10-22",
+            "--time",
+            "16:00-15:00",
+        ],
+    )
+    assert bad_time.exit_code == 2 and "after start" in bad_time.stderr
+    assert runner.invoke(app, ["tick", str(agreement), "zzzzzz"]).exit_code == 2
+    assert not (agreement.parent / "damo-primary.records.yaml").exists()
+
+
+def test_checklist_formats(runner: CliRunner, agreement: Path) -> None:
+    args = ["checklist", str(agreement), "--today", "2025-10-01", "--weeks", "3"]
+    rich = runner.invoke(app, args)
+    assert rich.exit_code == 0, rich.output
+    md = runner.invoke(app, [*args, "--format", "md"])
+    assert "- [ ]" in md.stdout
+    html = runner.invoke(app, [*args, "--format", "html"])
+    assert html.stdout.lstrip().lower().startswith("<!doctype html>")
+    data = json.loads(runner.invoke(app, [*args, "--format", "json", "--owner", "brigade"]).stdout)
+    assert data["tasks"] and all(t["owner"] == "brigade" for t in data["tasks"])
+    assert set(data["tasks"][0]) == {
+        "id",
+        "occurrence",
+        "task",
+        "owner",
+        "due",
+        "status",
+        "overdue",
+    }
+    bad = runner.invoke(app, ["checklist", str(agreement), "--today", "2025-13-01"])
+    assert bad.exit_code == 2
+
+
+def test_report_formats(runner: CliRunner, agreement: Path) -> None:
+    for fmt in ("rich", "md", "html", "json"):
+        result = runner.invoke(app, ["report", str(agreement), "--format", fmt, "--year", "2025"])
+        assert result.exit_code == 0, (fmt, result.output)
+    data = json.loads(runner.invoke(app, ["report", str(agreement), "--format", "json"]).stdout)
+    assert data
+
+
+def test_internal_error_is_one_line_and_exit_70(
+    runner: CliRunner, agreement: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import partnership.placement
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(partnership.placement, "place", boom)
+    result = runner.invoke(app, ["plan", str(agreement)])
+    assert result.exit_code == 70
+    assert "this is a bug" in result.stderr and "--debug" in result.stderr
+    assert "Traceback" not in result.output
+    debug = runner.invoke(app, ["--debug", "plan", str(agreement)])
+    assert isinstance(debug.exception, RuntimeError)

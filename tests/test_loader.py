@@ -1,0 +1,395 @@
+"""The agreement loader: the malformed corpus, all problems at once, limits and robustness."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from partnership import loader
+from partnership.cli import app
+from partnership.errors import InputError
+from partnership.loader import MAX_BYTES, load_agreement, parse_agreement, read_limited
+from partnership.model import Agreement
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path("tests/malformed")
+CASES: list[dict[str, Any]] = tomllib.loads((ROOT / CORPUS / "cases.toml").read_text("utf-8"))[
+    "case"
+]
+MINIMAL = (ROOT / CORPUS / "accepted" / "minimal.yaml").read_text("utf-8")
+EXAMPLE = (ROOT / "schedules" / "damo-primary.yaml").read_text("utf-8")
+
+
+def refused(text: str | bytes, name: str = "a.yaml") -> list[str]:
+    """The problem lines for an agreement that must be refused."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    with pytest.raises(InputError) as caught:
+        parse_agreement(data, name)
+    return [str(p) for p in caught.value.problems]
+
+
+@pytest.fixture
+def at_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run from the repository root, so that corpus paths are shown as in cases.toml."""
+    monkeypatch.chdir(ROOT)
+
+
+def test_every_corpus_file_has_expectations() -> None:
+    on_disk = sorted(p.name for p in (ROOT / CORPUS).glob("*.yaml"))
+    assert on_disk == sorted(c["file"] for c in CASES)
+    assert len(CASES) >= 45
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])
+@pytest.mark.usefixtures("at_root")
+def test_malformed_agreement_problems(case: dict[str, Any]) -> None:
+    path = CORPUS / case["file"]
+    with pytest.raises(InputError) as caught:
+        load_agreement(path)
+    assert [str(p) for p in caught.value.problems] == case["stderr"]
+    assert {p.file for p in caught.value.problems} == {str(path)}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])
+@pytest.mark.usefixtures("at_root")
+def test_validate_command_on_malformed_agreement(case: dict[str, Any]) -> None:
+    result = CliRunner().invoke(app, ["validate", str(CORPUS / case["file"])])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == case["stderr"]
+    assert result.stdout == ""
+    assert "Traceback" not in result.output
+
+
+def test_minimal_agreement_loads() -> None:
+    a = load_agreement(ROOT / CORPUS / "accepted" / "minimal.yaml")
+    assert a.agreement.id == "demo-2024"
+    assert [t.id for t in a.calendar.terms] == ["2024-autumn", "2025-spring"]
+
+
+def test_utf8_bom_is_accepted() -> None:
+    with_bom = load_agreement(ROOT / CORPUS / "accepted" / "utf8-bom.yaml")
+    assert (ROOT / CORPUS / "accepted" / "utf8-bom.yaml").read_bytes()[:3] == b"\xef\xbb\xbf"
+    assert with_bom == parse_agreement(MINIMAL.encode(), "minimal.yaml")
+
+
+def test_unquoted_times_mean_what_they_say() -> None:
+    a = load_agreement(ROOT / CORPUS / "accepted" / "time-unquoted.yaml")
+    time = a.commitments[0].time
+    assert time is not None
+    assert (time.start, time.end) == (dt.time(14, 0), dt.time(16, 30))
+
+
+def test_unquoted_phone_number_stays_text() -> None:
+    a = load_agreement(ROOT / CORPUS / "accepted" / "phone-unquoted.yaml")
+    assert a.parties.school.contacts[0].phone == "02312345678"
+
+
+def test_example_agreement_loads() -> None:
+    a = load_agreement(ROOT / "schedules" / "damo-primary.yaml")
+    assert isinstance(a, Agreement)
+    assert a.agreement.id == "damo-fire-2024"
+
+
+def test_validate_command_accepts_the_minimal_agreement(at_root: None) -> None:
+    path = str(CORPUS / "accepted" / "minimal.yaml")
+    result = CliRunner().invoke(app, ["validate", path])
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    assert result.stdout.startswith(f"{path}: OK")
+
+
+def test_file_over_the_limit_is_refused_before_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def never(*args: object) -> None:
+        raise AssertionError("an oversized file was parsed")
+
+    monkeypatch.setattr(loader, "parse_yaml", never)
+    big = tmp_path / "big.yaml"
+    big.write_bytes(MINIMAL.encode() + b"#" * MAX_BYTES)
+    with pytest.raises(InputError) as caught:
+        load_agreement(big)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{big}: the file is larger than 1 MB; an agreement is a few KB — is this the right file?"
+    ]
+
+
+def test_file_of_exactly_the_limit_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "padded.yaml"
+    data = MINIMAL.encode()
+    path.write_bytes(data + b"#" * (MAX_BYTES - len(data) - 1) + b"\n")
+    assert path.stat().st_size == MAX_BYTES
+    assert load_agreement(path).agreement.id == "demo-2024"
+
+
+def test_missing_file_and_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"none\.yaml: no such file$"):
+        read_limited(tmp_path / "none.yaml")
+    with pytest.raises(InputError, match=r": is a folder, not a file$"):
+        read_limited(tmp_path)
+
+
+# ---- all problems at once ------------------------------------------------------------------
+
+COMMITMENT = "  - id: {id}\n    title: 活动\n    repeat: {{once_in: 2025-spring}}\n"
+
+
+def test_unknown_key_and_duplicate_id_are_both_reported() -> None:
+    text = MINIMAL.replace("  title: 共建协议\n", "  title: 共建协议\n  titel: x\n")
+    text += COMMITMENT.format(id="brigade-visit")
+    assert refused(text) == [
+        "a.yaml:5:3: agreement: unknown key 'titel'; did you mean 'title'? (valid keys: id, "
+        "title, signed_on, start, end, timezone, language)",
+        "a.yaml:29:9: commitments[1].id: commitment id 'brigade-visit' is already used by "
+        "commitment 1",
+    ]
+
+
+def test_cross_checks_name_original_positions_after_a_bad_commitment_is_set_aside() -> None:
+    text = MINIMAL.replace("count: 1}", "count: 0}")
+    text += COMMITMENT.format(id="drill") + COMMITMENT.format(id="drill")
+    assert refused(text) == [
+        "a.yaml:26:32: commitments[0].repeat.count: must be at least 1, got 0",
+        "a.yaml:31:9: commitments[2].id: commitment id 'drill' is already used by commitment 2",
+    ]
+
+
+def test_a_list_emptied_by_setting_aside_falls_back_to_its_default() -> None:
+    text = MINIMAL.replace("    kind: visit\n", "    kind: visit\n    weekdays: [monday]\n")
+    text += COMMITMENT.format(id="brigade-visit")
+    (weekday, duplicate) = refused(text)
+    assert weekday.startswith("a.yaml:26:16: commitments[0].weekdays[0]: 'monday' is not valid")
+    assert duplicate == (
+        "a.yaml:30:9: commitments[1].id: commitment id 'brigade-visit' is already used by "
+        "commitment 1"
+    )
+
+
+def test_an_error_inside_a_term_postpones_cross_checks() -> None:
+    # a term cannot be set aside (once_in names it): no made-up "not a term id" finding
+    text = MINIMAL.replace("      name: 第二学期\n", "      name: 第二学期\n      nme: x\n")
+    text = text.replace("      start: 2025-02-17", "      start: 2025-02-30")
+    text += COMMITMENT.format(id="brigade-visit")
+    assert refused(text) == [
+        "a.yaml:20:7: calendar.terms[1]: unknown key 'nme'; did you mean 'name'? (valid keys: "
+        "id, name, start, end, closures)",
+        "a.yaml:21:14: calendar.terms[1].start: '2025-02-30' is not a real date (YYYY-MM-DD)",
+    ]
+
+
+def test_a_bad_custom_festival_does_not_make_its_uses_unknown() -> None:
+    text = MINIMAL.replace("{per: term, count: 1}", "{festivals: [school-day]}")
+    text += "festivals:\n  - {key: school-day, name: 校庆, month: 13, day: 18}\n"
+    assert refused(text) == ["a.yaml:29:44: festivals[0].month: must be at most 12, got 13"]
+
+
+def test_duplicate_keys_and_model_errors_together() -> None:
+    text = MINIMAL.replace("  title: 共建协议\n", "  title: 共建协议\n  title: 又一个\n")
+    text = text.replace("    kind: visit", "    kind: vist")
+    assert refused(text) == [
+        "a.yaml:5:3: agreement.title: duplicate key (first given on line 4); keep only one",
+        "a.yaml:26:11: commitments[0].kind: 'vist' is not valid; use one of 'visit', 'sports', "
+        "'performance', 'drill', 'lecture', 'meeting' or 'other'; did you mean 'visit'?",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "  title: 共建协议",
+            "  title: 2",
+            "a.yaml:4:10: agreement.title: expected text, got 2 (quote it)",
+        ),
+        ("version: 1", 'version: "1"', "a.yaml:1:10: version: write 1 without quotes"),
+        (
+            "count: 1}",
+            'count: "3"}',
+            "a.yaml:26:32: commitments[0].repeat.count: write the number without quotes (3)",
+        ),
+        (
+            "count: 1}",
+            "count: true}",
+            "a.yaml:26:32: commitments[0].repeat.count: expected a whole number, got true",
+        ),
+        (
+            "    kind: visit",
+            "    kind:",
+            "a.yaml:25:10: commitments[0].kind: has no value; use one of 'visit', 'sports', "
+            "'performance', 'drill', 'lecture', 'meeting' or 'other'",
+        ),
+        (
+            "    title: 走进消防支队",
+            "    title:",
+            "a.yaml:24:11: commitments[0].title: has no value; write one",
+        ),
+        (
+            "    title: 走进消防支队",
+            '    title: ""',
+            "a.yaml:24:12: commitments[0].title: must not be empty",
+        ),
+        (
+            "{per: term, count: 1}",
+            "{per: term, count: 1, window: {weeks: [3, 9]}}",
+            "a.yaml:26:35: commitments[0].repeat: unknown key 'window' (valid keys: per, count, "
+            "festivals, placement, max_shift_days, once, once_in)",
+        ),
+        (
+            "    kind: visit",
+            "    window: {weeks: [1, 2, 3]}",
+            "a.yaml:25:21: commitments[0].window.weeks: has 3 items; at most 2 allowed",
+        ),
+        (
+            "    kind: visit",
+            "    kind: visit\n    brigade: 1",
+            "a.yaml:26:14: commitments[0].brigade: 1 is not true or false; write true or false",
+        ),
+        (
+            "  end: 2025-07-31",
+            "  end: 2024-08-31",
+            "a.yaml:6:8: agreement: end 2024-08-31 is before start 2024-09-01",
+        ),
+    ],
+)
+def test_messages_name_the_key_and_what_is_valid(old: str, new: str, message: str) -> None:
+    assert MINIMAL.count(old) == 1
+    assert refused(MINIMAL.replace(old, new)) == [message]
+
+
+# ---- robustness ---------------------------------------------------------------------------
+
+
+def assert_loads_or_refuses(data: bytes, name: str = "fuzz.yaml") -> None:
+    """The loader returns an Agreement or raises InputError with well-formed problems."""
+    try:
+        result = parse_agreement(data, name)
+    except InputError as exc:
+        assert exc.problems
+        for p in exc.problems:
+            assert p.file == name
+            assert p.message
+            if p.line is not None:
+                assert p.line >= 1
+                assert p.column is not None
+                assert p.column >= 1
+        return
+    assert isinstance(result, Agreement)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=2000))
+def test_random_bytes(data: bytes) -> None:
+    assert_loads_or_refuses(data)
+
+
+YAMLISH = st.lists(
+    st.sampled_from(
+        [
+            "\n",
+            " ",
+            "  ",
+            "\t",
+            "-",
+            "- ",
+            ":",
+            ": ",
+            "[",
+            "]",
+            "{",
+            "}",
+            ",",
+            "#",
+            "&a ",
+            "*a",
+            "&b ",
+            "*b",
+            "!",
+            "!!",
+            "!!str ",
+            "!!python/object:os.system ",
+            "|",
+            ">",
+            "'",
+            '"',
+            "%",
+            "@",
+            "`",
+            "?",
+            "? ",
+            "~",
+            "---",
+            "...",
+            "version",
+            "1",
+            "010",
+            "no",
+            "14:00",
+            "agreement",
+            "commitments",
+            "id",
+            "x",
+            "大磨",
+            "\\",
+            "\ufeff",
+            "2024-02-30",
+            "<<",
+            "null",
+            "true",
+            "1e9",
+            "0x1F",
+        ]
+    ),
+    max_size=80,
+).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(YAMLISH)
+def test_random_yamlish_text(text: str) -> None:
+    assert_loads_or_refuses(text.encode("utf-8"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=500))
+def test_random_text(text: str) -> None:
+    assert_loads_or_refuses(text.encode("utf-8", "surrogatepass"))
+
+
+@st.composite
+def mutated_example(draw: st.DrawFn) -> str:
+    """The example agreement after one to four random edits a person might make."""
+    lines = EXAMPLE.splitlines(keepends=True)
+    for _ in range(draw(st.integers(1, 4))):
+        i = draw(st.integers(0, len(lines) - 1))
+        edit = draw(st.sampled_from(["delete", "duplicate", "swap", "indent", "dedent", "char"]))
+        line = lines[i]
+        if edit == "delete":
+            del lines[i]
+        elif edit == "duplicate":
+            lines.insert(i, line)
+        elif edit == "swap" and len(line) > 2:
+            k = draw(st.integers(0, len(line) - 2))
+            lines[i] = line[:k] + line[k + 1] + line[k] + line[k + 2 :]
+        elif edit == "indent":
+            lines[i] = draw(st.sampled_from([" ", "  ", "\t"])) + line
+        elif edit == "dedent":
+            lines[i] = line[1:] if line.startswith(" ") else line
+        elif edit == "char" and line:
+            k = draw(st.integers(0, len(line) - 1))
+            lines[i] = line[:k] + draw(st.sampled_from(list(":-[]{}#'\"&*!|> 0大"))) + line[k + 1 :]
+        if not lines:
+            break
+    return "".join(lines)
+
+
+@settings(max_examples=200, deadline=None)
+@given(mutated_example())
+def test_mutated_example_agreement(text: str) -> None:
+    assert_loads_or_refuses(text.encode("utf-8"))

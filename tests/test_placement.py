@@ -1,0 +1,622 @@
+"""Placement: every plan obeys the contract (independent checker), is deterministic, and
+handles festivals on holidays, 调休 workdays, full days, gaps, repair and records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from checker import AUTUMN_2024, SPRING_2025, make_agreement, violations
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from partnership.demands import Demand
+from partnership.loader import load_agreement
+from partnership.model import BUILTIN_FESTIVAL_KEYS, PLACEMENTS, WEEKDAYS, Agreement, cross_check
+from partnership.placement import Board, Candidates, Placed, place
+from partnership.plan import Plan
+from partnership.plan_views import plan_json
+from partnership.records import OccurrenceRecord, Records, publish, record_cancel, record_move
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "schedules" / "damo-primary.yaml"
+GOLDEN = Path(__file__).resolve().parent / "golden" / "damo-primary.plan.json"
+D = dt.date
+
+
+def dates(plan: Plan) -> dict[str, dt.date]:
+    """Main and lead-up occurrence ids -> dates."""
+    return {o.id: o.date for o in plan.occurrences}
+
+
+def checked(a: Agreement, records: Records | None = None) -> Plan:
+    """Place, and fail the test on any contract violation the independent checker finds."""
+    plan = place(a, records=records)
+    assert violations(a, plan) == []
+    return plan
+
+
+def visit(**extra: Any) -> dict[str, Any]:
+    """A per-term commitment (走进消防支队) with the given overrides."""
+    return {
+        "id": "brigade-visit",
+        "title": "走进消防支队",
+        "repeat": {"per": "term", "count": 1},
+        **extra,
+    }
+
+
+def festival(keys: list[str], placement: str, shift: int, **extra: Any) -> dict[str, Any]:
+    """A festival commitment (文艺汇演)."""
+    return {
+        "id": "performance",
+        "title": "文艺汇演",
+        "repeat": {"festivals": keys, "placement": placement, "max_shift_days": shift},
+        **extra,
+    }
+
+
+def once(cid: str, day: str) -> dict[str, Any]:
+    """A commitment on a fixed date."""
+    return {"id": cid, "title": f"活动{cid}", "repeat": {"once": day}}
+
+
+# ----------------------------------------------------------------------- random agreements
+
+FIRST, LAST, LAST_PROVISIONAL = D(2023, 9, 1), D(2026, 12, 31), D(2027, 12, 31)
+
+
+def _weeks(start: dt.date, end: dt.date) -> int:
+    return (end - (start - dt.timedelta(days=start.weekday()))).days // 7 + 1
+
+
+@st.composite
+def day_ranges(draw: st.DrawFn, lo: dt.date, hi: dt.date, name: str) -> list[dict[str, Any]]:
+    """0–2 named ranges of 1–21 days inside lo..hi."""
+    out = []
+    for i in range(draw(st.integers(0, 2))):
+        start = draw(st.dates(lo, hi))
+        end = min(hi, start + dt.timedelta(days=draw(st.integers(0, 20))))
+        out.append({"name": f"{name}{i + 1}", "start": start, "end": end})
+    return out
+
+
+weekday_subsets = st.lists(st.sampled_from(WEEKDAYS), min_size=1, max_size=7, unique=True)
+
+
+@st.composite
+def agreements(draw: st.DrawFn) -> Agreement:
+    """A random valid agreement: 1–3 terms (in 2023-09..2026-12, or reaching into 2027),
+    closures, brigade days, weekday subsets and every repeat form."""
+    provisional = draw(st.booleans())
+    limit = LAST_PROVISIONAL if provisional else LAST
+    cur = draw(st.dates(D(2026, 3, 1), D(2027, 6, 1)) if provisional else st.dates(FIRST, D(2026, 9, 1)))
+    terms: list[dict[str, Any]] = []
+    for i in range(draw(st.integers(1, 3))):
+        if cur > limit:
+            break
+        end = min(limit, cur + dt.timedelta(days=draw(st.integers(14, 150))))
+        t: dict[str, Any] = {"id": f"t{i + 1}", "name": f"第{i + 1}学期", "start": cur, "end": end}
+        t["closures"] = draw(day_ranges(cur, end, "考试"))
+        terms.append(t)
+        cur = end + dt.timedelta(days=draw(st.integers(1, 60)))
+    start = terms[0]["start"] - dt.timedelta(days=draw(st.integers(0, 20)))
+    end = terms[-1]["end"] + dt.timedelta(days=draw(st.integers(0, 20)))
+    min_weeks = min(_weeks(t["start"], t["end"]) for t in terms)
+    school_weekdays = draw(
+        st.one_of(st.just(["mon", "tue", "wed", "thu", "fri"]), weekday_subsets)
+    )
+
+    def window() -> dict[str, Any]:
+        if not draw(st.booleans()):
+            return {}
+        a = draw(st.integers(1, min_weeks))
+        return {"window": {"weeks": [a, draw(st.integers(a, min_weeks))]}}
+
+    commitments: list[dict[str, Any]] = []
+    for i in range(draw(st.integers(1, 4))):
+        form = draw(st.sampled_from(["term", "month", "festivals", "once", "once_in"]))
+        c: dict[str, Any] = {"id": f"c{i + 1}", "title": f"活动{i + 1}"}
+        if form == "term":
+            c["repeat"] = {"per": "term", "count": draw(st.integers(1, 4))}
+            c.update(window())
+        elif form == "month":
+            c["repeat"] = {"per": "month", "count": draw(st.integers(1, 2))}
+            c.update(window())
+        elif form == "festivals":
+            c["repeat"] = {
+                "festivals": draw(
+                    st.lists(st.sampled_from(BUILTIN_FESTIVAL_KEYS), min_size=1, max_size=3, unique=True)
+                ),
+                "placement": draw(st.sampled_from(PLACEMENTS)),
+                "max_shift_days": draw(st.integers(0, 10)),
+            }
+        elif form == "once":
+            c["repeat"] = {"once": draw(st.dates(start, end))}
+        else:
+            c["repeat"] = {"once_in": draw(st.sampled_from([t["id"] for t in terms]))}
+            c.update(window())
+        if draw(st.integers(0, 3)) == 0:
+            c["weekdays"] = draw(weekday_subsets)
+        c["brigade"] = draw(st.booleans())
+        befores = draw(st.lists(st.integers(1, 30), max_size=2, unique=True))
+        c["lead_up"] = [{"title": f"筹备{k}", "days_before": n} for k, n in enumerate(befores)]
+        commitments.append(c)
+    a = Agreement.model_validate(
+        {
+            "version": 1,
+            "agreement": {"id": "random", "title": "随机协议", "start": start, "end": end},
+            "parties": {"school": {"name": "学校"}, "brigade": {"name": "支队"}},
+            "calendar": {
+                "weekdays": school_weekdays,
+                "terms": terms,
+                "closures": draw(day_ranges(start, end, "停课")),
+                "brigade_unavailable": draw(day_ranges(start, end, "战备")),
+            },
+            "scheduling": {
+                "max_per_day": draw(st.integers(1, 2)),
+                "min_gap_days": draw(st.integers(0, 4)),
+            },
+            "commitments": commitments,
+        }
+    )
+    assert cross_check(a) == []
+    return a
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(agreements())
+def test_every_random_plan_obeys_the_contract_and_repeats(a: Agreement) -> None:
+    plan = place(a)
+    assert violations(a, plan) == []
+    assert plan_json(place(a)) == plan_json(plan)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(agreements())
+def test_published_plans_are_held_on_the_next_run(a: Agreement) -> None:
+    plan = place(a)
+    again = place(a, records=publish(Records(), plan))
+    assert violations(a, again) == []
+    assert dates(again) == dates(plan)
+    assert again.notices == ()
+
+
+# ----------------------------------------------------------------------- the example and golden
+
+
+def test_example_matches_the_golden_plan() -> None:
+    """Regenerate after reviewing the dates by hand: UPDATE_GOLDEN=1 pytest tests/test_placement.py"""
+    a = load_agreement(EXAMPLE)
+    plan = checked(a)
+    got = json.dumps(plan_json(plan), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_text(got, encoding="utf-8")
+    assert GOLDEN.exists(), f"no {GOLDEN}: run UPDATE_GOLDEN=1 pytest tests/test_placement.py"
+    assert got == GOLDEN.read_text(encoding="utf-8"), (
+        "the example plan changed; review the dates, then regenerate with "
+        "UPDATE_GOLDEN=1 pytest tests/test_placement.py"
+    )
+
+
+def test_example_is_complete_and_dates_are_the_hand_checked_ones() -> None:
+    plan = checked(load_agreement(EXAMPLE))
+    assert plan.complete
+    got = dates(plan)
+    assert got["festival-performance/national-day-2024"] == D(2024, 9, 30)
+    assert got["festival-performance/new-year-2025"] == D(2024, 12, 31)
+    assert got["festival-performance/childrens-day-2025"] == D(2025, 5, 30)  # 端午 5-31..6-2
+    assert got["safety-talk/fire-day-2024"] == D(2024, 11, 11)  # 11-07..08 期中考试
+    assert got["signing-ceremony/once"] == D(2024, 6, 8)
+    assert plan.provisional_years == (2027,)
+
+
+def _plan_in_subprocess(seed: str) -> str:
+    code = (
+        "import json, sys; from pathlib import Path\n"
+        "from partnership.loader import load_agreement\n"
+        "from partnership.placement import place\n"
+        "from partnership.plan_views import plan_json\n"
+        "sys.stdout.write(json.dumps(plan_json(place(load_agreement(Path(sys.argv[1])))),"
+        " ensure_ascii=False, sort_keys=True))\n"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(EXAMPLE)],
+        capture_output=True,
+        check=True,
+        env=env,
+        cwd=ROOT,
+    )
+    return done.stdout.decode("utf-8")
+
+
+def test_same_plan_in_processes_with_different_hash_seeds() -> None:
+    first, second = _plan_in_subprocess("1"), _plan_in_subprocess("4242")
+    assert first == second
+    here = plan_json(place(load_agreement(EXAMPLE)))
+    assert json.loads(first) == json.loads(json.dumps(here, ensure_ascii=False))
+
+
+# ----------------------------------------------------------------------- festivals
+
+
+def test_festival_on_a_holiday_moves_to_the_last_school_day_before() -> None:
+    plan = checked(make_agreement([festival(["national-day", "new-year"], "before", 7)]))
+    got = dates(plan)
+    assert got["performance/national-day-2024"] == D(2024, 9, 30)
+    assert got["performance/new-year-2025"] == D(2024, 12, 31)
+    o = plan.by_id()["performance/national-day-2024"]
+    assert (o.festival, o.term) == ("national-day", "2024-autumn")
+    assert "国庆节" in o.why and "提前" in o.why
+
+
+def test_festival_whose_shift_window_is_all_holiday_is_unplaced_with_counts() -> None:
+    plan = checked(make_agreement([festival(["national-day"], "after", 3)]))
+    assert not plan.complete
+    (u,) = plan.unplaced
+    assert u.id == "performance/national-day-2024"
+    assert u.ruled_out == (("holiday", 4),)  # 10-01..10-04 are all 国庆 days off
+    assert "法定节假日4天" in u.reason
+
+
+def test_festival_skip_drops_the_year_and_exact_keeps_the_date() -> None:
+    skip = checked(make_agreement([festival(["national-day", "teachers-day"], "skip", 7)]))
+    assert dates(skip) == {"performance/teachers-day-2024": D(2024, 9, 10)}
+    assert skip.complete
+    exact = checked(make_agreement([festival(["national-day"], "exact", 7)]))
+    o = exact.by_id()["performance/national-day-2024"]
+    assert (o.date, o.term) == (D(2024, 10, 1), "2024-autumn")
+    summer = checked(make_agreement([festival(["army-day"], "exact", 0)]))
+    assert summer.by_id()["performance/army-day-2024"].term is None  # 8-1: summer holidays
+
+
+def test_festival_uses_a_make_up_sunday_unless_weekdays_are_listed() -> None:
+    terms = [{"id": "2025-autumn", "name": "秋季", "start": "2025-09-01", "end": "2026-01-30"}]
+    period = {"start": "2025-06-01", "end": "2026-06-30"}
+    plan = checked(make_agreement([festival(["new-year"], "after", 5)], terms, **period))
+    o = plan.by_id()["performance/new-year-2026"]
+    assert o.date == D(2026, 1, 4) and o.date.weekday() == 6  # 调休上班的星期日
+    weekdays = ["mon", "tue", "wed", "thu", "fri"]
+    strict = make_agreement([festival(["new-year"], "after", 5, weekdays=weekdays)], terms, **period)
+    assert dates(checked(strict))["performance/new-year-2026"] == D(2026, 1, 5)
+
+
+def test_term_occurrences_skip_a_make_up_sunday_unless_sunday_is_listed() -> None:
+    # Week 18 of 2025-autumn is 12-29..01-04: 12-29..31 closed, 01-01..03 off, 01-04 调休.
+    terms = [
+        {
+            "id": "2025-autumn",
+            "name": "秋季",
+            "start": "2025-09-01",
+            "end": "2026-01-30",
+            "closures": [{"name": "期末复习", "start": "2025-12-29", "end": "2025-12-31"}],
+        }
+    ]
+    period = {"start": "2025-06-01", "end": "2026-06-30"}
+    plain = checked(make_agreement([visit(window={"weeks": [18, 18]})], terms, **period))
+    (u,) = plain.unplaced
+    assert dict(u.ruled_out) == {"closure": 3, "holiday": 3, "weekday": 1}
+    sunday = visit(window={"weeks": [18, 18]}, weekdays=["sun"])
+    assert dates(checked(make_agreement([sunday], terms, **period))) == {
+        "brigade-visit/2025-autumn/1": D(2026, 1, 4)
+    }
+
+
+# ----------------------------------------------------------------------- windows, closures
+
+
+def test_window_fully_closed_is_unplaced_and_names_the_closures() -> None:
+    closed = {"name": "运动会筹备", "start": "2024-09-09", "end": "2024-09-22"}
+    a = make_agreement([visit(window={"weeks": [3, 4]})], closures=[closed])
+    plan = checked(a)
+    assert not plan.complete
+    (u,) = plan.unplaced
+    assert (u.id, u.commitment, u.term) == ("brigade-visit/2024-autumn/1", "brigade-visit", "2024-autumn")
+    assert dict(u.ruled_out) == {"closure": 10, "weekday": 4}
+    assert "停课/考试10天" in u.reason and "窗口第3–4周" in u.reason
+    english = make_agreement([visit(window={"weeks": [3, 4]})], closures=[closed], language="en")
+    assert "closure: 10 days" in place(english).unplaced[0].reason
+    assert dates(plan)["brigade-visit/2025-spring/1"]  # the other term is unaffected
+
+
+def test_brigade_unavailability_applies_only_with_brigade_true() -> None:
+    busy = [{"name": "战备", "start": "2024-09-01", "end": "2024-12-31"}]
+    a = make_agreement(
+        [visit(), {**visit(), "id": "drill", "brigade": False}],
+        [AUTUMN_2024],
+        brigade_unavailable=busy,
+    )
+    got = dates(checked(a))
+    assert got["brigade-visit/2024-autumn/1"] >= D(2025, 1, 1)
+    assert got["drill/2024-autumn/1"] < D(2025, 1, 1)
+
+
+def test_provisional_term_in_2027() -> None:
+    terms = [{"id": "2027-spring", "name": "春季", "start": "2027-02-22", "end": "2027-06-30"}]
+    a = make_agreement(
+        [visit(), festival(["labour-day"], "before", 7)],
+        terms,
+        start="2026-09-01",
+        end="2027-07-31",
+    )
+    plan = checked(a)
+    assert plan.provisional_years == (2027,)
+    assert plan.occurrences and all(o.provisional for o in plan.occurrences)
+    # provisional 劳动节 is 05-01..05-02 only (no 调休 known): 04-30 is a school day
+    assert dates(plan)["performance/labour-day-2027"] == D(2027, 4, 30)
+
+
+# ----------------------------------------------------------------------- capacity and gaps
+
+WEEK3 = {"window": {"weeks": [3, 3]}}  # 2024-autumn week 3: 2024-09-09 (Mon)..09-15
+
+
+def test_a_full_day_pushes_an_occurrence_to_the_nearest_free_day() -> None:
+    a = make_agreement(
+        [
+            visit(weekdays=["wed"], **WEEK3),
+            {**visit(weekdays=["tue", "wed", "thu"], **WEEK3), "id": "lecture"},
+        ],
+        [AUTUMN_2024],
+    )
+    plan = checked(a)
+    got = dates(plan)
+    assert got["brigade-visit/2024-autumn/1"] == D(2024, 9, 11)
+    assert got["lecture/2024-autumn/1"] == D(2024, 9, 10)  # tie between tue and thu: earlier
+    assert "09-11已有其他活动" in plan.by_id()["lecture/2024-autumn/1"].why
+    two = make_agreement(a.model_dump()["commitments"], [AUTUMN_2024], scheduling={"max_per_day": 2})
+    assert set(dates(checked(two)).values()) == {D(2024, 9, 11)}
+
+
+def test_min_gap_separates_activities_of_one_term() -> None:
+    a = make_agreement(
+        [visit(weekdays=["wed"], **WEEK3), {**visit(**WEEK3), "id": "lecture"}],
+        [AUTUMN_2024],
+        scheduling={"min_gap_days": 2},
+    )
+    assert dates(checked(a))["lecture/2024-autumn/1"] == D(2024, 9, 9)  # mon; fri ties later
+    tight = make_agreement(
+        [visit(weekdays=["wed"], **WEEK3), {**visit(**WEEK3), "id": "lecture"}],
+        [AUTUMN_2024],
+        scheduling={"min_gap_days": 3},
+    )
+    (u,) = checked(tight).unplaced
+    assert u.id == "lecture/2024-autumn/1"
+    assert dict(u.ruled_out) == {"gap": 5, "weekday": 2}
+    assert "与其他活动间隔不足5天" in u.reason
+
+
+def test_min_gap_does_not_reach_across_terms() -> None:
+    # 2024-autumn ends Friday 2025-01-17; the spring term starts Monday 2025-01-20.
+    terms = [AUTUMN_2024, {**SPRING_2025, "start": "2025-01-20"}]
+    last = {"id": "a", "title": "期末", "repeat": {"once_in": "2024-autumn"}, "weekdays": ["fri"]}
+    last["window"] = {"weeks": [21, 21]}
+    first = {"id": "b", "title": "开学", "repeat": {"once_in": "2025-spring"}, "weekdays": ["mon"]}
+    first["window"] = {"weeks": [1, 1]}
+    plan = checked(make_agreement([last, first], terms, scheduling={"min_gap_days": 4}))
+    assert dates(plan) == {"a/once": D(2025, 1, 17), "b/once": D(2025, 1, 20)}
+
+
+def test_several_occurrences_are_spread_over_the_window() -> None:
+    a = make_agreement([visit(repeat={"per": "term", "count": 3}, window={"weeks": [3, 17]})])
+    got = sorted(d for k, d in dates(checked(a)).items() if "2024-autumn" in k)
+    first_day, last_day = D(2024, 9, 9), D(2024, 12, 22)  # weeks 3..17
+    third = (last_day - first_day) / 3
+    thirds = [(d - first_day) // third for d in got]
+    assert thirds == [0, 1, 2]
+
+
+def _plain_greedy(demands: Sequence[Demand], candidates: Candidates, board: Board) -> Placed:
+    """Hardest first without repair: what placement would do without its repair step."""
+    order = sorted(demands, key=lambda d: (len(candidates[d.id]), d.target, d.id))
+    got: dict[str, dt.date] = {}
+    failed = []
+    for d in order:
+        term = d.term.id if d.term else None
+        day = next((c for c in candidates[d.id] if board.fits(c, term)), None)
+        if day is None:
+            failed.append(d.id)
+            continue
+        board.add(d.id, day, term)
+        got[d.id] = day
+    return Placed(got, tuple(failed))
+
+
+def test_repair_moves_an_earlier_placement_to_make_room() -> None:
+    # x (mon/tue) goes first and takes tue; y (tue/wed/thu) finds wed and thu taken by
+    # fixed dates, so x must move to mon for y to get tue.
+    a = make_agreement(
+        [
+            {**visit(weekdays=["mon", "tue"], **WEEK3), "id": "x"},
+            {**visit(weekdays=["tue", "wed", "thu"], **WEEK3), "id": "y"},
+            once("fixed-wed", "2024-09-11"),
+            once("fixed-thu", "2024-09-12"),
+        ],
+        [AUTUMN_2024],
+    )
+    assert [u.id for u in place(a, strategy=_plain_greedy).unplaced] == ["y/2024-autumn/1"]
+    plan = checked(a)
+    assert plan.complete
+    got = dates(plan)
+    assert (got["x/2024-autumn/1"], got["y/2024-autumn/1"]) == (D(2024, 9, 9), D(2024, 9, 10))
+
+
+# ----------------------------------------------------------------------- lead-ups
+
+
+def test_lead_ups_go_before_and_do_not_count_for_capacity() -> None:
+    lead = [{"title": "彩排", "days_before": 3}, {"title": "共创", "days_before": 21}]
+    a = make_agreement(
+        [festival(["national-day"], "before", 7, lead_up=lead), once("talk", "2024-09-27")],
+        [AUTUMN_2024],
+        scheduling={"min_gap_days": 2},
+    )
+    plan = checked(a)
+    by_id = plan.by_id()
+    rehearsal = by_id["performance/national-day-2024/lead-up-1"]
+    assert rehearsal.lead_up_of == "performance/national-day-2024"
+    assert rehearsal.date == D(2024, 9, 27)  # on the day of another main activity
+    assert by_id["performance/national-day-2024/lead-up-2"].date == D(2024, 9, 9)
+    # the lead-up 21 days before 10-08 (a Tuesday after 国庆) falls on Tuesday 09-17, 中秋:
+    after = make_agreement(
+        [festival(["national-day"], "after", 7, lead_up=lead[1:])], [AUTUMN_2024]
+    )
+    o = checked(after).by_id()["performance/national-day-2024/lead-up-1"]
+    assert o.date == D(2024, 9, 14)  # 9-14 is the 调休 Saturday before 中秋
+    assert "不上课" in o.why
+
+
+# ----------------------------------------------------------------------- records
+
+VISIT = "brigade-visit/2024-autumn/1"
+
+
+def test_moved_record_sets_date_time_status_and_sequence() -> None:
+    from partnership.model import TimeRange
+
+    a = make_agreement([visit(time={"start": "14:00", "end": "16:00"})])
+    r = record_move(Records(), VISIT, D(2024, 12, 6), TimeRange(start="09:00", end="11:00"))
+    r = record_move(r, VISIT, D(2024, 12, 5))
+    o = checked(a, r).by_id()[VISIT]
+    assert (o.date, o.start, o.end) == (D(2024, 12, 5), dt.time(9), dt.time(11))
+    assert (o.status, o.sequence) == ("moved", 2)
+    assert "改期" in o.why
+
+
+def test_a_fixed_date_can_be_moved_by_a_record() -> None:
+    a = make_agreement([once("signing", "2024-06-08")])
+    o = checked(a, record_move(Records(), "signing/once", D(2024, 6, 12))).by_id()["signing/once"]
+    assert (o.date, o.status, o.sequence) == (D(2024, 6, 12), "moved", 1)
+
+
+def test_cancelled_keeps_its_published_date_and_frees_the_day() -> None:
+    a = make_agreement([visit(weekdays=["wed"], **WEEK3)], [AUTUMN_2024])
+    day = dates(place(a))[VISIT]
+    r = record_cancel(publish(Records(), place(a)), VISIT, "暴雨预警")
+    b = make_agreement([*a.model_dump()["commitments"], once("talk", day.isoformat())], [AUTUMN_2024])
+    plan = checked(b, r)
+    o = plan.by_id()[VISIT]
+    assert (o.date, o.status, o.note) == (day, "cancelled", "暴雨预警")
+    assert plan.by_id()["talk/once"].date == day and plan.complete
+
+
+def test_cancelled_without_a_published_date_does_not_take_capacity() -> None:
+    a = make_agreement(
+        [
+            visit(weekdays=["wed"], **WEEK3),
+            {**visit(weekdays=["wed"], **WEEK3), "id": "lecture"},
+        ],
+        [AUTUMN_2024],
+    )
+    assert len(place(a).unplaced) == 1
+    for cancelled in (VISIT, "lecture/2024-autumn/1"):
+        plan = checked(a, record_cancel(Records(), cancelled, "改为线上"))
+        assert plan.complete
+        assert plan.by_id()[cancelled].status == "cancelled"
+
+
+def _republished(before: Agreement, after: Agreement) -> tuple[Plan, Plan, Plan]:
+    """Plan ``before``, publish it, then plan ``after`` with and without those records."""
+    first = checked(before)
+    return first, checked(after, publish(Records(), first)), checked(after)
+
+
+def test_published_date_is_held_after_a_new_closure_elsewhere() -> None:
+    a = make_agreement([visit(repeat={"per": "term", "count": 2}, window={"weeks": [3, 12]})])
+    held = dates(place(a))[VISIT]
+    closure = {"name": "运动会", "start": "2024-09-09", "end": "2024-09-20"}
+    assert not D(2024, 9, 9) <= held <= D(2024, 9, 20)
+    b = make_agreement(a.model_dump()["commitments"], closures=[closure])
+    first, kept, fresh = _republished(a, b)
+    assert dates(kept) == dates(first) and kept.notices == ()
+    assert dates(fresh) != dates(first)  # without records the dates would have moved
+    assert kept.by_id()[VISIT].why.startswith("已发布的日期")
+
+
+def test_published_date_is_held_after_a_new_commitment() -> None:
+    a = make_agreement([visit(**WEEK3)], [AUTUMN_2024])
+    rival = {**visit(weekdays=["wed"], **WEEK3), "id": "lecture"}
+    b = make_agreement([visit(**WEEK3), rival], [AUTUMN_2024])
+    first, kept, fresh = _republished(a, b)
+    assert dates(first)[VISIT] == D(2024, 9, 11)
+    assert dates(fresh)[VISIT] != D(2024, 9, 11)  # hardest first would take wed for lecture
+    assert dates(kept)[VISIT] == D(2024, 9, 11)
+    assert dates(kept)["lecture/2024-autumn/1"] != D(2024, 9, 11) or kept.unplaced
+
+
+def test_published_date_is_held_after_a_new_term() -> None:
+    a = make_agreement([visit(), festival(["fire-day"], "nearest", 7)], [SPRING_2025])
+    autumn = {**AUTUMN_2024, "start": "2024-11-11"}
+    b = make_agreement(a.model_dump()["commitments"], [autumn, SPRING_2025])
+    first, kept, fresh = _republished(a, b)
+    assert dates(first).keys() <= dates(kept).keys()
+    assert {k: dates(kept)[k] for k in dates(first)} == dates(first)
+    assert "brigade-visit/2024-autumn/1" in dates(kept)
+    assert dates(fresh)["performance/fire-day-2024"] == D(2024, 11, 11)
+
+
+def test_a_held_date_that_became_impossible_gets_a_notice_and_a_new_date() -> None:
+    a = make_agreement([visit()])
+    first = checked(a)
+    held = dates(first)[VISIT]
+    closure = {"name": "校舍维修", "start": held.isoformat(), "end": held.isoformat()}
+    b = make_agreement(a.model_dump()["commitments"], closures=[closure])
+    plan = checked(b, publish(Records(), first))
+    (notice,) = plan.notices
+    assert notice.occurrence == VISIT and "校舍维修" in notice.message
+    o = plan.by_id()[VISIT]
+    assert o.date != held and o.sequence == 1
+    assert dates(plan)["brigade-visit/2025-spring/1"] == dates(first)["brigade-visit/2025-spring/1"]
+
+
+def test_a_held_date_taken_by_a_new_fixed_date_gets_a_notice() -> None:
+    a = make_agreement([visit()], [AUTUMN_2024])
+    first = checked(a)
+    held = dates(first)[VISIT]
+    b = make_agreement([visit(), once("inspection", held.isoformat())], [AUTUMN_2024])
+    plan = checked(b, publish(Records(), first))
+    assert [n.occurrence for n in plan.notices] == [VISIT]
+    assert dates(plan)[VISIT] != held and dates(plan)["inspection/once"] == held
+
+
+def test_held_dates_that_no_longer_keep_the_gap_are_not_both_kept() -> None:
+    a = make_agreement(
+        [visit(weekdays=["wed"], **WEEK3), {**visit(weekdays=["thu"], **WEEK3), "id": "lecture"}],
+        [AUTUMN_2024],
+    )
+    first = checked(a)
+    assert set(dates(first).values()) == {D(2024, 9, 11), D(2024, 9, 12)}
+    b = make_agreement(a.model_dump()["commitments"], [AUTUMN_2024], scheduling={"min_gap_days": 2})
+    plan = checked(b, publish(Records(), first))
+    assert len(plan.notices) + len(plan.unplaced) >= 1
+
+
+def test_provisional_occurrences_are_not_held() -> None:
+    terms = [{"id": "2027-spring", "name": "春季", "start": "2027-02-22", "end": "2027-06-30"}]
+    a = make_agreement([visit()], terms, start="2026-09-01", end="2027-07-31")
+    first = checked(a)
+    oid = "brigade-visit/2027-spring/1"
+    assert publish(Records(), first).occurrences == {}  # publish never records provisional dates
+    other = D(2027, 3, 3)
+    assert dates(first)[oid] != other
+    r = Records(occurrences={oid: OccurrenceRecord(published=other)})
+    assert dates(checked(a, r))[oid] == dates(first)[oid]
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "en"])
+def test_every_placed_occurrence_says_why(language: str) -> None:
+    a = make_agreement(
+        [visit(), festival(["national-day"], "before", 7), once("x", "2024-07-01")],
+        language=language,
+    )
+    for o in checked(a).occurrences:
+        assert o.why.strip()

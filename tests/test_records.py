@@ -1,0 +1,247 @@
+"""The records file: pure changes, YAML round trips, locking between processes, damaged files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from partnership.errors import InputError
+from partnership.model import Agreement, TimeRange
+from partnership.plan import Occurrence, Plan
+from partnership.records import (
+    OccurrenceRecord,
+    Records,
+    TaskRecord,
+    dump_records,
+    load_records,
+    publish,
+    record_cancel,
+    record_done,
+    record_move,
+    records_path,
+    suggest,
+    tick,
+    update_records,
+)
+
+VISIT = "brigade-visit/2024-autumn/1"
+DAY = dt.date(2024, 10, 8)
+
+
+def round_trip(records: Records, tmp_path: Path) -> Records:
+    path = tmp_path / "a.records.yaml"
+    path.write_bytes(dump_records(records))
+    return load_records(path)
+
+
+def test_records_path_sits_beside_the_agreement() -> None:
+    assert records_path(Path("schedules/damo-primary.yaml")) == Path(
+        "schedules/damo-primary.records.yaml"
+    )
+
+
+def test_missing_or_blank_file_is_empty_records(tmp_path: Path) -> None:
+    assert load_records(tmp_path / "none.records.yaml") == Records()
+    blank = tmp_path / "blank.records.yaml"
+    blank.write_bytes(b"\n  \n")
+    assert load_records(blank) == Records()
+
+
+def test_done_cancel_move_round_trip(tmp_path: Path) -> None:
+    r = record_move(
+        Records(), VISIT, dt.date(2024, 10, 17), TimeRange(start=dt.time(9, 0), end=dt.time(11, 30))
+    )
+    r = record_move(r, VISIT, dt.date(2024, 10, 18))
+    r = record_done(r, VISIT, "三个年级共 120 人参加")
+    r = record_cancel(r, "fun-sports/2024-autumn/1", "暴雨预警")
+    visit = r.occurrences[VISIT]
+    assert (visit.status, visit.sequence, visit.date) == ("done", 2, dt.date(2024, 10, 18))
+    assert visit.time == TimeRange(
+        start=dt.time(9, 0), end=dt.time(11, 30)
+    )  # a move without time keeps it
+    assert visit.note == "三个年级共 120 人参加"
+    assert r.occurrences["fun-sports/2024-autumn/1"] == OccurrenceRecord(
+        status="cancelled", reason="暴雨预警", sequence=1
+    )
+    assert round_trip(r, tmp_path) == r
+
+
+def test_done_keeps_an_earlier_note_and_clears_a_cancellation() -> None:
+    r = record_done(Records(), VISIT, "第一次备注")
+    assert record_done(r, VISIT).occurrences[VISIT].note == "第一次备注"
+    r = record_cancel(Records(), VISIT, "下雨")
+    done = record_done(r, VISIT).occurrences[VISIT]
+    assert (done.status, done.reason) == ("done", None)
+    moved = record_move(r, VISIT, dt.date(2024, 10, 20)).occurrences[VISIT]
+    assert (moved.status, moved.reason, moved.sequence) == ("moved", None, 2)  # cancel, move
+
+
+def test_tick_and_undo() -> None:
+    r = tick(Records(), "k3j2ab", DAY)
+    assert r.tasks == {"k3j2ab": TaskRecord(done=DAY)}
+    assert tick(r, "k3j2ab", DAY + dt.timedelta(days=3)) == r  # the first day is kept
+    assert tick(r, "k3j2ab", DAY, undo=True) == Records()
+    assert tick(Records(), "k3j2ab", DAY, undo=True) == Records()
+
+
+def test_dump_is_readable_sorted_and_leaves_defaults_out(tmp_path: Path) -> None:
+    r = tick(tick(Records(), "zz2222", DAY), "222222", DAY)
+    r = record_cancel(r, VISIT, "暴雨")
+    text = dump_records(r).decode("utf-8")
+    assert text.startswith("#")
+    assert "暴雨" in text  # not \\u escapes
+    body = yaml.safe_load(text)
+    assert body == {
+        "occurrences": {VISIT: {"reason": "暴雨", "sequence": 1, "status": "cancelled"}},
+        "tasks": {"222222": {"done": DAY}, "zz2222": {"done": DAY}},
+        "version": 1,
+    }
+    assert text.index("222222") < text.index("zz2222")
+    assert "&id" not in text  # one date used twice is written twice, not as an alias
+    assert dump_records(r) == dump_records(round_trip(r, tmp_path))
+
+
+def test_hand_written_file_loads(tmp_path: Path) -> None:
+    path = tmp_path / "a.records.yaml"
+    path.write_text(
+        "version: 1\n"
+        "occurrences:\n"
+        f"  {VISIT}:\n"
+        "    status: moved\n"
+        "    date: 2024-10-17\n"
+        "    time: {start: 9:00, end: 11:30}\n"
+        "    sequence: 1\n"
+        "tasks:\n"
+        "  k3j2ab: {done: 2024-10-01, note: 已发}\n",
+        encoding="utf-8",
+    )
+    r = load_records(path)
+    assert r.occurrences[VISIT].time == TimeRange(start=dt.time(9, 0), end=dt.time(11, 30))
+    assert r.tasks["k3j2ab"] == TaskRecord(done=dt.date(2024, 10, 1), note="已发")
+
+
+def test_update_writes_the_change_and_only_a_change(tmp_path: Path) -> None:
+    path = tmp_path / "a.records.yaml"
+    got = update_records(path, lambda r: tick(r, "k3j2ab", DAY))
+    assert load_records(path) == got == Records(tasks={"k3j2ab": TaskRecord(done=DAY)})
+    path.write_bytes(path.read_bytes() + b"# a comment of the admin\n")
+    before = path.read_bytes()
+    update_records(path, lambda r: tick(r, "k3j2ab", DAY))
+    assert path.read_bytes() == before
+    untouched = tmp_path / "b.records.yaml"
+    update_records(untouched, lambda r: r)
+    assert not untouched.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "where"),
+    [
+        (b"version: 1\ntasks:\n  k3j2ab: {done: 2024-10-01\n", ":4:"),  # unclosed flow mapping
+        (b"version: 1\ntasks:\n  k3j2ab:\n    done: yesterday\n", ":4:11:"),
+        (b"version: 1\noccurrences:\n  x:\n    status: finished\n", ":4:13:"),
+        (b"version: 1\nticks: {}\n", ":2:1:"),
+    ],
+)
+def test_damaged_file_raises_and_is_left_alone(tmp_path: Path, content: bytes, where: str) -> None:
+    path = tmp_path / "a.records.yaml"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as err:
+        update_records(path, lambda r: tick(r, "k3j2ab", DAY))
+    assert all(p.file == str(path) for p in err.value.problems)
+    assert f"{path}{where}" in str(err.value)
+    assert path.read_bytes() == content
+
+
+_WORKER = """
+import datetime as dt, sys
+from pathlib import Path
+from partnership.records import tick, update_records
+path, name = Path(sys.argv[1]), sys.argv[2]
+for i in range(5):
+    update_records(path, lambda r, i=i: tick(r, f"{name}-{i}", dt.date(2024, 10, 1 + i)))
+"""
+
+
+def test_concurrent_writers_lose_no_update(tmp_path: Path) -> None:
+    path = tmp_path / "a.records.yaml"
+    path.write_bytes(dump_records(record_done(Records(), VISIT, "已完成")))
+    root = Path(__file__).resolve().parents[1]
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WORKER, str(path), f"p{n}"],
+            cwd=root,
+            stderr=subprocess.PIPE,
+        )
+        for n in range(8)
+    ]
+    for w in workers:
+        _, err = w.communicate()
+        assert w.returncode == 0, err.decode()
+    r = load_records(path)
+    assert set(r.tasks) == {f"p{n}-{i}" for n in range(8) for i in range(5)}
+    assert r.tasks["p3-4"] == TaskRecord(done=dt.date(2024, 10, 5))
+    assert r.occurrences[VISIT].note == "已完成"
+
+
+def _plan() -> Plan:
+    a = Agreement.model_validate(
+        {
+            "version": 1,
+            "agreement": {"id": "a", "title": "t", "start": "2024-06-08", "end": "2027-06-07"},
+            "parties": {"school": {"name": "s"}, "brigade": {"name": "b"}},
+            "calendar": {
+                "terms": [
+                    {"id": "2024-autumn", "name": "秋", "start": "2024-09-01", "end": "2025-01-17"}
+                ]
+            },
+            "commitments": [{"id": "v", "title": "参观", "repeat": {"per": "term", "count": 3}}],
+        }
+    )
+
+    def o(n: int, day: dt.date, **extra: Any) -> Occurrence:
+        return Occurrence(
+            f"v/2024-autumn/{n}", "v", "2024-autumn", "参观", day, None, None, "", **extra
+        )
+
+    return Plan(
+        a,
+        (
+            o(1, dt.date(2024, 10, 9), status="moved", sequence=1),
+            o(2, dt.date(2024, 11, 6), status="cancelled"),
+            o(3, dt.date(2027, 3, 10), provisional=True),
+        ),
+    )
+
+
+def test_publish_remembers_dates_without_bumping_sequence() -> None:
+    before = Records(
+        occurrences={
+            "v/2024-autumn/1": OccurrenceRecord(
+                status="moved", date=dt.date(2024, 10, 9), sequence=1
+            )
+        }
+    )
+    after = publish(before, _plan())
+    assert after.occurrences == {
+        "v/2024-autumn/1": OccurrenceRecord(
+            status="moved", date=dt.date(2024, 10, 9), sequence=1, published=dt.date(2024, 10, 9)
+        )
+    }
+    assert publish(after, _plan()) == after
+
+
+def test_suggest() -> None:
+    known = [
+        "brigade-visit/2024-autumn/1",
+        "brigade-visit/2025-spring/1",
+        "fun-sports/2024-autumn/1",
+    ]
+    assert suggest("brigade-visit/2024-autum/1", known) == "brigade-visit/2024-autumn/1"
+    assert suggest("k3j2ac", ["k3j2ab", "zz7q2m"]) == "k3j2ab"
+    assert suggest("something-else", known) is None
