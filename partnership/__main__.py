@@ -1,0 +1,5 @@
+"""``python -m partnership``: the same as the ``partnership`` command."""
+
+from partnership.cli import main
+
+main()
