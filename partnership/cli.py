@@ -22,6 +22,8 @@ import typer.core
 from partnership import __version__
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from rich.console import Console, RenderableType
 
     from partnership.model import Agreement, TimeRange
@@ -220,15 +222,12 @@ def init(
     """Write a commented starter agreement (refuses to overwrite an existing file)."""
     from importlib.resources import files
 
-    from partnership.fsio import atomic_write
+    from partnership.fsio import atomic_write, prepare_output_dir
 
     if path.exists():
         _fail(f"{path}: already exists; choose another path (nothing was written)")
     data = files("partnership").joinpath("templates/starter.yaml").read_bytes()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        _fail(f"{path.parent}: cannot create the folder ({exc.strerror})")
+    prepare_output_dir(path.parent)
     atomic_write(path, data)
     typer.echo(f"wrote {path}; edit it, then run: partnership validate {path}")
 
@@ -351,11 +350,12 @@ def calendar(
     _check_term(agreement, term)
     terms = [t.id for t in cal.terms if term is None or t.id == term]
     grids = [build_grid(p, cal, t) for t in terms]
-    if fmt is Fmt.rich and output is None:
+    if fmt is Fmt.rich:
+        from rich.console import Group
+
         from partnership.calendar_rich import render_rich
 
-        for g in grids:
-            _print(render_rich(g))
+        _emit_renderable(Group(*(render_rich(g) for g in grids)), output)
     else:
         from partnership.calendar_html import render_html
         from partnership.fsio import atomic_write, prepare_output_dir
@@ -367,8 +367,7 @@ def calendar(
         else:
             if output.is_dir():
                 output = output / f"{agreement.agreement.id}{'-' + term if term else ''}.html"
-            else:
-                prepare_output_dir(output.parent)
+            prepare_output_dir(output.parent)
             atomic_write(output, page)
             typer.echo(f"wrote {output}")
     if not p.complete:
@@ -411,10 +410,34 @@ def _refuse_incomplete(p: Plan, allow: bool) -> None:
     raise typer.Exit(EXIT_INCOMPLETE)
 
 
-def _publish(file: Path, p: Plan) -> None:
-    from partnership.records import publish, records_path, update_records
+def _write_and_publish(
+    output: Path, files: Mapping[str, bytes], published: Sequence[tuple[Path, Plan]]
+) -> list[Path]:
+    """Write ``files`` into ``output`` and remember what each plan published, all-or-nothing.
 
-    update_records(records_path(file), lambda r: publish(r, p))
+    The records files stay locked meanwhile and join the same batch of renames, so a
+    failure anywhere leaves every output and records file as it was.
+    """
+    from contextlib import ExitStack
+
+    from filelock import FileLock
+
+    from partnership import records as rec
+    from partnership.fsio import Batch, stage_files
+
+    with ExitStack() as stack:
+        for path in sorted({rec.records_path(f) for f, _ in published}):
+            stack.enter_context(FileLock(str(path) + ".lock"))  # as records.update_records
+        batch = stack.enter_context(Batch())
+        written = stage_files(batch, output, files)
+        for f, p in published:
+            path = rec.records_path(f)
+            old = rec.load_records(path)
+            new = rec.publish(old, p)
+            if new != old:
+                batch.add(path, rec.dump_records(new))
+        batch.commit()
+    return written
 
 
 AllowOpt = Annotated[
@@ -434,16 +457,15 @@ def ics(
     allow_incomplete: AllowOpt = False,
 ) -> None:
     """Write .ics files: one per term and one for the whole agreement."""
-    from partnership.fsio import prepare_output_dir, write_files
+    from partnership.fsio import prepare_output_dir
 
     agreement, cal, records, p = _plan(file)
     _check_term(agreement, term)
     prepare_output_dir(output)
     _refuse_incomplete(p, allow_incomplete)
     files = _ics_files(p, cal, records, term, audience.value if audience else None)
-    for path in write_files(output, files):
+    for path in _write_and_publish(output, files, [(file, p)]):
         typer.echo(f"wrote {path}")
-    _publish(file, p)
     if not p.complete:
         raise typer.Exit(EXIT_INCOMPLETE)
 
@@ -644,10 +666,16 @@ def build(
 ) -> None:
     """Everything for each agreement: .ics files, term calendars, checklists and report."""
     from partnership.build import build_outputs, summary
-    from partnership.fsio import prepare_output_dir, write_files
+    from partnership.fsio import prepare_output_dir
 
     prepare_output_dir(output)
     loaded = [(f, *_plan(f)) for f in files]
+    first: dict[str, Path] = {}
+    for f, a, *_ in loaded:
+        aid = a.agreement.id
+        if aid in first:
+            _fail(f"{f}: agreement id {aid!r} is already used by {first[aid]} (one folder each)")
+        first[aid] = f
     for _, _, _, _, p in loaded:
         _refuse_incomplete(p, allow_incomplete)
     stamp_env = os.environ
@@ -660,10 +688,12 @@ def build(
             bar.update(task, description=f"{agreement.agreement.id}")
             outputs.append((f, agreement, p, build_outputs(p, cal, records, stamp_env)))
             bar.advance(task)
-    for f, agreement, p, out in outputs:
-        written = write_files(output / agreement.agreement.id, out)
-        _publish(f, p)
-        results.append((agreement, p, written))
+    # one batch for every agreement: the whole build is all-or-nothing
+    staged = {f"{a.agreement.id}/{n}": data for _, a, _, out in outputs for n, data in out.items()}
+    written = _write_and_publish(output, staged, [(f, p) for f, _, p, _ in outputs])
+    for _, agreement, p, _ in outputs:
+        folder = output / agreement.agreement.id
+        results.append((agreement, p, [w for w in written if w.parent == folder]))
     _print(summary(results))
     if any(not p.complete for _, p, _ in results):
         raise typer.Exit(EXIT_INCOMPLETE)

@@ -1,7 +1,9 @@
-"""Where files are written: atomic writes and all-or-nothing output folders.
+"""Where files are written: atomic writes and all-or-nothing batches of files.
 
-Every write goes to a temporary file in the target folder and is renamed into
-place only when complete, so a failing run never leaves a half-written file.
+Every write goes to a temporary file beside its target and is renamed into place
+only when complete. A :class:`Batch` renames all its files only once every one is
+staged, and puts the old files back if a rename fails, so a failing run leaves
+every existing file as it was.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
+from types import TracebackType
 
 from partnership.errors import UsageError
 
@@ -64,34 +67,146 @@ def safe_name(name: str) -> str:
     return name
 
 
-def write_files(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
-    """Write several files into ``folder`` all-or-nothing; returns the paths in name order.
+class Batch:
+    """Files written all-or-nothing: each is staged beside its target, then all are renamed.
 
-    The files are first written to a temporary folder inside ``folder``; only when
-    every one is complete are they renamed into place.
+    Use as a context manager: leaving it without :meth:`commit` (or by an error)
+    removes the staged files and any folder made for them.
+    """
+
+    def __init__(self) -> None:
+        self._staged: dict[Path, Path] = {}  # target -> its temporary file
+        self._made: list[Path] = []  # folders created for the batch, outermost first
+
+    def __enter__(self) -> Batch:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.discard()
+
+    def add(self, path: Path, data: bytes) -> None:
+        """Stage ``data`` for ``path`` (making its folder); nothing shows until commit."""
+        path = Path(path)
+        if path in self._staged:
+            raise ValueError(f"{path}: written twice in one batch")
+        self._make_folder(path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        self._staged[path] = Path(tmp)
+        os.chmod(tmp, _mode_for(path))
+        Path(tmp).write_bytes(data)
+
+    def commit(self) -> list[Path]:
+        """Rename every staged file into place (in path order); on failure, put back the old."""
+        done: list[tuple[Path, Path | None]] = []  # target, copy of the file it replaces
+        try:
+            for path in sorted(self._staged):
+                staged = self._staged[path]
+                done.append((path, _keep_old(path, staged.with_suffix(".bak"))))
+                os.replace(staged, path)
+        except BaseException:
+            for path, old in reversed(done):
+                _put_back(path, old)
+            self.discard()
+            raise
+        for _, old in done:
+            if old is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(old)
+        written = sorted(self._staged)
+        self._staged.clear()
+        self._made.clear()
+        return written
+
+    def discard(self) -> None:
+        """Remove what was staged and the folders made for it (a no-op after commit)."""
+        for tmp in self._staged.values():
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        for folder in reversed(self._made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        self._staged.clear()
+        self._made.clear()
+
+    def _make_folder(self, folder: Path) -> None:
+        missing = []
+        while not folder.is_dir():
+            missing.append(folder)
+            folder = folder.parent
+        for made in reversed(missing):
+            made.mkdir()
+            self._made.append(made)
+
+
+def _keep_old(path: Path, backup: Path) -> Path | None:
+    """A second name (hard link, else copy) for the file at ``path``, to restore it on failure.
+
+    ``backup`` is derived from the batch's own temporary file, so no one else uses it.
+    """
+    if not os.path.lexists(path):
+        return None
+    try:
+        os.link(path, backup, follow_symlinks=False)
+    except OSError:
+        try:
+            shutil.copy2(path, backup, follow_symlinks=False)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(backup)
+            raise
+    return backup
+
+
+def _put_back(path: Path, old: Path | None) -> None:
+    """Undo one rename of a commit: restore the kept file, or remove a file that was new."""
+    if old is None:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        return
+    try:
+        os.replace(old, path)
+    except OSError:
+        return  # keep the copy: it may be all that is left of the old file
+    # when the rename being undone never happened, ``old`` and ``path`` are links to one
+    # file and os.replace leaves both (POSIX rename); drop the spare name
+    with contextlib.suppress(OSError):
+        os.unlink(old)
+
+
+def stage_files(batch: Batch, folder: Path, files: Mapping[str, bytes]) -> list[Path]:
+    """Stage ``files`` (relative names made of safe parts) into ``folder``; returns their paths.
+
+    The folder is created (a clear usage error when it cannot be); a name that would
+    leave it, or that lands on a folder or under a file, is refused before anything is staged.
     """
     folder = prepare_output_dir(folder)
-    for name in files:
-        for part in Path(name).parts:
-            safe_name(part)
-    with _staging(folder) as stage:
-        for name in sorted(files):
-            target = stage / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[name])
-        written = []
-        for name in sorted(files):
-            final = folder / name
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(stage / name, final)
-            written.append(final)
-    return written
+    targets = {name: _target(folder, name) for name in files}
+    for name in sorted(files):
+        batch.add(targets[name], files[name])
+    return sorted(targets.values())
 
 
-@contextlib.contextmanager
-def _staging(folder: Path) -> Iterator[Path]:
-    stage = Path(tempfile.mkdtemp(prefix=".partnership-", dir=folder))
-    try:
-        yield stage
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+def _target(folder: Path, name: str) -> Path:
+    parts = Path(name).parts
+    for part in parts:
+        safe_name(part)
+    target = folder.joinpath(*parts)
+    for parent in list(target.parents)[: len(parts) - 1]:
+        if parent.exists() and not parent.is_dir():
+            raise UsageError(f"{parent}: is a file, not a folder; move it away or use another -o")
+    if target.is_dir():
+        raise UsageError(f"{target}: is a folder where a file is to be written")
+    return target
+
+
+def write_files(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
+    """Write several files into ``folder`` all-or-nothing; returns the paths in name order."""
+    with Batch() as batch:
+        stage_files(batch, folder, files)
+        return batch.commit()

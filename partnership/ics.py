@@ -63,6 +63,8 @@ _LABELS: dict[str, dict[str, str]] = {
     },
 }
 _SOURCE_DATE_EPOCH_RE = re.compile(r"^\s*[0-9]+\s*$")
+_NEWLINE = re.compile(r"\r\n?")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _NO_PREP: Mapping[str, Sequence[str]] = MappingProxyType({})
 
 
@@ -128,7 +130,7 @@ def render_ics(
     cal.add("VERSION", "2.0")
     cal.add("CALSCALE", "GREGORIAN")
     cal.add("METHOD", "PUBLISH")
-    cal.add("X-WR-CALNAME", name)
+    cal.add("X-WR-CALNAME", _text(name))
     cal.add("X-WR-TIMEZONE", a.agreement.timezone)
     cal.add("REFRESH-INTERVAL", dt.timedelta(days=1), parameters={"VALUE": "DURATION"})
     cal.add("X-PUBLISHED-TTL", vDuration(dt.timedelta(days=1)))
@@ -174,10 +176,11 @@ def _event(
     else:
         ev.add("DTSTART", dt.datetime.combine(o.date, o.start, tzinfo=zone))
         ev.add("DTEND", dt.datetime.combine(o.date, o.end, tzinfo=zone))
-    ev.add("SUMMARY", o.title)
-    ev.add("LOCATION", _location(a, c.location))
-    ev.add("DESCRIPTION", "\n".join(_description(a, c, o, prep)))
-    ev.add("CATEGORIES", [labels[c.kind], *([c.programme] if c.programme else [])])
+    ev.add("SUMMARY", _text(o.title))
+    ev.add("LOCATION", _text(_location(a, c.location)))
+    ev.add("DESCRIPTION", _text("\n".join(_description(a, c, o, prep))))
+    categories = (_text(x) for x in (labels[c.kind], c.programme or ""))
+    ev.add("CATEGORIES", [x for x in categories if x])
     if o.status == "cancelled":
         ev.add("STATUS", "CANCELLED")
     else:
@@ -188,9 +191,18 @@ def _event(
         alarm = Alarm()
         alarm.add("ACTION", "DISPLAY")
         alarm.add("TRIGGER", -dt.timedelta(seconds=abs(duration_seconds(reminder))))
-        alarm.add("DESCRIPTION", o.title)
+        alarm.add("DESCRIPTION", _text(o.title))
         ev.add_component(alarm)
     return ev
+
+
+def _text(value: str) -> str:
+    """Text an .ics may carry: CR and CRLF become LF; other controls but TAB are dropped.
+
+    RFC 5545 TEXT excludes control characters, and strict parsers reject them; YAML
+    escapes such as ``"\\a"`` can still bring them into titles and notes.
+    """
+    return _CONTROL.sub("", _NEWLINE.sub("\n", value))
 
 
 def _location(a: Agreement, location: str) -> str:

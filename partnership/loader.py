@@ -5,10 +5,11 @@ All problems at once: shape errors come from pydantic, and the cross-file rules
 errors are confined to parts nothing else refers to. Those parts are set aside
 — an unknown key, an optional key with a bad value (its default is used), a
 bad item of a list (a commitment, a closure, ...) — and the rest is validated
-again; its cross-file findings are reported beside the first errors. Terms and
-custom festivals are never set aside (ids elsewhere refer to them), so an error
-inside one of them, or in a required key, postpones the cross-file rules until
-it is fixed. A rule on a whole mapping (end before start, ...) runs once that
+again; its cross-file findings are reported beside the first errors, with the
+paths and positions ("commitment 2") of the original file. Terms and custom
+festivals are never set aside (ids elsewhere refer to them), so an error inside
+one of them, or in a required key, postpones the cross-file rules until it is
+fixed. A rule on a whole mapping (end before start, ...) runs once that
 mapping's own keys are valid.
 """
 
@@ -47,6 +48,8 @@ Checks = Callable[[Any], list[tuple[Loc, str]]]
 _REFERENCED: tuple[Loc, ...] = (("calendar", "terms"), ("festivals",))
 """Lists whose items other parts of an agreement name by id: never set aside."""
 _PRUNE_ROUNDS = 8
+_ORDINAL_LISTS: dict[str, Loc] = {"commitment": ("commitments",), "term": ("calendar", "terms")}
+"""Cross-file messages name other items by position ("commitment 2"): the lists they count."""
 
 
 def read_limited(path: Path, display: str | None = None) -> bytes:
@@ -119,19 +122,21 @@ def _best_effort_checks(
     """Cross-file findings on the document with its invalid parts set aside (see module doc)."""
     drop: set[Loc] = set()
     kept: dict[Loc, list[int]] = {}
+    data = doc.data
     for _ in range(_PRUNE_ROUNDS):
         for err in errors:
-            point = _prune_point(model, _original(_clean_loc(tuple(err["loc"])), kept), err)
+            point = _prune_point(model, _original(_clean_loc(tuple(err["loc"]), data), kept), err)
             if point is None:
                 return []
             drop.add(point)
         kept = {}
+        data = _without(doc.data, drop, (), kept)
         try:
-            result = model.model_validate(_without(doc.data, drop, (), kept))
+            result = model.model_validate(data)
         except ValidationError as exc:
             errors = exc.errors(include_url=False)
             continue
-        found = [(_original(path, kept), msg) for path, msg in checks(result)]
+        found = [(_original(path, kept), _renumbered(msg, kept)) for path, msg in checks(result)]
         return [doc.problem(path, _named(path, msg)) for path, msg in found]
     return []
 
@@ -184,6 +189,17 @@ def _original(path: Loc, kept: dict[Loc, list[int]]) -> Loc:
     return out
 
 
+def _renumbered(message: str, kept: dict[Loc, list[int]]) -> str:
+    """``message`` with "commitment N" / "term N" (1-based positions) as in the original file."""
+
+    def original(m: re.Match[str]) -> str:
+        order = kept.get(_ORDINAL_LISTS[m.group(1)], [])
+        n = int(m.group(2))
+        return f"{m.group(1)} {order[n - 1] + 1}" if 1 <= n <= len(order) else m.group()
+
+    return re.sub(r"\b(commitment|term) (\d+)\b", original, message)
+
+
 def _unique_sorted(problems: list[Problem]) -> list[Problem]:
     seen: set[str] = set()
     out = []
@@ -208,13 +224,24 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _clean_loc(loc: tuple[Any, ...]) -> Loc:
-    # pydantic adds pseudo-steps for tagged/union branches and validators; drop them
-    return tuple(p for p in loc if isinstance(p, int) or not _is_pseudo(p))
+def _clean_loc(loc: tuple[Any, ...], data: Any) -> Loc:
+    """The path of a pydantic error in ``data``, without pydantic's own steps (union branches)."""
+    out: Loc = ()
+    for part in loc:
+        if isinstance(part, str) and _is_pseudo(part, data):
+            continue
+        out = (*out, part)
+        in_list = isinstance(part, int) and isinstance(data, list) and 0 <= part < len(data)
+        data = data[part] if in_list or (isinstance(data, dict) and part in data) else None
+    return out
 
 
-def _is_pseudo(part: str) -> bool:
-    return "[" in part or part.startswith(("function-", "lax-", "strict-", "json-"))
+def _is_pseudo(part: str, node: Any) -> bool:
+    if not isinstance(node, dict):
+        return True
+    return part not in node and (
+        "[" in part or part.startswith(("function-", "lax-", "strict-", "json-"))
+    )
 
 
 def _value_at(data: Any, path: Loc) -> Any:
@@ -236,7 +263,7 @@ def _suggestion(word: Any, choices: list[str]) -> str:
 
 def _translate(doc: Document, model: type[BaseModel], err: Any) -> Problem:
     """One pydantic error as a located problem naming the key and what would be valid."""
-    loc = _clean_loc(tuple(err["loc"]))
+    loc = _clean_loc(tuple(err["loc"]), doc.data)
     kind = err["type"]
     value = err.get("input")
     ctx = err.get("ctx") or {}

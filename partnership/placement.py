@@ -29,10 +29,17 @@ class Board:
     min_gap_days: int
     by_day: dict[dt.date, list[str]] = field(default_factory=dict)
     by_term: dict[str, dict[dt.date, int]] = field(default_factory=dict)
+    # the term a day lies in, when known: a festival occurrence may land in another term
+    # than its festival date, and min_gap_days applies within the term of the day itself
+    term_at: Callable[[dt.date], str | None] | None = None
+
+    def _term(self, day: dt.date, term: str | None) -> str | None:
+        return self.term_at(day) if self.term_at is not None else term
 
     def blockers(self, day: dt.date, term: str | None) -> list[tuple[str, str]]:
         """What stops one more main activity on ``day``: ("full"|"gap", occurrence id)."""
         found: list[tuple[str, str]] = []
+        term = self._term(day, term)
         taken = self.by_day.get(day, [])
         if len(taken) >= self.max_per_day:
             found.extend(("full", oid) for oid in sorted(taken))
@@ -55,6 +62,7 @@ class Board:
     def add(self, oid: str, day: dt.date, term: str | None) -> None:
         """Record a main activity on ``day``."""
         self.by_day.setdefault(day, []).append(oid)
+        term = self._term(day, term)
         self._term_of[oid] = term
         if term is not None:
             days = self.by_term.setdefault(term, {})
@@ -178,7 +186,11 @@ def place(
     calendar = calendar or SchoolCalendar(agreement)
     records = records or Records()
     lang = agreement.agreement.language
-    board = Board(agreement.scheduling.max_per_day, agreement.scheduling.min_gap_days)
+    board = Board(
+        agreement.scheduling.max_per_day,
+        agreement.scheduling.min_gap_days,
+        term_at=lambda day: t.id if (t := calendar.term_of(day)) else None,
+    )
     demands = expand(agreement, calendar)
     fixed: dict[str, tuple[dt.date, str]] = {}
     notices: list[Notice] = []
@@ -187,7 +199,7 @@ def place(
     holds: list[tuple[Demand, list[dt.date], dt.date]] = []
     for d in demands:
         rec = records.occurrences.get(d.id)
-        if d.fixed:
+        if d.fixed and not (rec is not None and rec.status == "moved" and rec.date is not None):
             fixed[d.id] = (d.target, reasons.fixed(d, calendar, agreement))
             continue
         prefs = preference(d, calendar, agreement)

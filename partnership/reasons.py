@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from partnership.demands import Demand
 from partnership.festivals import definition
+from partnership.holidays import english_name
 from partnership.i18n import week, weekday
 from partnership.model import Agreement
 from partnership.schoolcalendar import SchoolCalendar
@@ -132,7 +133,7 @@ def _blocked_ranges(d: Demand, calendar: SchoolCalendar, lang: str) -> list[str]
         info = calendar.day(day)
         name = None
         if info.official == "off" and info.holiday:
-            name = _t(lang, f"{info.holiday}放假", f"{info.holiday} holiday")
+            name = _t(lang, f"{info.holiday}放假", f"{english_name(info.holiday or '')} holiday")
         elif info.closures:
             name = info.closures[0]
         elif d.commitment.brigade and info.brigade_busy and info.school_day:
@@ -191,26 +192,26 @@ def _festival_reason(
         return _t(lang, f"{name}当天", f"on {name}")
     info = calendar.day(d.target)
     if info.official == "off":
-        cause = _t(lang, f"{info.holiday}放假", f"{info.holiday} holiday")
+        same = info.holiday == definition(d.festival or "", agreement.festivals).name_zh
+        holiday = "" if same else (info.holiday or "")
+        cause = _t(lang, f"{holiday}放假", f"in the {english_name(info.holiday or '')} holiday")
     elif info.term is None:
         cause = _t(lang, "不在学期内", "outside the term")
     elif info.closures:
-        cause = info.closures[0]
+        cause = _t(lang, info.closures[0], f"closed ({info.closures[0]})")
     elif not info.school_day:
-        cause = _t(lang, "不上课", "no school")
+        cause = _t(lang, f"是{weekday(d.target, lang)}", f"a {weekday(d.target, lang)}")
     else:
-        cause = _t(lang, "当天不可用", "unavailable")
+        cause = _t(lang, "支队不可用", "a day the brigade is unavailable")
     direction = {
-        "before": _t(
-            lang, "提前到之前最近的可用上学日", "moved to the latest usable school day before"
-        ),
-        "after": _t(lang, "顺延到之后最近的可用上学日", "moved to the next usable school day"),
-        "nearest": _t(lang, "改到最近的可用上学日", "moved to the nearest usable school day"),
+        "before": _t(lang, "提前到之前最近的可用上学日", "the latest usable school day before"),
+        "after": _t(lang, "顺延到之后最近的可用上学日", "the next usable school day after"),
+        "nearest": _t(lang, "改到最近的可用上学日", "the nearest usable school day"),
     }.get(d.commitment.repeat.placement, "")
     return _t(
         lang,
         f"{name}（{_md(d.target)}）{cause}，{direction}",
-        f"{name} ({_md(d.target)}) is a day with {cause}; {direction}",
+        f"{name} ({_md(d.target)}) is {cause}; {direction}",
     )
 
 
@@ -237,7 +238,7 @@ def held_impossible(
     if info.closures:
         cause = info.closures[0]
     elif info.official == "off":
-        cause = _t(lang, f"{info.holiday}放假", f"{info.holiday} holiday")
+        cause = _t(lang, f"{info.holiday}放假", f"{english_name(info.holiday or '')} holiday")
     elif info.term is None:
         cause = _t(lang, "不在学期内", "outside every term")
     elif d.commitment.brigade and info.brigade_busy:

@@ -42,6 +42,7 @@ class SchoolCalendar:
         self._weekdays = frozenset(WEEKDAYS.index(w) for w in cal.weekdays)
         self._years: dict[int, OfficialYear] = {}
         self._tables_cache: dict[int, tuple[dict[dt.date, str], dict[dt.date, str]]] = {}
+        self._days: dict[dt.date, DayInfo] = {}
         self._closures: dict[dt.date, list[str]] = {}
         for rng in cal.closures:
             for d in rng.days():
@@ -109,7 +110,13 @@ class SchoolCalendar:
         return day.weekday() < 5 and kind != "off"
 
     def day(self, day: dt.date) -> DayInfo:
-        """What the calendar knows about ``day``."""
+        """What the calendar knows about ``day`` (computed once per date)."""
+        info = self._days.get(day)
+        if info is None:
+            info = self._days[day] = self._compute(day)
+        return info
+
+    def _compute(self, day: dt.date) -> DayInfo:
         term = self.term_of(day)
         kind, name = self.holiday(day)
         if kind == "workday":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from typing import Any
 
 from partnership.festivals import festival_dates
 from partnership.holidays import OfficialYear, official_year
@@ -202,7 +203,9 @@ def _check_main(a: Agreement, days: Days, o: Occurrence) -> list[str]:
 def _fixed_by_input(a: Agreement, o: Occurrence) -> bool:
     """Dates given by the agreement or the records (once, exact festivals, moves)."""
     r = a.commitment(o.commitment).repeat
-    return o.status == "moved" or r.once is not None or (r.placement == "exact" and bool(o.festival))
+    return (
+        o.status == "moved" or r.once is not None or (r.placement == "exact" and bool(o.festival))
+    )
 
 
 def _capacity(a: Agreement, mains: list[Occurrence]) -> list[str]:
@@ -321,13 +324,13 @@ def violations(a: Agreement, plan: Plan) -> list[str]:
     return bad
 
 
-AUTUMN_2024: dict[str, object] = {
+AUTUMN_2024: dict[str, Any] = {
     "id": "2024-autumn",
     "name": "2024—2025学年第一学期",
     "start": "2024-09-01",
     "end": "2025-01-17",
 }
-SPRING_2025: dict[str, object] = {
+SPRING_2025: dict[str, Any] = {
     "id": "2025-spring",
     "name": "2024—2025学年第二学期",
     "start": "2025-02-17",
@@ -336,14 +339,14 @@ SPRING_2025: dict[str, object] = {
 
 
 def make_agreement(
-    commitments: list[dict[str, object]],
-    terms: list[dict[str, object]] | None = None,
+    commitments: list[dict[str, Any]],
+    terms: list[dict[str, Any]] | None = None,
     *,
     start: str = "2024-06-08",
     end: str = "2025-07-31",
     scheduling: dict[str, int] | None = None,
     language: str = "zh-CN",
-    **calendar: object,
+    **calendar: Any,
 ) -> Agreement:
     """A valid agreement for tests: the given commitments, terms and calendar settings."""
     a = Agreement.model_validate(

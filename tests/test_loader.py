@@ -167,7 +167,7 @@ def test_a_list_emptied_by_setting_aside_falls_back_to_its_default() -> None:
     (weekday, duplicate) = refused(text)
     assert weekday.startswith("a.yaml:26:16: commitments[0].weekdays[0]: 'monday' is not valid")
     assert duplicate == (
-        "a.yaml:30:9: commitments[1].id: commitment id 'brigade-visit' is already used by "
+        "a.yaml:29:9: commitments[1].id: commitment id 'brigade-visit' is already used by "
         "commitment 1"
     )
 
@@ -187,7 +187,7 @@ def test_an_error_inside_a_term_postpones_cross_checks() -> None:
 def test_a_bad_custom_festival_does_not_make_its_uses_unknown() -> None:
     text = MINIMAL.replace("{per: term, count: 1}", "{festivals: [school-day]}")
     text += "festivals:\n  - {key: school-day, name: 校庆, month: 13, day: 18}\n"
-    assert refused(text) == ["a.yaml:29:44: festivals[0].month: must be at most 12, got 13"]
+    assert refused(text) == ["a.yaml:29:40: festivals[0].month: must be at most 12, got 13"]
 
 
 def test_duplicate_keys_and_model_errors_together() -> None:
@@ -261,6 +261,16 @@ def test_duplicate_keys_and_model_errors_together() -> None:
 def test_messages_name_the_key_and_what_is_valid(old: str, new: str, message: str) -> None:
     assert MINIMAL.count(old) == 1
     assert refused(MINIMAL.replace(old, new)) == [message]
+
+
+def test_keys_that_look_like_pydantic_steps_are_still_named() -> None:
+    text = MINIMAL + "notes[1]: x\nfunction-after[x]: y\n"
+    assert refused(text) == [
+        "a.yaml:28:1: top level: unknown key 'notes[1]' (valid keys: version, agreement, "
+        "parties, calendar, festivals, scheduling, commitments)",
+        "a.yaml:29:1: top level: unknown key 'function-after[x]' (valid keys: version, "
+        "agreement, parties, calendar, festivals, scheduling, commitments)",
+    ]
 
 
 # ---- robustness ---------------------------------------------------------------------------

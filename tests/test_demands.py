@@ -1,0 +1,187 @@
+"""Repeat forms → demands: ids, terms, candidate domains, targets and ranks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from checker import AUTUMN_2024, SPRING_2025, make_agreement
+
+from partnership.demands import Demand, expand, usable, window_days
+from partnership.model import Agreement
+from partnership.schoolcalendar import SchoolCalendar
+
+D = dt.date
+
+
+def demands(a: Agreement) -> dict[str, Demand]:
+    """The agreement's demands keyed by id (ids must be unique)."""
+    got = expand(a, SchoolCalendar(a))
+    assert len({d.id for d in got}) == len(got)
+    return {d.id: d for d in got}
+
+
+def span(a: dt.date, b: dt.date) -> tuple[dt.date, ...]:
+    return tuple(a + dt.timedelta(days=i) for i in range((b - a).days + 1))
+
+
+def commitment(repeat: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"id": "c", "title": "活动", "repeat": repeat, **extra}
+
+
+def test_per_term_gives_n_demands_in_every_term_over_the_window() -> None:
+    a = make_agreement([commitment({"per": "term", "count": 2}, window={"weeks": [2, 3]})])
+    got = demands(a)
+    assert list(got) == [
+        "c/2024-autumn/1",
+        "c/2024-autumn/2",
+        "c/2025-spring/1",
+        "c/2025-spring/2",
+    ]
+    first = got["c/2024-autumn/1"]
+    # 2024-09-01 is a Sunday, so week 1 is that single day and week 2 starts 09-02
+    assert first.domain == span(D(2024, 9, 2), D(2024, 9, 15))
+    assert (first.form, first.term and first.term.id, first.rank) == ("term", "2024-autumn", (1, 2))
+    assert got["c/2024-autumn/2"].rank == (2, 2)
+    assert first.target == D(2024, 9, 9)  # the middle of the 14 days
+    assert got["c/2025-spring/1"].domain == span(D(2025, 2, 24), D(2025, 3, 9))
+
+
+def test_window_days_without_a_window_is_the_whole_term() -> None:
+    a = make_agreement([commitment({"per": "term", "count": 1})])
+    term = a.term("2024-autumn")
+    assert window_days(term, a.commitments[0]) == list(span(D(2024, 9, 1), D(2025, 1, 17)))
+
+
+def test_per_month_covers_months_with_a_school_day_in_the_term() -> None:
+    # the term starts on Saturday 2024-08-31: August has no school day there
+    autumn = {**AUTUMN_2024, "start": "2024-08-31"}
+    a = make_agreement([commitment({"per": "month", "count": 2})], [autumn])
+    got = demands(a)
+    months = sorted({d.month for d in got.values() if d.month})
+    assert months == ["2024-09", "2024-10", "2024-11", "2024-12", "2025-01"]
+    assert "c/2024-autumn/2024-09-1" in got and "c/2024-autumn/2024-09-2" in got
+    jan = got["c/2024-autumn/2025-01-1"]
+    assert jan.domain == span(D(2025, 1, 1), D(2025, 1, 17))
+    assert (jan.form, jan.rank) == ("month", (1, 2))
+
+
+def test_per_month_counts_a_month_whose_only_school_day_is_a_make_up_saturday() -> None:
+    # 2026-02-28 is a 调休 Saturday: a school day, so February 2026 asks for a drill
+    spring = {"id": "2026-spring", "name": "春季", "start": "2026-02-28", "end": "2026-04-30"}
+    a = make_agreement(
+        [commitment({"per": "month", "count": 1})],
+        [spring],
+        start="2025-12-01",
+        end="2026-07-31",
+    )
+    got = demands(a)
+    assert got["c/2026-spring/2026-02-1"].domain == (D(2026, 2, 28),)
+    assert sorted(got) == [
+        "c/2026-spring/2026-02-1",
+        "c/2026-spring/2026-03-1",
+        "c/2026-spring/2026-04-1",
+    ]
+
+
+def test_per_month_with_a_window_keeps_only_the_window_months() -> None:
+    a = make_agreement([commitment({"per": "month", "count": 1}, window={"weeks": [6, 7]})])
+    got = demands(a)
+    # 2024-autumn weeks 6–7 are 09-30..10-13; 2025-spring (from Mon 02-17) weeks 6–7: 03-24..04-06
+    assert sorted(got) == [
+        "c/2024-autumn/2024-09-1",
+        "c/2024-autumn/2024-10-1",
+        "c/2025-spring/2025-03-1",
+        "c/2025-spring/2025-04-1",
+    ]
+    assert got["c/2024-autumn/2024-09-1"].domain == (D(2024, 9, 30),)
+
+
+def test_festival_domains_follow_placement_and_the_agreement_period() -> None:
+    def festival(placement: str) -> Demand:
+        c = commitment({"festivals": ["national-day"], "placement": placement, "max_shift_days": 3})
+        return demands(make_agreement([c]))["c/national-day-2024"]
+
+    fd = D(2024, 10, 1)
+    assert festival("before").domain == span(fd - dt.timedelta(days=3), fd)
+    assert festival("after").domain == span(fd, fd + dt.timedelta(days=3))
+    assert festival("nearest").domain == span(fd - dt.timedelta(days=3), fd + dt.timedelta(days=3))
+    assert festival("skip").domain == (fd,)
+    exact = festival("exact")
+    assert (exact.domain, exact.fixed, exact.target, exact.festival) == (
+        (fd,),
+        True,
+        fd,
+        "national-day",
+    )
+    assert exact.form == "festival" and exact.term is not None and exact.term.id == "2024-autumn"
+    assert not festival("before").fixed
+
+
+def test_festivals_only_inside_the_agreement_period_and_clamped_to_it() -> None:
+    c = commitment({"festivals": ["childrens-day", "new-year"], "placement": "nearest"})
+    spring = {**SPRING_2025, "end": "2025-06-03"}
+    got = demands(make_agreement([c], [AUTUMN_2024, spring], start="2024-06-01", end="2025-06-03"))
+    assert sorted(got) == ["c/childrens-day-2024", "c/childrens-day-2025", "c/new-year-2025"]
+    assert got["c/childrens-day-2024"].domain[0] == D(2024, 6, 1)  # not before the start
+    assert got["c/childrens-day-2025"].domain[-1] == D(2025, 6, 3)  # not after the end
+    assert got["c/childrens-day-2024"].term is None  # summer, outside every term
+
+
+def test_once_and_once_in() -> None:
+    a = make_agreement(
+        [
+            {**commitment({"once": "2024-06-08"}), "id": "signing"},
+            {**commitment({"once_in": "2025-spring"}, window={"weeks": [1, 1]}), "id": "opening"},
+        ]
+    )
+    got = demands(a)
+    signing, opening = got["signing/once"], got["opening/once"]
+    assert (signing.form, signing.fixed, signing.domain, signing.term) == (
+        "once",
+        True,
+        (D(2024, 6, 8),),
+        None,
+    )
+    assert opening.form == "once_in" and not opening.fixed
+    assert opening.term is not None and opening.term.id == "2025-spring"
+    assert opening.domain == span(D(2025, 2, 17), D(2025, 2, 23))
+
+
+def test_usable_strict_and_festival_rules_on_a_make_up_sunday() -> None:
+    a = make_agreement(
+        [
+            commitment({"per": "term", "count": 1}),
+            {**commitment({"once": "2026-01-04"}), "id": "b"},
+        ],
+        [{"id": "2025-autumn", "name": "秋季", "start": "2025-09-01", "end": "2026-01-30"}],
+        start="2025-06-01",
+        end="2026-06-30",
+        closures=[{"name": "期末考试", "start": "2026-01-19", "end": "2026-01-23"}],
+        brigade_unavailable=[{"name": "战备", "start": "2026-01-12", "end": "2026-01-16"}],
+    )
+    cal = SchoolCalendar(a)
+    c = a.commitments[0]
+    weekdays = a.weekdays_for(c)
+    sunday = cal.day(D(2026, 1, 4))  # 调休上班
+    assert not usable(sunday, weekdays, c, strict=True)
+    assert usable(sunday, weekdays, c, strict=False)
+    assert not usable(cal.day(D(2026, 1, 1)), weekdays, c, strict=False)  # 元旦
+    assert not usable(cal.day(D(2026, 1, 20)), weekdays, c, strict=False)  # closure
+    assert not usable(cal.day(D(2026, 1, 13)), weekdays, c, strict=True)  # brigade busy
+    no_brigade = c.model_copy(update={"brigade": False})
+    assert usable(cal.day(D(2026, 1, 13)), weekdays, no_brigade, strict=True)
+    assert not usable(cal.day(D(2026, 2, 2)), weekdays, c, strict=False)  # after the term
+
+
+def test_demands_are_in_a_stable_order() -> None:
+    a = make_agreement(
+        [
+            commitment({"per": "term", "count": 1}),
+            {**commitment({"festivals": ["fire-day", "national-day"]}), "id": "f"},
+        ],
+        [SPRING_2025, AUTUMN_2024],  # terms listed out of order
+    )
+    ids = [d.id for d in expand(a, SchoolCalendar(a))]
+    assert ids == ["c/2024-autumn/1", "c/2025-spring/1", "f/fire-day-2024", "f/national-day-2024"]
+    assert ids == [d.id for d in expand(a, SchoolCalendar(a))]

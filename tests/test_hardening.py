@@ -1,0 +1,539 @@
+"""Hardening of every writing command: failure changes nothing, paths, concurrency, damage.
+
+Each writing command is made to fail halfway (a write or rename failing on its first
+or last call, or a renderer raising) and must leave every file under ``tmp_path``
+byte-identical; outputs land only in the chosen folder; several real processes
+writing one records file lose no update.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from partnership.cli import app
+from partnership.records import load_records
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "schedules" / "damo-primary.yaml"
+EPOCH_1 = {"SOURCE_DATE_EPOCH": "1735689600"}  # 2025-01-01
+EPOCH_2 = {"SOURCE_DATE_EPOCH": "1738368000"}  # 2025-02-01: other DTSTAMPs, other bytes
+MOVED = "fire-sports-meet/2025-autumn/1"
+RECORDS = "damo-primary.records.yaml"
+
+
+def copy_example(folder: Path, name: str = "damo-primary.yaml", aid: str | None = None) -> Path:
+    """The example agreement in ``folder`` (records are written beside it), maybe renamed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    shutil.copy(EXAMPLE, target)
+    if aid is not None:
+        text = target.read_text(encoding="utf-8")
+        assert "  id: damo-fire-2024\n" in text
+        target.write_text(text.replace("  id: damo-fire-2024\n", f"  id: {aid}\n", 1), "utf-8")
+    return target
+
+
+def run(args: list[Any], env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(app, [str(a) for a in args], env=env)
+
+
+def ok(args: list[Any], env: dict[str, str] | None = None) -> Result:
+    result = run(args, env)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def tree(root: Path) -> dict[str, bytes | None]:
+    """Every file (with its bytes) and folder (None) under ``root``, hidden ones included."""
+    return {
+        str(p.relative_to(root)): (None if p.is_dir() else p.read_bytes())
+        for p in sorted(root.rglob("*"))
+    }
+
+
+def inject(
+    monkeypatch: pytest.MonkeyPatch,
+    targets: list[tuple[Any, str]],
+    fail_at: int,
+    error: Callable[[], Exception],
+) -> dict[str, int]:
+    """Count calls to every target together; the ``fail_at``-th raises (0: only count)."""
+    calls = {"n": 0}
+    for owner, name in targets:
+        real: Callable[..., Any] = getattr(owner, name)
+
+        def wrapped(*args: Any, _real: Callable[..., Any] = real, **kwargs: Any) -> Any:
+            calls["n"] += 1
+            if calls["n"] == fail_at:
+                raise error()
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, wrapped)
+    return calls
+
+
+def disk_full() -> Exception:
+    return OSError(errno.ENOSPC, "No space left on device")
+
+
+def bug() -> Exception:
+    return RuntimeError("injected failure")
+
+
+# --------------------------------------------------------------------------- scenarios
+# Each prepares earlier outputs and records in ``root`` and returns the run under test,
+# which (unhindered) changes existing outputs and, where the command keeps them, records.
+
+Scenario = Callable[[Path], tuple[list[Any], dict[str, str] | None]]
+
+
+def _ics(root: Path) -> tuple[list[Any], dict[str, str] | None]:
+    a = copy_example(root)
+    ok(["ics", a, "-o", root / "out", "--term", "2024-autumn"], EPOCH_1)
+    return ["ics", a, "-o", root / "out"], EPOCH_2
+
+
+def _build(root: Path) -> tuple[list[Any], dict[str, str] | None]:
+    a = copy_example(root)
+    b = copy_example(root, "second.yaml", "damo-fire-2024-copy")
+    ok(["build", a, b, "-o", root / "out"], EPOCH_1)
+    for f in (a, b):  # a move makes the next build publish again, to both records files
+        ok(["record", f, MOVED, "--move", "2025-11-21"])
+    return ["build", a, b, "-o", root / "out"], EPOCH_2
+
+
+def _calendar(root: Path) -> tuple[list[Any], dict[str, str] | None]:
+    a = copy_example(root)
+    page = root / "out" / "cal.html"
+    ok(["calendar", a, "--format", "html", "--term", "2024-autumn", "-o", page])
+    return ["calendar", a, "--format", "html", "-o", page], None
+
+
+def _checklist(root: Path) -> tuple[list[Any], dict[str, str] | None]:
+    a = copy_example(root)
+    target = root / "out" / "checklist.md"
+    ok(["checklist", a, "--format", "md", "--today", "2024-09-01", "-o", target])
+    return ["checklist", a, "--format", "md", "--today", "2025-03-01", "-o", target], None
+
+
+def _report(root: Path) -> tuple[list[Any], dict[str, str] | None]:
+    a = copy_example(root)
+    target = root / "out" / "report.md"
+    ok(["report", a, "--format", "md", "--year", "2025", "-o", target])
+    return ["report", a, "--format", "md", "-o", target], None
+
+
+def _record(root: Path) -> tuple[list[Any], dict[str, str] | None]:
+    a = copy_example(root)
+    ok(["record", a, "brigade-visit/2024-autumn/1", "--done"])
+    return ["record", a, MOVED, "--cancel", "暴雨"], None
+
+
+def _tick(root: Path) -> tuple[list[Any], dict[str, str] | None]:
+    a = copy_example(root)
+    tasks = json.loads(ok(["checklist", a, "--format", "json"]).stdout)["tasks"]
+    ok(["tick", a, tasks[0]["id"]])
+    return ["tick", a, tasks[1]["id"]], None
+
+
+def _init(root: Path) -> tuple[list[Any], dict[str, str] | None]:
+    copy_example(root)
+    return ["init", root / "new" / "agreement.yaml"], None
+
+
+SCENARIOS: dict[str, Scenario] = {
+    "ics": _ics,
+    "build": _build,
+    "calendar": _calendar,
+    "checklist": _checklist,
+    "report": _report,
+    "record": _record,
+    "tick": _tick,
+    "init": _init,
+}
+
+# the file operations of a run: staged writes (Path.write_bytes), atomic writes (os.fsync
+# after the data) and renames into place
+WRITES = [(Path, "write_bytes"), (os, "fsync")]
+RENAMES = [(os, "replace")]
+
+
+def files(root: Path) -> dict[str, bytes]:
+    """The files of :func:`tree` (a failed run may leave the output folder it made up front)."""
+    return {name: data for name, data in tree(root).items() if data is not None}
+
+
+@pytest.mark.parametrize("command", sorted(SCENARIOS))
+def test_a_write_or_rename_failing_halfway_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    base = tmp_path / "base"
+    base.mkdir()
+    monkeypatch.chdir(base)  # relative paths, so each copy of base runs the same arguments
+    args, env = SCENARIOS[command](Path())
+    probe = shutil.copytree(base, tmp_path / "probe")
+    monkeypatch.chdir(probe)
+    with pytest.MonkeyPatch.context() as mp:
+        counts = {
+            "write": inject(mp, WRITES, 0, disk_full),
+            "rename": inject(mp, RENAMES, 0, disk_full),
+        }
+        ok(args, env)
+    assert files(probe) != files(base)  # unhindered, the run changes files: the check can fail
+
+    for step, targets in (("write", WRITES), ("rename", RENAMES)):
+        total = counts[step]["n"]
+        assert total >= 1, step
+        for n in sorted({1, total}):  # the first and the last call
+            real = shutil.copytree(base, tmp_path / f"{step}-{n}")
+            monkeypatch.chdir(real)
+            with pytest.MonkeyPatch.context() as mp:
+                inject(mp, targets, n, disk_full)
+                result = run(args, env)
+            assert result.exit_code == 70, (step, n, result.output)
+            assert "No space left on device" in result.stderr
+            assert files(real) == files(base), f"{step} {n} of {total}"
+
+
+# a renderer (or the records change) raising partway: (module, function, failing call)
+RENDER_FAULTS: dict[str, list[tuple[str, str, int]]] = {
+    "ics": [("partnership.ics", "render_ics", 3), ("partnership.records", "publish", 1)],
+    "build": [
+        ("partnership.build", "build_outputs", 2),  # the second agreement
+        ("partnership.build", "render_html", 4),
+        ("partnership.records", "publish", 2),
+    ],
+    "calendar": [("partnership.calendar_html", "render_html", 1)],
+    "checklist": [("partnership.checklist", "render_markdown", 1)],
+    "report": [("partnership.report", "render_markdown", 1)],
+    "record": [("partnership.records", "record_cancel", 1)],
+    "tick": [("partnership.records", "tick", 1)],
+}
+
+
+@pytest.mark.parametrize(
+    ("command", "module", "function", "n"),
+    [(c, *fault) for c, faults in sorted(RENDER_FAULTS.items()) for fault in faults],
+)
+def test_a_renderer_failing_changes_nothing(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+    module: str,
+    function: str,
+    n: int,
+) -> None:
+    args, env = SCENARIOS[command](tmp_path)
+    before = tree(tmp_path)
+    calls = inject(monkeypatch, [(import_module(module), function)], n, bug)
+    result = run(args, env)
+    assert calls["n"] == n  # the fault was reached
+    assert result.exit_code == 70, result.output
+    assert "internal error" in result.stderr and "injected failure" in result.stderr
+    assert tree(tmp_path) == before
+
+
+def test_a_failed_multi_agreement_build_writes_no_agreement(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a = copy_example(tmp_path)
+    b = copy_example(tmp_path, "second.yaml", "damo-fire-2024-copy")
+    before = tree(tmp_path)
+    renames = inject(monkeypatch, RENAMES, 0, disk_full)
+    ok(["build", a, b, "-o", tmp_path / "probe"], EPOCH_1)
+    monkeypatch.undo()
+    shutil.rmtree(tmp_path / "probe")
+    for f in (a, b):
+        (tmp_path / f"{f.stem}.records.yaml").unlink()
+    (tmp_path / f"{a.stem}.records.yaml.lock").unlink(missing_ok=True)
+    (tmp_path / f"{b.stem}.records.yaml.lock").unlink(missing_ok=True)
+    assert tree(tmp_path) == before
+
+    inject(monkeypatch, RENAMES, renames["n"], disk_full)  # the very last rename
+    assert run(["build", a, b, "-o", tmp_path / "out"], EPOCH_1).exit_code == 70
+    monkeypatch.undo()
+    files = {k for k, v in tree(tmp_path).items() if v is not None and not k.endswith(".lock")}
+    assert files == {"damo-primary.yaml", "second.yaml"}
+
+
+def test_build_refuses_two_agreements_with_one_id(tmp_path: Path) -> None:
+    a = copy_example(tmp_path)
+    b = copy_example(tmp_path, "again.yaml")
+    result = run(["build", a, b, "-o", tmp_path / "out"])
+    assert result.exit_code == 2
+    assert "'damo-fire-2024' is already used by" in result.stderr
+    assert not any((tmp_path / "out").iterdir())
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def _allowed_new(root: Path, out: Path) -> Callable[[str], bool]:
+    """New files may be under ``out`` or the records file (and its lock) beside the agreement."""
+    prefix = str(out.relative_to(root))
+
+    def allowed(name: str) -> bool:
+        return name == prefix or name.startswith(prefix + "/") or name.startswith(RECORDS)
+
+    return allowed
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["ics", "{a}", "-o", "{out}"],
+        ["build", "{a}", "-o", "{out}"],
+        ["calendar", "{a}", "--format", "html", "-o", "{out}/cal.html"],
+        ["calendar", "{a}", "--format", "html", "--term", "2025-spring", "-o", "{out}"],
+        ["checklist", "{a}", "--format", "md", "-o", "{out}/list.md"],
+        ["report", "{a}", "--format", "html", "-o", "{out}/report.html"],
+        ["init", "{out}/agreement.yaml"],
+    ],
+)
+def test_a_missing_folder_is_made_and_nothing_lands_elsewhere(
+    tmp_path: Path, command: list[str]
+) -> None:
+    a = copy_example(tmp_path)
+    out = tmp_path / "x" / "y" / "z"
+    if command[0] == "calendar" and command[-1] == "{out}":
+        out.mkdir(parents=True)  # an existing folder as -o: the page is named from slugs
+    before = tree(tmp_path)
+    ok([part.format(a=a, out=out) for part in command], EPOCH_1)
+    after = tree(tmp_path)
+    assert {k: v for k, v in after.items() if k in before} == before
+    new = sorted(set(after) - set(before))
+    assert new and all(map(_allowed_new(tmp_path, tmp_path / "x"), new)), new
+    assert any(after[name] for name in new if name.startswith("x/"))  # a file was written
+    if command[0] == "calendar" and command[-1] == "{out}":
+        assert (out / "damo-fire-2024-2025-spring.html").is_file()
+    assert not [name for name in new if Path(name).name.startswith(".")]  # no temp file left
+
+
+WRONG_TARGETS = [
+    (["ics", "{a}", "-o", "{file}"], "is a file"),
+    (["build", "{a}", "-o", "{file}"], "is a file"),
+    (["calendar", "{a}", "--format", "html", "-o", "{file}/cal.html"], "is a file"),
+    (["checklist", "{a}", "--format", "md", "-o", "{file}/list.md"], "is a file"),
+    (["report", "{a}", "--format", "md", "-o", "{file}/report.md"], "is a file"),
+    (["init", "{file}/agreement.yaml"], "is a file"),
+    (["checklist", "{a}", "--format", "md", "-o", "{folder}"], "is a folder"),
+    (["report", "{a}", "--format", "md", "-o", "{folder}"], "is a folder"),
+    (["init", "{a}"], "already exists"),
+]
+
+
+@pytest.mark.parametrize(("command", "message"), WRONG_TARGETS)
+def test_an_output_that_cannot_be_is_a_usage_error(
+    tmp_path: Path, command: list[str], message: str
+) -> None:
+    a = copy_example(tmp_path)
+    (tmp_path / "file").write_bytes(b"keep me")
+    (tmp_path / "folder").mkdir()
+    before = tree(tmp_path)
+    args = [p.format(a=a, file=tmp_path / "file", folder=tmp_path / "folder") for p in command]
+    result = run(args)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert tree(tmp_path) == before
+
+
+UNWRITABLE = [
+    ["ics", "{a}", "-o", "{locked}"],
+    ["build", "{a}", "-o", "{locked}"],
+    ["calendar", "{a}", "--format", "html", "-o", "{locked}"],
+    ["calendar", "{a}", "--format", "html", "-o", "{locked}/cal.html"],
+    ["checklist", "{a}", "--format", "md", "-o", "{locked}/list.md"],
+    ["report", "{a}", "--format", "md", "-o", "{locked}/report.md"],
+    ["init", "{locked}/agreement.yaml"],
+]
+
+
+@pytest.mark.parametrize("command", UNWRITABLE)
+def test_an_unwritable_folder_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    a = copy_example(tmp_path)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    before = tree(tmp_path)
+    real_access = os.access
+
+    def access(path: Any, mode: int, **kwargs: Any) -> bool:
+        if Path(path) == locked and mode & os.W_OK:
+            return False  # as a 0o500 folder is for anyone but root
+        return real_access(path, mode, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+    result = run([p.format(a=a, locked=locked) for p in command])
+    assert result.exit_code == 2, result.output
+    assert "not writable" in result.stderr
+    assert tree(tmp_path) == before
+
+
+@pytest.mark.parametrize("command", UNWRITABLE)
+def test_a_read_only_folder_for_real(tmp_path: Path, command: list[str]) -> None:
+    a = copy_example(tmp_path)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        if os.access(locked, os.W_OK):
+            pytest.skip("running as root: chmod 0o500 does not stop writes (simulated above)")
+        before = tree(tmp_path)
+        result = run([p.format(a=a, locked=locked) for p in command])
+        assert result.exit_code == 2, result.output
+        assert "not writable" in result.stderr
+        assert tree(tmp_path) == before
+    finally:
+        locked.chmod(0o700)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["ics", "{a}", "-o", "{out}", "--term", "../../escape"],
+        ["calendar", "{a}", "--format", "html", "--term", "../escape", "-o", "{out}"],
+        ["ics", "{a}", "-o", "{out}", "--audience", "../escape"],
+    ],
+)
+def test_output_names_come_only_from_known_slugs(tmp_path: Path, command: list[str]) -> None:
+    a = copy_example(tmp_path)
+    (tmp_path / "out").mkdir()
+    before = tree(tmp_path)
+    result = run([p.format(a=a, out=tmp_path / "out") for p in command])
+    assert result.exit_code == 2, result.output
+    assert tree(tmp_path) == before
+
+
+def test_an_agreement_id_that_is_not_a_slug_never_names_a_file(tmp_path: Path) -> None:
+    a = copy_example(tmp_path, aid="../../escape")
+    before = tree(tmp_path)
+    for args in (["ics", a, "-o", tmp_path / "out"], ["build", a, "-o", tmp_path / "out"]):
+        result = run(args)
+        assert result.exit_code == 2, result.output
+        assert re.search(r"damo-primary\.yaml:\d+:\d+: ", result.stderr)
+    assert {k for k, v in tree(tmp_path).items() if v is not None} == {
+        k for k, v in before.items() if v is not None
+    }
+
+
+# --------------------------------------------------------------------------- damaged records
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["plan", "{a}"],
+        ["record", "{a}", MOVED, "--done"],
+        ["tick", "{a}", "abcdef"],
+        ["ics", "{a}", "-o", "{out}"],
+        ["build", "{a}", "-o", "{out}"],
+        ["calendar", "{a}"],
+        ["checklist", "{a}"],
+        ["report", "{a}"],
+    ],
+)
+def test_a_damaged_records_file_is_located_and_left_alone(
+    tmp_path: Path, command: list[str]
+) -> None:
+    a = copy_example(tmp_path)
+    records = tmp_path / RECORDS
+    records.write_bytes("occurrences:\n  x: [未闭合\ntasks: {}\n".encode())
+    before = records.read_bytes()
+    result = run([p.format(a=a, out=tmp_path / "out") for p in command])
+    assert result.exit_code == 2, result.output
+    assert re.search(rf"{re.escape(RECORDS)}:\d+:\d+: ", result.stderr), result.stderr
+    assert "Traceback" not in result.output
+    assert records.read_bytes() == before
+    assert not [p for p in tmp_path.rglob("*") if p.is_file() and "out" in p.parts]
+
+
+# --------------------------------------------------------------------------- several processes
+
+
+def _subprocess_env(*extra: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PARTNERSHIP_DEBUG"}
+    env["PYTHONPATH"] = os.pathsep.join([*map(str, extra), str(ROOT)])
+    return env
+
+
+def test_concurrent_record_tick_and_ics_processes_lose_no_update(tmp_path: Path) -> None:
+    a = copy_example(tmp_path)
+    plan = json.loads(ok(["plan", a, "--json"]).stdout)
+    occurrences = [o["id"] for o in plan["occurrences"] if "lead_up_of" not in o][:6]
+    tasks = [t["id"] for t in json.loads(ok(["checklist", a, "--format", "json"]).stdout)["tasks"]]
+    tasks = tasks[:6]
+    commands = [
+        *(["record", a, occ, "--done", "--note", f"第{n}次"] for n, occ in enumerate(occurrences)),
+        *(["tick", a, task] for task in tasks),
+        ["ics", a, "-o", tmp_path / "ics"],
+    ]
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "partnership", *map(str, args)],
+            cwd=tmp_path,
+            env=_subprocess_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for args in commands
+    ]
+    for args, w in zip(commands, workers, strict=True):
+        _, err = w.communicate()
+        assert w.returncode == 0, (args, err.decode())
+    records = load_records(tmp_path / RECORDS)
+    for n, occ in enumerate(occurrences):
+        assert records.occurrences[occ].status == "done", occ
+        assert records.occurrences[occ].note == f"第{n}次"
+    assert set(records.tasks) == set(tasks)
+    assert records.occurrences[occurrences[0]].published is not None  # ics published too
+    assert (tmp_path / "ics" / "damo-fire-2024.ics").is_file()
+
+
+_HOOK = """\
+import os
+
+import partnership.placement
+
+
+def _injected(*args, **kwargs):
+    raise RuntimeError("injected bug")
+
+
+partnership.placement.place = _injected
+"""
+
+
+def test_python_m_prints_one_line_and_exit_70_for_a_bug(tmp_path: Path) -> None:
+    a = copy_example(tmp_path)
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(_HOOK, encoding="utf-8")  # imported at start-up
+    command = [sys.executable, "-m", "partnership", "plan", str(a)]
+    env = _subprocess_env(hook)
+    result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert result.returncode == 70
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert "RuntimeError: injected bug" in result.stderr and "Traceback" not in result.stderr
+    debug = subprocess.run(
+        command,
+        cwd=tmp_path,
+        env={**env, "PARTNERSHIP_DEBUG": "1"},
+        capture_output=True,
+        text=True,
+    )
+    assert debug.returncode != 0 and "Traceback" in debug.stderr
