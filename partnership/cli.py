@@ -52,6 +52,13 @@ class _Group(typer.core.TyperGroup):
         except PartnershipError as exc:
             typer.echo(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except OSError as exc:
+            if _debug(ctx):
+                raise
+            # the disk, not the program: full, read-only, permissions; nothing was changed
+            where = f"{exc.filename}: " if exc.filename else ""
+            typer.echo(f"error: {where}{exc.strerror or exc} (nothing was changed)", err=True)
+            ctx.exit(EXIT_INPUT)
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise  # typer's own: --help, usage errors, exit codes
         except Exception as exc:
@@ -420,14 +427,12 @@ def _write_and_publish(
     """
     from contextlib import ExitStack
 
-    from filelock import FileLock
-
     from partnership import records as rec
     from partnership.fsio import Batch, stage_files
 
     with ExitStack() as stack:
         for path in sorted({rec.records_path(f) for f, _ in published}):
-            stack.enter_context(FileLock(str(path) + ".lock"))  # as records.update_records
+            stack.enter_context(rec.lock(path))
         batch = stack.enter_context(Batch())
         written = stage_files(batch, output, files)
         for f, p in published:

@@ -8,7 +8,7 @@ import zoneinfo
 from collections.abc import Iterator, Mapping, Sequence
 from types import MappingProxyType
 
-from icalendar import Alarm, Calendar, Event, Timezone, vDuration
+from icalendar import Alarm, Calendar, Event, Timezone, vDuration, vText
 
 from partnership import __version__
 from partnership.errors import UsageError
@@ -130,7 +130,8 @@ def render_ics(
     cal.add("VERSION", "2.0")
     cal.add("CALSCALE", "GREGORIAN")
     cal.add("METHOD", "PUBLISH")
-    cal.add("X-WR-CALNAME", _text(name))
+    # TEXT like any X- property (RFC 5545 3.8.8.2); icalendar would write it unescaped
+    cal.add("X-WR-CALNAME", vText(_text(name)))
     cal.add("X-WR-TIMEZONE", a.agreement.timezone)
     cal.add("REFRESH-INTERVAL", dt.timedelta(days=1), parameters={"VALUE": "DURATION"})
     cal.add("X-PUBLISHED-TTL", vDuration(dt.timedelta(days=1)))

@@ -115,9 +115,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def lock(path: Path) -> FileLock:
+    """The lock every writer of the records file at ``path`` holds while it reads and writes."""
+    return FileLock(str(path) + ".lock")
+
+
 def update_records(path: Path, change: Callable[[Records], Records]) -> Records:
     """Read-modify-write ``path`` under a file lock; a damaged file raises and stays untouched."""
-    with FileLock(str(path) + ".lock"):
+    with lock(path):
         old = load_records(path)
         new = change(old)
         if new != old:

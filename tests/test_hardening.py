@@ -203,8 +203,8 @@ def test_a_write_or_rename_failing_halfway_changes_nothing(
             with pytest.MonkeyPatch.context() as mp:
                 inject(mp, targets, n, disk_full)
                 result = run(args, env)
-            assert result.exit_code == 70, (step, n, result.output)
-            assert "No space left on device" in result.stderr
+            assert result.exit_code == 2, (step, n, result.output)
+            assert "No space left on device (nothing was changed)" in result.stderr
             assert files(real) == files(base), f"{step} {n} of {total}"
 
 
@@ -249,24 +249,24 @@ def test_a_renderer_failing_changes_nothing(
 def test_a_failed_multi_agreement_build_writes_no_agreement(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    a = copy_example(tmp_path)
-    b = copy_example(tmp_path, "second.yaml", "damo-fire-2024-copy")
-    before = tree(tmp_path)
-    renames = inject(monkeypatch, RENAMES, 0, disk_full)
-    ok(["build", a, b, "-o", tmp_path / "probe"], EPOCH_1)
-    monkeypatch.undo()
-    shutil.rmtree(tmp_path / "probe")
-    for f in (a, b):
-        (tmp_path / f"{f.stem}.records.yaml").unlink()
-    (tmp_path / f"{a.stem}.records.yaml.lock").unlink(missing_ok=True)
-    (tmp_path / f"{b.stem}.records.yaml.lock").unlink(missing_ok=True)
-    assert tree(tmp_path) == before
+    base = tmp_path / "base"
+    copy_example(base)
+    copy_example(base, "second.yaml", "damo-fire-2024-copy")
+    args = ["build", "damo-primary.yaml", "second.yaml", "-o", "out"]
+    monkeypatch.chdir(shutil.copytree(base, tmp_path / "probe"))
+    with pytest.MonkeyPatch.context() as mp:
+        renames = inject(mp, RENAMES, 0, disk_full)
+        ok(args, EPOCH_1)
+    assert {"damo-fire-2024", "damo-fire-2024-copy"} <= {p.name for p in Path("out").iterdir()}
 
-    inject(monkeypatch, RENAMES, renames["n"], disk_full)  # the very last rename
-    assert run(["build", a, b, "-o", tmp_path / "out"], EPOCH_1).exit_code == 70
-    monkeypatch.undo()
-    files = {k for k, v in tree(tmp_path).items() if v is not None and not k.endswith(".lock")}
-    assert files == {"damo-primary.yaml", "second.yaml"}
+    real = shutil.copytree(base, tmp_path / "real")
+    monkeypatch.chdir(real)
+    with pytest.MonkeyPatch.context() as mp:
+        inject(mp, RENAMES, renames["n"], disk_full)  # the very last rename of the build
+        assert run(args, EPOCH_1).exit_code == 2
+    # neither agreement's files nor records (only the records' lock files, which stay empty)
+    left = {k: v for k, v in files(real).items() if not (k.endswith(".lock") and v == b"")}
+    assert left == files(base)
 
 
 def test_build_refuses_two_agreements_with_one_id(tmp_path: Path) -> None:
