@@ -128,10 +128,15 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _phone(value: object) -> object:
+    # an unquoted 13812345678 arrives as a number; a phone number is text
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 class Contact(_Model):
     name: Text
     role: str | None = None
-    phone: str | None = None
+    phone: Annotated[str | None, BeforeValidator(_phone)] = None
     email: str | None = None
 
 
@@ -278,6 +283,16 @@ class Repeat(_Model):
             raise ValueError("{per: ...} needs count: N (N >= 1)")
         if self.per is None and self.count is not None:
             raise ValueError("count belongs with per: term or per: month")
+        stray = [
+            name
+            for name, changed in (
+                ("placement", self.placement != "before"),
+                ("max_shift_days", self.max_shift_days != 7),
+            )
+            if changed
+        ]
+        if stray and self.festivals is None:
+            raise ValueError(f"{' and '.join(stray)} only apply to festivals: [...]")
         return self
 
     @property

@@ -626,3 +626,20 @@ def test_several_problems_are_reported_together() -> None:
         ("calendar", "terms", 1, "id"),
         ("commitments", 0, "repeat", "once"),
     ]
+
+
+def test_festival_options_on_another_repeat_form_are_an_error() -> None:
+    def edit(d: dict[str, Any]) -> None:
+        commitment(d)["repeat"] = {"per": "term", "count": 1, "placement": "after"}
+
+    ((loc, message),) = errors(changed(edit))
+    assert loc == ("commitments", 0, "repeat")
+    assert "placement only apply to festivals" in message
+
+
+def test_an_unquoted_phone_number_is_text() -> None:
+    def edit(d: dict[str, Any]) -> None:
+        d["parties"]["school"]["contacts"] = [{"name": "王老师", "phone": 13812345678}]
+
+    a = Agreement.model_validate(changed(edit))
+    assert a.parties.school.contacts[0].phone == "13812345678"
