@@ -593,7 +593,7 @@ def record(
         _fail("--note goes with --done")
     if time is not None and move is None:
         _fail("--time goes with --move")
-    _, _, _, p = _plan(file)
+    _, cal, _, p = _plan(file)
     _known_occurrence(p, occurrence)
     path = rec.records_path(file)
     if done:
@@ -605,9 +605,32 @@ def record(
     else:
         assert move is not None
         day = _today(move)
+        _warn_if_not_open(cal, day)
         span = _time_range(time) if time is not None else None
         rec.update_records(path, lambda r: rec.record_move(r, occurrence, day, span))
     typer.echo(f"recorded {chosen[0].lstrip('-')} for {occurrence} in {path}")
+
+
+def _warn_if_not_open(cal: SchoolCalendar, day: dt.date) -> None:
+    """A move is the admin's decision; still say when the new day is no ordinary school day."""
+    from partnership.errors import PartnershipError
+
+    try:
+        info = cal.day(day)
+    except PartnershipError:
+        return
+    why = [
+        *([f"{info.holiday} (day off)"] if info.official == "off" else []),
+        *info.closures,
+        *([] if info.term else ["outside every term"]),
+        *(
+            []
+            if info.school_day or info.official == "off" or not info.term
+            else ["not a school day"]
+        ),
+    ]
+    if why:
+        typer.echo(f"warning: {day} is {', '.join(why)}; recorded as asked", err=True)
 
 
 @app.command()

@@ -64,7 +64,7 @@ _LABELS: dict[str, dict[str, str]] = {
 }
 _SOURCE_DATE_EPOCH_RE = re.compile(r"^\s*[0-9]+\s*$")
 _NEWLINE = re.compile(r"\r\n?")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_DROPPED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufeff]")
 _NO_PREP: Mapping[str, Sequence[str]] = MappingProxyType({})
 
 
@@ -201,9 +201,10 @@ def _text(value: str) -> str:
     """Text an .ics may carry: CR and CRLF become LF; other controls but TAB are dropped.
 
     RFC 5545 TEXT excludes control characters, and strict parsers reject them; YAML
-    escapes such as ``"\\a"`` can still bring them into titles and notes.
+    escapes such as ``"\\a"`` can still bring them into titles and notes. U+FEFF goes too:
+    icalendar drops it at the start of a value, so it would survive only by position.
     """
-    return _CONTROL.sub("", _NEWLINE.sub("\n", value))
+    return _DROPPED.sub("", _NEWLINE.sub("\n", value))
 
 
 def _location(a: Agreement, location: str) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import icalendar
-import vobject
+import vobject  # type: ignore[import-untyped]
 from ical.calendar_stream import IcsCalendarStream
 
 _STAMP_LINE = re.compile(rb"^(DTSTAMP|PRODID)[;:].*$", re.MULTILINE)
@@ -35,9 +35,9 @@ def check_bytes(data: bytes) -> None:
     assert data.endswith(b"END:VCALENDAR\r\n"), data[-40:]
     assert b"\r" not in data.replace(b"\r\n", b""), "a CR without LF"
     assert b"\n" not in data.replace(b"\r\n", b""), "an LF without CR"
-    for line in data.split(b"\r\n")[:-1]:
-        assert len(line) <= 75, line
-        line.decode("utf-8")  # a character split by folding fails here
+    for physical in data.split(b"\r\n")[:-1]:
+        assert len(physical) <= 75, physical
+        physical.decode("utf-8")  # a character split by folding fails here
     in_timezone = False
     for line in unfolded(data):
         if line in ("BEGIN:VTIMEZONE", "END:VTIMEZONE"):
@@ -49,12 +49,15 @@ def check_bytes(data: bytes) -> None:
         if ";TZID=" in name:
             assert not value.endswith("Z"), line
         if name.split(";")[0] in ("DTSTART", "DTEND") and not in_timezone:
-            assert ";VALUE=DATE" in name or ";TZID=" in name, f"floating time: {line}"
+            # a date, a TZID, or UTC itself (RFC 5545 writes UTC as 'Z', never with a TZID)
+            timed = ";TZID=" in name or value.endswith("Z")
+            assert ";VALUE=DATE" in name or timed, f"floating time: {line}"
 
 
 def events(data: bytes) -> dict[str, icalendar.Event]:
     """The events of a file keyed by UID (a duplicate UID fails)."""
-    found = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    cal = icalendar.Calendar.from_ical(data)
+    found = [e for e in cal.walk("VEVENT") if isinstance(e, icalendar.Event)]
     by_uid = {str(e["UID"]): e for e in found}
     assert len(by_uid) == len(found), "duplicate UID"
     return by_uid
@@ -79,7 +82,7 @@ def check_vtimezone(data: bytes, timezone: str, years: set[int]) -> None:
     (tz,) = icalendar.Calendar.from_ical(data).walk("VTIMEZONE")
     assert str(tz["TZID"]) == timezone
     lo, hi = dt.date(min(years), 1, 1), dt.date(max(years) + 1, 1, 1)
-    starts = [sub.DTSTART for sub in tz.subcomponents]
+    starts: list[dt.datetime] = [sub.decoded("DTSTART") for sub in tz.subcomponents]
     assert starts, "a VTIMEZONE without STANDARD/DAYLIGHT"
     for start in starts:
         assert lo <= start.date() <= hi, (start, years)

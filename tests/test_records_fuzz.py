@@ -1,0 +1,103 @@
+"""Property tests of the records file: any bytes load or fail cleanly; valid records round-trip."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from partnership.errors import InputError
+from partnership.model import TimeRange
+from partnership.records import (
+    OccurrenceRecord,
+    Records,
+    TaskRecord,
+    dump_records,
+    load_records,
+)
+
+texts = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff\ufffe")
+    | st.sampled_from(["\n", "\t", "：", "🚒", "\\", '"', "'", ":", "#", "-", " "]),
+    max_size=30,
+)
+dates = st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31))
+ids = st.from_regex(r"[a-z][a-z0-9-]{0,12}/[a-z0-9-]{1,12}/[0-9]", fullmatch=True)
+
+
+@st.composite
+def occurrence_records(draw: st.DrawFn) -> OccurrenceRecord:
+    start = draw(st.integers(0, 22 * 60))
+    time = None
+    if draw(st.booleans()):
+        end = draw(st.integers(start + 1, 23 * 60 + 59))
+        time = TimeRange(
+            start=dt.time(start // 60, start % 60), end=dt.time(end // 60, end % 60)
+        )
+    return OccurrenceRecord(
+        status=draw(st.sampled_from([None, "done", "cancelled", "moved"])),
+        note=draw(st.none() | texts),
+        reason=draw(st.none() | texts),
+        date=draw(st.none() | dates),
+        time=time,
+        sequence=draw(st.integers(0, 9)),
+        published=draw(st.none() | dates),
+    )
+
+
+records = st.builds(
+    Records,
+    occurrences=st.dictionaries(ids, occurrence_records(), max_size=5),
+    tasks=st.dictionaries(
+        st.from_regex(r"[a-z0-9]{6}", fullmatch=True),
+        st.builds(TaskRecord, done=dates, note=st.none() | texts.filter(bool)),
+        max_size=5,
+    ),
+)
+
+
+def _load(data: bytes) -> Records:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "a.records.yaml"
+        path.write_bytes(data)
+        return load_records(path)
+
+
+@settings(max_examples=150, deadline=None)
+@given(records)
+def test_every_valid_records_file_round_trips_exactly(r: Records) -> None:
+    assert _load(dump_records(r)) == r
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300) | texts.map(lambda t: t.encode("utf-8")))
+def test_any_bytes_load_or_raise_the_projects_own_error(data: bytes) -> None:
+    try:
+        _load(data)
+    except InputError as exc:
+        assert exc.problems
+        assert all(p.file.endswith("a.records.yaml") for p in exc.problems)
+
+
+@settings(max_examples=150, deadline=None)
+@given(records, st.data())
+def test_mutated_records_files_never_crash(r: Records, data: st.DataObject) -> None:
+    lines = dump_records(r).decode("utf-8").splitlines(keepends=True)
+    if lines:
+        i = data.draw(st.integers(0, len(lines) - 1))
+        action = data.draw(st.sampled_from(["drop", "dup", "indent", "cut"]))
+        if action == "drop":
+            del lines[i]
+        elif action == "dup":
+            lines.insert(i, lines[i])
+        elif action == "indent":
+            lines[i] = "  " + lines[i]
+        else:
+            lines[i] = lines[i][: len(lines[i]) // 2] + "\n"
+    try:
+        _load("".join(lines).encode("utf-8"))
+    except InputError:
+        pass
