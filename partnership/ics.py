@@ -11,6 +11,7 @@ from types import MappingProxyType
 from icalendar import Alarm, Calendar, Event, Timezone, vDuration, vText
 
 from partnership import __version__
+from partnership.audience import audience_of
 from partnership.errors import UsageError
 from partnership.identity import uid
 from partnership.model import AUDIENCES, Agreement, Commitment, Contact, Party, duration_seconds
@@ -35,6 +36,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "prep": "事前准备：",
         "why": "日期依据：",
         "note": "备注：",
+        "cancel_reason": "取消原因：",
+        "prepares": "为{date}的“{title}”做准备",
         "provisional": "（暂定：该年度放假安排尚未公布）",
         "list_sep": "、",
         "colon": "：",
@@ -57,6 +60,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "prep": "To be ready before:",
         "why": "Why this date: ",
         "note": "Note: ",
+        "cancel_reason": "Cancelled: ",
+        "prepares": "Preparation for “{title}” on {date}",
         "provisional": "(Provisional: the official holidays for this year are not published yet)",
         "list_sep": ", ",
         "colon": ": ",
@@ -114,13 +119,10 @@ def render_ics(
         name += f"（{labels[audience]}）" if zh else f" ({labels[audience]})"
     commitments = {c.id: c for c in a.commitments}
     chosen = sorted(
-        (
-            o
-            for o in plan.for_term(term)
-            if audience is None or audience in commitments[o.commitment].audience
-        ),
+        (o for o in plan.for_term(term) if audience is None or audience in audience_of(a, o)),
         key=sort_key,
     )
+    mains = plan.by_id()
     stamp = dtstamp.replace(tzinfo=dt.UTC) if dtstamp.tzinfo is None else dtstamp
     stamp = stamp.astimezone(dt.UTC).replace(microsecond=0)
 
@@ -139,7 +141,8 @@ def render_ics(
     zone = zoneinfo.ZoneInfo(a.agreement.timezone)
     for o in chosen:
         c = commitments[o.commitment]
-        cal.add_component(_event(a, c, o, zone, stamp, prep.get(o.id, ())))
+        main = mains.get(o.lead_up_of) if o.lead_up_of else None
+        cal.add_component(_event(a, c, o, main, zone, stamp, prep.get(o.id, ())))
     data: bytes = cal.to_ical()
     return data
 
@@ -163,6 +166,7 @@ def _event(
     a: Agreement,
     c: Commitment,
     o: Occurrence,
+    main: Occurrence | None,
     zone: zoneinfo.ZoneInfo,
     stamp: dt.datetime,
     prep: Sequence[str],
@@ -179,7 +183,7 @@ def _event(
         ev.add("DTEND", dt.datetime.combine(o.date, o.end, tzinfo=zone))
     ev.add("SUMMARY", _text(o.title))
     ev.add("LOCATION", _text(_location(a, c.location)))
-    ev.add("DESCRIPTION", _text("\n".join(_description(a, c, o, prep))))
+    ev.add("DESCRIPTION", _text("\n".join(_description(a, c, o, main, prep))))
     categories = (_text(x) for x in (labels[c.kind], c.programme or ""))
     ev.add("CATEGORIES", [x for x in categories if x])
     if o.status == "cancelled":
@@ -216,15 +220,20 @@ def _location(a: Agreement, location: str) -> str:
     return f"{party.name}{'，' if a.agreement.language == 'zh-CN' else ', '}{party.address}"
 
 
-def _description(a: Agreement, c: Commitment, o: Occurrence, prep: Sequence[str]) -> Iterator[str]:
+def _description(
+    a: Agreement, c: Commitment, o: Occurrence, main: Occurrence | None, prep: Sequence[str]
+) -> Iterator[str]:
     """The DESCRIPTION lines: plan, audience, variants, contacts, preparation and reasons."""
     labels = _LABELS[a.agreement.language]
-    if c.description:
+    if main is not None:  # a lead-up: say what it prepares, not the activity's own text
+        when = f"{main.date:%m-%d}" + (f" {main.start:%H:%M}" if main.start else "")
+        yield labels["prepares"].format(date=when, title=main.title)
+    elif c.description:
         yield c.description.strip("\n")
     if o.provisional:
         yield labels["provisional"]
-    yield labels["audience"] + labels["list_sep"].join(labels[x] for x in c.audience)
-    if c.variants:
+    yield labels["audience"] + labels["list_sep"].join(labels[x] for x in audience_of(a, o))
+    if c.variants and main is None:
         yield labels["variants"]
         for v in c.variants:
             yield _grades(v.grades, a.agreement.language) + labels["colon"] + v.plan
@@ -239,7 +248,7 @@ def _description(a: Agreement, c: Commitment, o: Occurrence, prep: Sequence[str]
         yield labels["prep"]
         yield from prep
     if o.note:
-        yield labels["note"] + o.note
+        yield labels["cancel_reason" if o.status == "cancelled" else "note"] + o.note
     yield labels["why"] + o.why
 
 

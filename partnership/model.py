@@ -329,6 +329,8 @@ class LeadUp(_Model):
     title: Text
     days_before: PosInt
     time: TimeRange | None = None
+    # who takes part; default: the commitment's audience without parents
+    audience: Annotated[list[Audience], Field(min_length=1)] | None = None
 
 
 class Task(_Model):

@@ -332,24 +332,39 @@ def _with_lead_ups(
     )
     out = [main]
     for k, lu in enumerate(c.lead_up, start=1):
+        lu_id = f"{d.id}/lead-up-{k}"
         lu_day, lu_why = reasons.lead_up_day(day, lu.days_before, calendar, lang)
-        lu_term = calendar.term_of(lu_day)
-        lu_status: Status = "cancelled" if status == "cancelled" else "planned"
         times = lu.time or c.time
+        lu_start, lu_end = (times.start, times.end) if times else (None, None)
+        lu_status: Status = "cancelled" if status == "cancelled" else "planned"
+        lu_note = note if status == "cancelled" else None
+        lu_sequence = sequence
+        own = records.occurrences.get(lu_id)  # a session moved, cancelled or done on its own
+        if own is not None:
+            if own.date is not None:
+                lu_day, lu_why = own.date, reasons.moved(own.date, lang)
+            if own.time is not None:
+                lu_start, lu_end = own.time.start, own.time.end
+            if own.status is not None and lu_status != "cancelled":
+                lu_status = own.status
+            lu_note = own.note or own.reason or lu_note
+            lu_sequence = max(sequence, own.sequence)
+        lu_term = calendar.term_of(lu_day)
         out.append(
             Occurrence(
-                id=f"{d.id}/lead-up-{k}",
+                id=lu_id,
                 commitment=c.id,
                 term=lu_term.id if lu_term else main.term,
                 title=f"{lu.title}：{title}" if lang != "en" else f"{lu.title}: {title}",
                 date=lu_day,
-                start=times.start if times else None,
-                end=times.end if times else None,
+                start=lu_start,
+                end=lu_end,
                 why=lu_why,
                 provisional=calendar.is_provisional(lu_day),
                 status=lu_status,
                 lead_up_of=d.id,
-                sequence=sequence,
+                sequence=lu_sequence,
+                note=lu_note,
                 festival=d.festival,
             )
         )

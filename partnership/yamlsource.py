@@ -31,6 +31,7 @@ _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9]{0,99})$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_ESCAPED_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _STD_TAG = "tag:yaml.org,2002:"
@@ -305,6 +306,18 @@ def _convert(node: _Node, path: Path, doc: Document) -> Any:
         doc.values[path] = node.pos
         return _convert(node.items[0], path, doc)
     if node.kind == "scalar":
+        bad = _ESCAPED_CONTROL.search(node.value)
+        if bad and not node.plain:
+            # written as an escape ("\a", "\x1b"): text with it breaks calendars and pages
+            doc.problems.append(
+                Problem(
+                    doc.filename,
+                    node.pos[0],
+                    node.pos[1],
+                    f"{dotted(path)}: contains the control character "
+                    f"U+{ord(bad.group()):04X}; remove the escape",
+                )
+            )
         return scalar_value(node.value, node.plain)
     if node.kind == "seq":
         return [_convert(child, (*path, i), doc) for i, child in enumerate(node.items)]

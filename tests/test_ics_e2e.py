@@ -75,6 +75,13 @@ def tree(folder: Path) -> dict[str, bytes]:
     }
 
 
+def _audience(commitment_audience: list[str], o: dict[str, Any]) -> list[str]:
+    """Who an event is for: lead-up sessions (rehearsals) leave parents out by default."""
+    if o.get("lead_up_of") is None:
+        return commitment_audience
+    return [x for x in commitment_audience if x != "parents"] or commitment_audience
+
+
 def name(term: str | None, audience: str | None) -> str:
     """The file name cli.md gives: ``<agreement>[-<term>][-<audience>].ics``."""
     return AID + (f"-{term}" if term else "") + (f"-{audience}" if audience else "") + ".ics"
@@ -104,7 +111,7 @@ class Example:
             o
             for o in self.occurrences
             if (term is None or o["term"] == term)
-            and (audience is None or audience in audiences[o["commitment"]])
+            and (audience is None or audience in _audience(audiences[o["commitment"]], o))
         ]
 
     def files(self) -> Iterator[tuple[str, str, bytes]]:
@@ -456,7 +463,9 @@ def test_random_agreements_give_good_files(agreement: Agreement, reason: str, pi
         chosen = [
             o
             for o in plan.for_term(term)
-            if audience is None or audience in agreement.commitment(o.commitment).audience
+            if audience is None
+            or audience
+            in _audience(agreement.commitment(o.commitment).audience, {"lead_up_of": o.lead_up_of})
         ]
         assert parse_everywhere(data, zone) == len(chosen)
         period = agreement.term(term) if term is not None else agreement.agreement
@@ -468,7 +477,7 @@ def test_random_agreements_give_good_files(agreement: Agreement, reason: str, pi
             o = by_id[uid.removesuffix("@random").replace(".", "/")]
             c = agreement.commitment(o.commitment)
             assert text["SUMMARY"] == ics_text(o.title)
-            if c.description:
+            if c.description and o.lead_up_of is None:  # a lead-up says what it prepares
                 assert text["DESCRIPTION"].startswith(ics_text(c.description.strip("\n")))
             if o.id == cancelled:
                 assert o.status == "cancelled"
