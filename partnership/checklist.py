@@ -512,14 +512,27 @@ def select(
     owner: Owner | None = None,
     weeks: int | None = None,
 ) -> tuple[ChecklistTask, ...]:
-    """Tasks of one term and/or owner; ``weeks``: due from today to N weeks on, plus overdue."""
-    horizon = today + dt.timedelta(weeks=weeks) if weeks is not None else None
+    """Tasks of one term and/or owner; ``weeks``: due in the coming N weeks, plus overdue.
+
+    With ``weeks``, overdue tasks are those still worth doing: of an activity not yet
+    past, or of one in the last N weeks (a missed news report), not every task of
+    last year that nobody ticked.
+    """
+    if weeks is None:
+        horizon = recent = None
+    else:
+        horizon = today + dt.timedelta(weeks=weeks)
+        recent = today - dt.timedelta(weeks=weeks)
     return tuple(
         t
         for t in tasks
         if (term is None or t.term == term)
         and (owner is None or t.owner == owner)
-        and (horizon is None or t.overdue or today <= t.due <= horizon)
+        and (
+            horizon is None
+            or today <= t.due <= horizon
+            or (t.overdue and recent is not None and t.occurrence_date >= recent)
+        )
     )
 
 

@@ -360,8 +360,16 @@ def test_select_by_term_owner_and_weeks() -> None:
     assert soon
     for t in soon:
         assert t.overdue or today <= t.due <= dt.date(2024, 10, 15)
-    assert {t.id for t in tasks if t.overdue} <= {t.id for t in soon}
+    recent = today - dt.timedelta(weeks=1)
+    assert {t.id for t in tasks if t.overdue and t.occurrence_date >= recent} <= {
+        t.id for t in soon
+    }
     assert not any(t.term == "2025-spring" for t in soon)
+    later = dt.date(2025, 4, 10)  # the autumn visit is long past: its old tasks drop out
+    tasks = checklist(a, occurrences, today=later)
+    soon = select(tasks, today=later, weeks=1)
+    assert soon and all(t.occurrence == "v/2025-spring/1" for t in soon)
+    assert any(t.overdue for t in soon)  # the spring visit's late tasks stay in view
     assert select(tasks, today=today) == tasks
 
 
