@@ -102,9 +102,10 @@ class Entry:
     end: dt.time | None
     status: Status
     provisional: bool
-    sequence: int
+    sequence: int  # the number of moves (a cancellation's SEQUENCE step is not one)
     note: str | None
     reason: str | None
+    moved: bool = False  # moved by a record at least once
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ class YearReport:
     @property
     def moved(self) -> tuple[Entry, ...]:
         """Occurrences moved at least once (whatever became of them later)."""
-        return tuple(e for e in self.plan if e.sequence > 0)
+        return tuple(e for e in self.plan if e.moved)
 
     @property
     def pending(self) -> tuple[Entry, ...]:
@@ -213,9 +214,10 @@ def build_report(plan: Plan, records: Records, year: int | None) -> Report:
                     end=o.end,
                     status=o.status,
                     provisional=o.provisional,
-                    sequence=o.sequence,
+                    sequence=max(0, o.sequence - (o.status == "cancelled")),
                     note=rec.note if rec else None,
                     reason=rec.reason if rec else None,
+                    moved=rec is not None and rec.date is not None,
                 )
             )
         year_report = YearReport(year, tuple(entries))

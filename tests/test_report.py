@@ -306,3 +306,19 @@ def test_english_report_and_escaping() -> None:
     console = Console(record=True, width=160, color_system=None)
     console.print(render_rich(report))
     assert "[red]x[/red]" in console.export_text()
+
+
+def test_a_cancellation_is_not_counted_as_a_move() -> None:
+    from pathlib import Path
+
+    from partnership.loader import load_agreement
+    from partnership.placement import place
+
+    a = load_agreement(Path(__file__).resolve().parent.parent / "schedules" / "damo-primary.yaml")
+    records = record_cancel(Records(), "fire-sports-meet/2025-spring/1", "暴雨预警")
+    records = record_move(records, "brigade-visit/2025-spring/1", dt.date(2025, 3, 26))
+    year = build_report(place(a, records=records), records, 2025).year
+    assert year is not None
+    assert [e.occurrence for e in year.moved] == ["brigade-visit/2025-spring/1"]
+    assert [e.sequence for e in year.moved] == [1]
+    assert [e.occurrence for e in year.cancelled] == ["fire-sports-meet/2025-spring/1"]
