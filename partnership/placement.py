@@ -219,11 +219,18 @@ def place(
             candidates[d.id] = prefs
             flexible.append(d)
     by_id = {d.id: d for d in demands}
+    abandoned: set[str] = set()
     for oid in sorted(fixed, key=lambda o: (fixed[o][0], o)):
         rec = records.occurrences.get(oid)
         if rec is not None and rec.status == "cancelled":
             continue
-        board.add(oid, fixed[oid][0], _term_id(calendar, fixed[oid][0], by_id[oid]))
+        day, term = fixed[oid][0], _term_id(calendar, fixed[oid][0], by_id[oid])
+        clash = board.blockers(day, term)
+        if clash:  # two dates the admin fixed (once, exact, a move) break a rule together
+            notices.append(
+                Notice(oid, reasons.fixed_clash(day, sorted({b for _, b in clash}), lang))
+            )
+        board.add(oid, day, term)
     for d, prefs, held in sorted(holds, key=lambda h: (h[2], h[0].id)):
         term = _term_id(calendar, held, d)
         if held in prefs and board.fits(held, term):
@@ -233,6 +240,7 @@ def place(
             board.add(d.id, held, term)
             continue
         notices.append(Notice(d.id, reasons.held_impossible(held, d, calendar, board, lang)))
+        abandoned.add(d.id)
         candidates[d.id] = prefs
         flexible.append(d)
     placed = strategy(flexible, candidates, board)
@@ -260,11 +268,10 @@ def place(
             continue  # a skipped festival
         occurrences.extend(_with_lead_ups(d, day, why, calendar, records, agreement))
     occurrences.sort(key=sort_key)
-    for n in notices:
-        o = next((x for x in occurrences if x.id == n.occurrence), None)
-        if o is not None:
-            idx = occurrences.index(o)
-            occurrences[idx] = _replace(o, sequence=o.sequence + 1)
+    # a published date that had to change goes out again with a higher SEQUENCE
+    occurrences = [
+        _replace(o, sequence=o.sequence + 1) if o.id in abandoned else o for o in occurrences
+    ]
     return Plan(
         agreement=agreement,
         occurrences=tuple(occurrences),

@@ -230,6 +230,17 @@ def moved(day: dt.date, lang: str) -> str:
     return _t(lang, f"按记录改期至{_md(day)}", f"moved to {_md(day)} as recorded")
 
 
+def fixed_clash(day: dt.date, others: Sequence[str], lang: str) -> str:
+    """Notice for a fixed date that breaks max_per_day or min_gap_days with other fixed dates."""
+    ids = ", ".join(others)
+    return _t(
+        lang,
+        f"{day}与已定日期的活动（{ids}）冲突：超过每日上限或间隔不足；请调整其中一项",
+        f"{day} clashes with activities whose dates are also fixed ({ids}): over max_per_day "
+        "or closer than min_gap_days; change one of them",
+    )
+
+
 def held_impossible(
     day: dt.date, d: Demand, calendar: SchoolCalendar, board: Board, lang: str
 ) -> str:

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from partnership.demands import Demand
-from partnership.loader import load_agreement
+from partnership.loader import load_agreement, parse_agreement
 from partnership.model import (
     BUILTIN_FESTIVAL_KEYS,
     PLACEMENTS,
@@ -755,3 +755,15 @@ def test_every_placed_occurrence_says_why(language: str) -> None:
     )
     for o in checked(a).occurrences:
         assert o.why.strip()
+
+
+def test_two_fixed_dates_on_one_day_are_reported_not_hidden() -> None:
+    text = EXAMPLE.read_text(encoding="utf-8") + (
+        "\n  - id: open-day\n    title: 消防开放日\n    repeat: {once: 2024-06-08}\n"
+    )
+    plan = place(parse_agreement(text.encode("utf-8"), "two.yaml"))
+    assert plan.by_id()["open-day/once"].date == plan.by_id()["signing-ceremony/once"].date
+    (notice,) = plan.notices
+    assert notice.occurrence == "signing-ceremony/once"
+    assert "open-day/once" in notice.message and "冲突" in notice.message
+    assert plan.by_id()["signing-ceremony/once"].sequence == 0
