@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from types import MappingProxyType
 
 from icalendar import Alarm, Calendar, Event, Timezone, vDuration, vText
@@ -16,6 +16,7 @@ from partnership.errors import UsageError
 from partnership.identity import uid
 from partnership.model import AUDIENCES, Agreement, Commitment, Contact, Party, duration_seconds
 from partnership.plan import Occurrence, Plan, sort_key
+from partnership.vtimezone import vtimezone
 
 _LABELS: dict[str, dict[str, str]] = {
     "zh-CN": {
@@ -71,6 +72,7 @@ _SOURCE_DATE_EPOCH_RE = re.compile(r"^\s*[0-9]+\s*$")
 _NEWLINE = re.compile(r"\r\n?")
 _DROPPED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufeff]")
 _NO_PREP: Mapping[str, Sequence[str]] = MappingProxyType({})
+_END = b"END:VCALENDAR\r\n"
 
 
 def ics_filename(agreement_id: str, term_id: str | None, audience: str | None) -> str:
@@ -101,8 +103,14 @@ def render_ics(
     audience: str | None = None,
     dtstamp: dt.datetime,
     prep: Mapping[str, Sequence[str]] = _NO_PREP,
+    events: MutableMapping[str, bytes] | None = None,
 ) -> bytes:
-    """One VCALENDAR (UTF-8, CRLF) for a term or the whole agreement, optionally one audience's."""
+    """One VCALENDAR (UTF-8, CRLF) for a term or the whole agreement, optionally one audience's.
+
+    ``events`` keeps each VEVENT's bytes by occurrence id, so that the files of one
+    build (per term, whole, per audience) serialise every event once; pass the same
+    mapping only with the same plan, ``dtstamp`` and ``prep``.
+    """
     a = plan.agreement
     labels = _LABELS[a.agreement.language]
     name = a.agreement.title
@@ -139,12 +147,17 @@ def render_ics(
     cal.add("X-PUBLISHED-TTL", vDuration(dt.timedelta(days=1)))
     cal.add_component(_vtimezone(a, term, chosen))
     zone = zoneinfo.ZoneInfo(a.agreement.timezone)
+    done = {} if events is None else events
     for o in chosen:
-        c = commitments[o.commitment]
-        main = mains.get(o.lead_up_of) if o.lead_up_of else None
-        cal.add_component(_event(a, c, o, main, zone, stamp, prep.get(o.id, ())))
-    data: bytes = cal.to_ical()
-    return data
+        if o.id not in done:
+            c = commitments[o.commitment]
+            main = mains.get(o.lead_up_of) if o.lead_up_of else None
+            done[o.id] = _event(a, c, o, main, zone, stamp, prep.get(o.id, ())).to_ical()
+    # icalendar writes a calendar as its own lines, then each component's, then END;
+    # the events' bytes go in that place, exactly as cal.to_ical() would put them
+    shell: bytes = cal.to_ical()
+    assert shell.endswith(_END)
+    return shell[: -len(_END)] + b"".join(done[o.id] for o in chosen) + _END
 
 
 def _vtimezone(a: Agreement, term: str | None, chosen: Sequence[Occurrence]) -> Timezone:
@@ -155,11 +168,8 @@ def _vtimezone(a: Agreement, term: str | None, chosen: Sequence[Occurrence]) -> 
         years = [a.term(term).start.year, a.term(term).end.year]
     else:
         years = [a.agreement.start.year, a.agreement.end.year]
-    return Timezone.from_tzid(
-        a.agreement.timezone,
-        first_date=dt.date(min(years), 1, 1),
-        last_date=dt.date(max(years) + 1, 1, 1),
-    )
+    period = (a.agreement.start.year, a.agreement.end.year)
+    return vtimezone(a.agreement.timezone, min(years), max(years), within=period)
 
 
 def _event(

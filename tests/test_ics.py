@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import re
-import shutil
 import subprocess
-import sys
 import zoneinfo
 from pathlib import Path
 from typing import Any
 
+import factory
 import icalendar
 import pytest
 import vobject
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ical.calendar_stream import IcsCalendarStream
+from icscheck import (
+    check_bytes,
+    events,
+    khal_command,
+    khal_config,
+    khal_env,
+    parse_everywhere,
+    unfolded,
+)
 
 from partnership import __version__
 from partnership.errors import UsageError
@@ -34,18 +40,12 @@ LONG_TITLE = (
 TRICKY_DESCRIPTION = "走进消防站🚒，参观车库; 体验\\装备,\n第二行：逃生演练\n第三行"
 
 
-def agreement_data(**info: Any) -> dict[str, Any]:
+def agreement_data(title: str = TITLE, **info: Any) -> dict[str, Any]:
     """A small agreement with every kind of text the .ics must carry."""
-    return {
-        "version": 1,
-        "agreement": {
-            "id": "damo-fire-2024",
-            "title": TITLE,
-            "start": "2024-06-08",
-            "end": "2027-06-07",
-            **info,
-        },
-        "parties": {
+    return factory.agreement_data(
+        title=title,
+        **info,
+        parties={
             "school": {
                 "name": "永川区大磨小学",
                 "address": "重庆市永川区大磨路1号",
@@ -56,29 +56,12 @@ def agreement_data(**info: Any) -> dict[str, Any]:
                 "contacts": [{"name": "李队长", "phone": "023-11111111"}],
             },
         },
-        "calendar": {
-            "terms": [
-                {
-                    "id": "2024-autumn",
-                    "name": "2024—2025学年第一学期",
-                    "start": "2024-09-01",
-                    "end": "2025-01-17",
-                },
-                {
-                    "id": "2025-spring",
-                    "name": "2024—2025学年第二学期",
-                    "start": "2025-02-17",
-                    "end": "2025-07-04",
-                },
-                {
-                    "id": "2026-spring",
-                    "name": "2025—2026学年第二学期",
-                    "start": "2026-03-02",
-                    "end": "2026-07-03",
-                },
-            ]
-        },
-        "commitments": [
+        terms=[
+            factory.term("2024-autumn", "2024—2025学年第一学期", "2024-09-01", "2025-01-17"),
+            factory.term("2025-spring", "2024—2025学年第二学期", "2025-02-17", "2025-07-04"),
+            factory.term("2026-spring", "2025—2026学年第二学期", "2026-03-02", "2026-07-03"),
+        ],
+        commitments=[
             {
                 "id": "brigade-visit",
                 "title": "走进消防支队🚒",
@@ -122,7 +105,7 @@ def agreement_data(**info: Any) -> dict[str, Any]:
                 "audience": ["parents"],
             },
         ],
-    }
+    )
 
 
 def occ(
@@ -244,36 +227,6 @@ def variants(plan: Plan) -> list[bytes]:
     return out
 
 
-def events(data: bytes) -> dict[str, icalendar.Event]:
-    """Events of a file keyed by UID."""
-    cal = icalendar.Calendar.from_ical(data)
-    return {str(e["UID"]): e for e in cal.walk("VEVENT")}
-
-
-def unfolded(data: bytes) -> list[str]:
-    """Logical content lines."""
-    return data.decode("utf-8").replace("\r\n ", "").split("\r\n")[:-1]
-
-
-def check_bytes(data: bytes) -> None:
-    """CRLF after every line, <= 75 octets, whole UTF-8 characters per physical line."""
-    assert data.endswith(b"\r\n")
-    assert b"\n" not in data.replace(b"\r\n", b"")
-    assert b"\r" not in data.replace(b"\r\n", b"")
-    for line in data.split(b"\r\n")[:-1]:
-        assert len(line) <= 75, line
-        line.decode("utf-8")  # a split character would fail here
-    in_timezone = False
-    for line in unfolded(data):
-        in_timezone = line == "BEGIN:VTIMEZONE" or (in_timezone and line != "END:VTIMEZONE")
-        name, _, value = line.partition(":")
-        if ";TZID=" in name or name == "DTSTAMP":
-            assert value.endswith("Z") == (name == "DTSTAMP"), line
-        if name.startswith(("DTSTART", "DTEND")) and not in_timezone:
-            # never floating: a date, a TZID, or UTC itself (RFC 5545: no TZID on UTC times)
-            assert ";VALUE=DATE" in name or ";TZID=" in name or value.endswith("Z"), line
-
-
 # --- file names and DTSTAMP ------------------------------------------------------------------
 
 
@@ -338,6 +291,18 @@ def test_reproducible(plan: Plan) -> None:
     assert diff and all(x.startswith("DTSTAMP:") for x, _ in diff)
 
 
+def test_shared_event_bytes_change_nothing(plan: Plan) -> None:
+    """Events serialised once for several files give the bytes icalendar gives whole."""
+    shared: dict[str, bytes] = {}
+    for term in (None, *(t.id for t in plan.agreement.calendar.terms)):
+        for audience in (None, "parents"):
+            alone = render_ics(plan, term=term, audience=audience, dtstamp=STAMP)
+            reused = render_ics(plan, term=term, audience=audience, dtstamp=STAMP, events=shared)
+            assert reused == alone
+            whole = icalendar.Calendar.from_ical(alone).to_ical()
+            assert whole == alone  # what icalendar writes for the same calendar, byte for byte
+
+
 # --- calendar and events ---------------------------------------------------------------------
 
 
@@ -388,7 +353,7 @@ def test_other_timezones(zone: str) -> None:
     a = Agreement.model_validate(agreement_data(timezone=zone))
     data = render_ics(make_plan(a), dtstamp=STAMP)
     check_bytes(data)
-    parse_everywhere(data)
+    parse_everywhere(data, "Asia/Shanghai")
     (tz,) = icalendar.Calendar.from_ical(data).walk("VTIMEZONE")
     assert tz["TZID"] == zone and f"X-WR-TIMEZONE:{zone}" in unfolded(data)
     visit = events(data)["brigade-visit.2024-autumn.1@damo-fire-2024"]
@@ -543,21 +508,9 @@ def test_unknown_term_or_audience(plan: Plan) -> None:
 # --- independent parsers ---------------------------------------------------------------------
 
 
-def parse_everywhere(data: bytes) -> None:
-    """Strict ical (with a full timeline walk), vobject with validation and icalendar."""
-    text = data.decode("utf-8")
-    n = len(icalendar.Calendar.from_ical(data).walk("VEVENT"))
-    cal = IcsCalendarStream.calendar_from_ics(text)
-    assert len(cal.events) == n
-    assert len(list(cal.timeline)) == n
-    assert len(list(cal.timeline_tz(zoneinfo.ZoneInfo("Asia/Shanghai")))) == n
-    parsed = vobject.readOne(text, validate=True)
-    assert len(getattr(parsed, "vevent_list", [])) == n
-
-
 def test_independent_parsers(plan: Plan, ics: bytes) -> None:
     for data in [ics, *variants(plan)]:
-        parse_everywhere(data)
+        parse_everywhere(data, "Asia/Shanghai")
 
 
 def test_text_round_trip(ics: bytes) -> None:
@@ -573,68 +526,26 @@ def test_text_round_trip(ics: bytes) -> None:
     assert by_uid["fire-drill.fire-day-2024@damo-fire-2024"].summary.value == LONG_TITLE
 
 
-def khal_command() -> list[str]:
-    exe = shutil.which("khal")
-    return [exe] if exe else [sys.executable, "-m", "khal"]
-
-
 def test_khal_import(tmp_path: Path, ics: bytes) -> None:
-    vdir = tmp_path / "calendar"
-    vdir.mkdir()
-    config = tmp_path / "khal.conf"
-    config.write_text(
-        f"""[calendars]
-[[school]]
-path = {vdir}
-type = calendar
-
-[locale]
-timeformat = %H:%M
-dateformat = %Y-%m-%d
-longdateformat = %Y-%m-%d
-datetimeformat = %Y-%m-%d %H:%M
-longdatetimeformat = %Y-%m-%d %H:%M
-local_timezone = Asia/Shanghai
-default_timezone = Asia/Shanghai
-
-[default]
-default_calendar = school
-
-[sqlite]
-path = {tmp_path / "khal.db"}
-""",
-        encoding="utf-8",
-    )
+    config = khal_config(tmp_path, "Asia/Shanghai")
     src = tmp_path / "damo.ics"
     src.write_bytes(ics)
-    env = {
-        **os.environ,
-        "HOME": str(tmp_path),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "LC_ALL": "C.UTF-8",
-        "TZ": "UTC",
-    }
-    base = [*khal_command(), "-c", str(config)]
-    done = subprocess.run(
-        [*base, "import", "--batch", str(src)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+
+    def khal(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*khal_command(), "-c", str(config), *args],
+            env=khal_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    done = khal("import", "--batch", str(src))
     assert done.returncode == 0, done.stderr
     assert "error" not in done.stderr.lower(), done.stderr
-    assert len(list(vdir.glob("*.ics"))) == 8
-    listed = subprocess.run(
-        [*base, "list", "--format", "{uid}", "2020-01-01", "3000d"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    assert len(list((tmp_path / "calendar").glob("*.ics"))) == 8
+    listed = khal("list", "--format", "{uid}", "2020-01-01", "3000d")
     assert listed.returncode == 0, listed.stderr
     uids = {line for line in listed.stdout.splitlines() if "@damo-fire-2024" in line}
     assert uids == set(events(ics))

@@ -1,0 +1,98 @@
+"""Where the VTIMEZONE block is made: icalendar's, computed once, narrowed for each file.
+
+icalendar's ``Timezone.from_tzid`` searches the zone's transitions hour by hour,
+about 30 ms a call whatever the range ("please cache the results", its docs say).
+A build writes a dozen files whose blocks differ only in their years, so the
+zone is computed once for the agreement's years and each file gets a copy cut
+down to its own years: the same STANDARD/DAYLIGHT components icalendar would
+make for that range, without searching again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import zoneinfo
+
+from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
+
+
+@functools.lru_cache(maxsize=32)
+def _computed(tzid: str, first_year: int, last_year: int) -> Timezone:
+    return Timezone.from_tzid(
+        tzid, first_date=dt.date(first_year, 1, 1), last_date=dt.date(last_year + 1, 1, 1)
+    )
+
+
+def vtimezone(
+    tzid: str, first_year: int, last_year: int, *, within: tuple[int, int] | None = None
+) -> Timezone:
+    """The VTIMEZONE for ``tzid`` covering exactly the years ``first_year``..``last_year``.
+
+    ``within`` names a wider range of years worth computing once (the agreement's)
+    from which this one is cut; the result is shared, so callers must not change it.
+    """
+    outer = within or (first_year, last_year)
+    if not (outer[0] <= first_year <= last_year <= outer[1]):
+        outer = (first_year, last_year)
+    if outer == (first_year, last_year):
+        return _computed(tzid, first_year, last_year)
+    narrowed = _narrowed(tzid, outer, first_year, last_year)
+    if _agrees(narrowed, tzid, first_year, last_year):
+        return narrowed
+    # icalendar's search steps 64 days at a time and can miss a shorter period (e.g.
+    # Casablanca's Ramadan hour) in the wide range; then search this range itself
+    return _computed(tzid, first_year, last_year)
+
+
+def _agrees(tz: Timezone, tzid: str, first_year: int, last_year: int) -> bool:
+    """True when the block gives the zone's real UTC offset at noon of every day it covers."""
+    changes = sorted(
+        (when, sub.TZOFFSETTO)
+        for sub in tz.subcomponents
+        for when in (sub.DTSTART, *(w for w, _ in sub.rdates))
+    )
+    zone = zoneinfo.ZoneInfo(tzid)
+    day = dt.datetime(first_year, 1, 1, 12)
+    end = dt.datetime(last_year + 1, 1, 1)
+    k = 0
+    while day < end:
+        while k + 1 < len(changes) and changes[k + 1][0] <= day:
+            k += 1
+        if day.replace(tzinfo=zone).utcoffset() != changes[k][1]:
+            return False
+        day += dt.timedelta(days=1)
+    return True
+
+
+@functools.lru_cache(maxsize=256)
+def _narrowed(tzid: str, outer: tuple[int, int], first_year: int, last_year: int) -> Timezone:
+    """The ``outer`` block cut down to whole years: the offset at the start, then transitions."""
+    wide = _computed(tzid, *outer)
+    lo = dt.datetime(first_year, 1, 1)
+    hi = dt.datetime(last_year + 1, 1, 1)
+    start = lo.replace(tzinfo=zoneinfo.ZoneInfo(tzid))
+    offset = start.utcoffset() or dt.timedelta()
+    tz = Timezone()
+    tz.add("TZID", tzid)
+    tz.add("COMMENT", f"This timezone only works from {lo.date()} to {hi.date()}.")
+    first = TimezoneStandard() if start.dst() == dt.timedelta() else TimezoneDaylight()
+    first.TZOFFSETFROM = offset
+    first.TZOFFSETTO = offset
+    first.add("TZNAME", start.tzname() or str(offset))
+    first.DTSTART = lo
+    tz.add_component(first)
+    for sub in wide.subcomponents[1:]:  # [0] is the offset at the wide block's start
+        starts = [sub.DTSTART, *(when for when, _ in sub.rdates)]
+        kept = sorted(s for s in starts if lo < s < hi)
+        if not kept:
+            continue
+        part = TimezoneStandard() if isinstance(sub, TimezoneStandard) else TimezoneDaylight()
+        part.TZOFFSETFROM = sub.TZOFFSETFROM
+        part.TZOFFSETTO = sub.TZOFFSETTO
+        part.add("TZNAME", sub["TZNAME"])
+        part.DTSTART = kept[0]
+        if kept[1:]:
+            part.add("RDATE", kept[1:])
+        tz.add_component(part)
+    return tz
