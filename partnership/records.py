@@ -10,11 +10,13 @@ import datetime as dt
 import difflib
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
-from filelock import FileLock
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 from partnership.fsio import atomic_write
 from partnership.loader import read_limited, validate_document
@@ -117,6 +119,8 @@ def _plain(value: Any) -> Any:
 
 def lock(path: Path) -> FileLock:
     """The lock every writer of the records file at ``path`` holds while it reads and writes."""
+    from filelock import FileLock  # only commands that write records pay for the import
+
     return FileLock(str(path) + ".lock")
 
 

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
+from factory import EXAMPLE
 
 from partnership.audience import audience_of
 from partnership.loader import load_agreement, parse_agreement
 from partnership.placement import place
 from partnership.records import Records, record_cancel, record_move
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "schedules" / "damo-primary.yaml"
 SHOW = "festival-performance/national-day-2024"
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import factory
 import pytest
+from factory import SPRING_FESTIVAL_DUTY, autumn_2024, occurrence, per_term, term
 from rich.cells import cell_len
 from rich.console import Console
 from rich.style import Style
@@ -19,48 +21,20 @@ from partnership.schoolcalendar import SchoolCalendar
 
 def agreement(language: str = "zh-CN") -> Agreement:
     """An autumn term starting on a Sunday (2024-09-01) and a provisional 2027 term."""
-    data: dict[str, Any] = {
-        "version": 1,
-        "agreement": {
-            "id": "damo-fire-2024",
-            "title": "三年共建协议",
-            "start": "2024-06-08",
-            "end": "2027-06-07",
-            "language": language,
-        },
-        "parties": {
-            "school": {"name": "永川区大磨小学"},
-            "brigade": {"name": "永川区消防救援支队"},
-        },
-        "calendar": {
-            "brigade_unavailable": [
-                {"name": "春节战备", "start": "2025-01-15", "end": "2025-02-10"}
-            ],
-            "terms": [
-                {
-                    "id": "2024-autumn",
-                    "name": "2024—2025学年第一学期",
-                    "start": "2024-09-01",
-                    "end": "2025-01-17",
-                    "closures": [{"name": "期中考试", "start": "2024-11-07", "end": "2024-11-08"}],
-                },
-                {"id": "2027-spring", "name": "2027春", "start": "2027-02-22", "end": "2027-06-04"},
-            ],
-        },
-        "commitments": [
-            {"id": "visit", "title": "走进消防支队", "repeat": {"per": "term", "count": 1}}
+    return factory.agreement(
+        language=language,
+        calendar={"brigade_unavailable": [SPRING_FESTIVAL_DUTY]},
+        terms=[
+            autumn_2024(),
+            term("2027-spring", "2027春", "2027-02-22", "2027-06-04"),
         ],
-    }
-    return Agreement.model_validate(data)
+        commitments=[per_term("visit", "走进消防支队")],
+    )
 
 
 def occ(oid: str, day: str, start: dt.time | None, title: str, **kw: Any) -> Occurrence:
     """A hand-made occurrence of one hour (or all day)."""
-    end = dt.time(start.hour + 1) if start else None
-    return Occurrence(
-        id=oid, commitment=oid.split("/")[0], term=None, title=title,
-        date=dt.date.fromisoformat(day), start=start, end=end, why="test", **kw,
-    )  # fmt: skip
+    return occurrence(oid, day, start, title, **kw)
 
 
 OCCURRENCES = (

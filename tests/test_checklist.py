@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from pathlib import Path
 from typing import Any
 
+import factory
 import pytest
+from factory import EXAMPLE, per_term, term
 from rich.console import Console
 
 from partnership.checklist import (
@@ -39,49 +40,19 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 def agreement(commitments: list[dict[str, Any]], language: str = "zh-CN") -> Agreement:
     """A two-term agreement with the given commitments."""
-    return Agreement.model_validate(
-        {
-            "version": 1,
-            "agreement": {
-                "id": "damo-fire-2024",
-                "title": "永川区消防支队 · 大磨小学 三年共建协议",
-                "start": "2024-06-08",
-                "end": "2027-06-07",
-                "language": language,
-            },
-            "parties": {
-                "school": {"name": "永川区大磨小学"},
-                "brigade": {"name": "永川区消防救援支队"},
-            },
-            "calendar": {
-                "terms": [
-                    {
-                        "id": "2024-autumn",
-                        "name": "2024秋季学期",
-                        "start": "2024-09-01",
-                        "end": "2025-01-17",
-                    },
-                    {
-                        "id": "2025-spring",
-                        "name": "2025春季学期",
-                        "start": "2025-02-17",
-                        "end": "2025-07-04",
-                    },
-                ]
-            },
-            "commitments": commitments,
-        }
+    return factory.agreement(
+        title="永川区消防支队 · 大磨小学 三年共建协议",
+        language=language,
+        terms=[
+            term("2024-autumn", "2024秋季学期", "2024-09-01", "2025-01-17"),
+            term("2025-spring", "2025春季学期", "2025-02-17", "2025-07-04"),
+        ],
+        commitments=commitments,
     )
 
 
 def commitment(cid: str, kind: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "id": cid,
-        "title": f"{kind} 活动",
-        "kind": kind,
-        "repeat": {"per": "term", "count": 1},
-        **extra,
-    }
+    return per_term(cid, f"{kind} 活动", kind=kind, **extra)
 
 
 def occ(oid: str, day: dt.date, **extra: Any) -> Occurrence:
@@ -485,7 +456,7 @@ def test_views_say_when_an_activity_is_provisional_or_there_is_nothing() -> None
 
 
 def test_example_agreement_checklist() -> None:
-    a = load_agreement(Path(__file__).resolve().parents[1] / "schedules" / "damo-primary.yaml")
+    a = load_agreement(EXAMPLE)
     cal = SchoolCalendar(a)
     plan = place(a, cal)
     tasks = build_checklist(plan, cal, None, dt.date(2024, 10, 1))

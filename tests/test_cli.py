@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
+from factory import EXAMPLE, copy_example
 from typer.testing import CliRunner
 
 from partnership import __version__
 from partnership.cli import app
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "schedules" / "damo-primary.yaml"
 EPOCH = {"SOURCE_DATE_EPOCH": "1735689600"}  # 2025-01-01T00:00:00Z
 
 
@@ -25,9 +23,7 @@ def runner() -> CliRunner:
 @pytest.fixture
 def agreement(tmp_path: Path) -> Path:
     """A private copy of the example, so records written by commands stay in tmp_path."""
-    target = tmp_path / "damo-primary.yaml"
-    shutil.copy(EXAMPLE, target)
-    return target
+    return copy_example(tmp_path)
 
 
 def _tree(folder: Path) -> dict[str, bytes]:

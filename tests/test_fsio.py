@@ -164,32 +164,24 @@ def _count(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, run: Callable
     return calls["n"]
 
 
-def test_a_failing_rename_at_any_point_puts_everything_back(
-    tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("owner", "name"), [(os, "replace"), (Path, "write_bytes")], ids=["rename", "write"]
+)
+def test_a_failing_step_at_any_point_puts_everything_back(
+    tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch, owner: Any, name: str
 ) -> None:
+    """One rename, or one write, per file; whichever of them fails, the folder is as it was."""
     probe = tmp_path / "probe"
     write_files(probe, OLD)
-    renames = _count(monkeypatch, os, "replace", lambda: write_files(probe, NEW))
-    assert renames == len(NEW)
-    before = tree(tmp_path / "out")
-    for n in range(1, renames + 1):
-        fail_on_call(monkeypatch, os, "replace", n)
-        with pytest.raises(OSError, match="No space"):
-            write_files(folder, NEW)
-        monkeypatch.undo()
-        assert tree(folder) == before, f"rename {n} of {renames}"
-
-
-def test_a_failing_write_at_any_point_changes_nothing(
-    folder: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+    calls = _count(monkeypatch, owner, name, lambda: write_files(probe, NEW))
+    assert calls == len(NEW)
     before = tree(folder)
-    for n in range(1, len(NEW) + 1):
-        fail_on_call(monkeypatch, Path, "write_bytes", n)
+    for n in range(1, calls + 1):
+        fail_on_call(monkeypatch, owner, name, n)
         with pytest.raises(OSError, match="No space"):
             write_files(folder, NEW)
         monkeypatch.undo()
-        assert tree(folder) == before, f"write {n}"
+        assert tree(folder) == before, f"{name} {n} of {calls}"
 
 
 def test_rollback_works_where_hard_links_do_not(

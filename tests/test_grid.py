@@ -6,7 +6,9 @@ import datetime as dt
 import itertools
 from typing import Any
 
+import factory
 import pytest
+from factory import SPRING_FESTIVAL_DUTY, autumn_2024, per_term, term
 
 from partnership.errors import UsageError
 from partnership.grid import GridDay, TermGrid, activity_title, build_grid, view_label
@@ -17,51 +19,19 @@ from partnership.schoolcalendar import SchoolCalendar
 
 def agreement(language: str = "zh-CN") -> Agreement:
     """Three terms: one starting on a Sunday, one on a Monday, one in provisional 2027."""
-    data: dict[str, Any] = {
-        "version": 1,
-        "agreement": {
-            "id": "damo-fire-2024",
-            "title": "三年共建协议",
-            "start": "2024-06-08",
-            "end": "2027-06-07",
-            "language": language,
-        },
-        "parties": {
-            "school": {"name": "永川区大磨小学"},
-            "brigade": {"name": "永川区消防救援支队"},
-        },
-        "calendar": {
+    return factory.agreement(
+        language=language,
+        calendar={
             "closures": [{"name": "期末考试", "start": "2025-01-13", "end": "2025-01-17"}],
-            "brigade_unavailable": [
-                {"name": "春节战备", "start": "2025-01-15", "end": "2025-02-10"}
-            ],
-            "terms": [
-                {
-                    "id": "2024-autumn",
-                    "name": "2024—2025学年第一学期",
-                    "start": "2024-09-01",
-                    "end": "2025-01-17",
-                    "closures": [{"name": "期中考试", "start": "2024-11-07", "end": "2024-11-08"}],
-                },
-                {
-                    "id": "2025-spring",
-                    "name": "2024—2025学年第二学期",
-                    "start": "2025-02-17",
-                    "end": "2025-07-04",
-                },
-                {
-                    "id": "2027-spring",
-                    "name": "2026—2027学年第二学期",
-                    "start": "2027-02-22",
-                    "end": "2027-06-04",
-                },
-            ],
+            "brigade_unavailable": [SPRING_FESTIVAL_DUTY],
         },
-        "commitments": [
-            {"id": "visit", "title": "走进消防支队", "repeat": {"per": "term", "count": 1}}
+        terms=[
+            autumn_2024(),
+            term("2025-spring", "2024—2025学年第二学期", "2025-02-17", "2025-07-04"),
+            term("2027-spring", "2026—2027学年第二学期", "2027-02-22", "2027-06-04"),
         ],
-    }
-    return Agreement.model_validate(data)
+        commitments=[per_term("visit", "走进消防支队")],
+    )
 
 
 def occ(oid: str, day: str, start: str | None = None, **kw: Any) -> Occurrence:

@@ -21,29 +21,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from factory import ROOT, copy_example
 from typer.testing import CliRunner, Result
 
 from partnership.cli import app
 from partnership.records import load_records
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "schedules" / "damo-primary.yaml"
 EPOCH_1 = {"SOURCE_DATE_EPOCH": "1735689600"}  # 2025-01-01
 EPOCH_2 = {"SOURCE_DATE_EPOCH": "1738368000"}  # 2025-02-01: other DTSTAMPs, other bytes
 MOVED = "fire-sports-meet/2025-autumn/1"
 RECORDS = "damo-primary.records.yaml"
-
-
-def copy_example(folder: Path, name: str = "damo-primary.yaml", aid: str | None = None) -> Path:
-    """The example agreement in ``folder`` (records are written beside it), maybe renamed."""
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / name
-    shutil.copy(EXAMPLE, target)
-    if aid is not None:
-        text = target.read_text(encoding="utf-8")
-        assert "  id: damo-fire-2024\n" in text
-        target.write_text(text.replace("  id: damo-fire-2024\n", f"  id: {aid}\n", 1), "utf-8")
-    return target
 
 
 def run(args: list[Any], env: dict[str, str] | None = None) -> Result:

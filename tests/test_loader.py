@@ -7,7 +7,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import factory
 import pytest
+from factory import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -18,13 +20,12 @@ from partnership.errors import InputError
 from partnership.loader import MAX_BYTES, load_agreement, parse_agreement, read_limited
 from partnership.model import Agreement
 
-ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path("tests/malformed")
 CASES: list[dict[str, Any]] = tomllib.loads((ROOT / CORPUS / "cases.toml").read_text("utf-8"))[
     "case"
 ]
 MINIMAL = (ROOT / CORPUS / "accepted" / "minimal.yaml").read_text("utf-8")
-EXAMPLE = (ROOT / "schedules" / "damo-primary.yaml").read_text("utf-8")
+EXAMPLE = factory.EXAMPLE.read_text("utf-8")
 
 
 def refused(text: str | bytes, name: str = "a.yaml") -> list[str]:
@@ -92,7 +93,7 @@ def test_unquoted_phone_number_stays_text() -> None:
 
 
 def test_example_agreement_loads() -> None:
-    a = load_agreement(ROOT / "schedules" / "damo-primary.yaml")
+    a = load_agreement(factory.EXAMPLE)
     assert isinstance(a, Agreement)
     assert a.agreement.id == "damo-fire-2024"
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from factory import agreement_data, per_term, term
 from pydantic import ValidationError
 
 from partnership.model import Agreement, cross_check, duration_seconds
@@ -17,38 +18,13 @@ Loc = tuple[str | int, ...]
 
 def minimal() -> dict[str, Any]:
     """The smallest valid agreement: two terms, one per-term commitment."""
-    return {
-        "version": 1,
-        "agreement": {
-            "id": "damo-fire-2024",
-            "title": "三年共建协议",
-            "start": "2024-06-08",
-            "end": "2027-06-07",
-        },
-        "parties": {
-            "school": {"name": "永川区大磨小学"},
-            "brigade": {"name": "永川区消防救援支队"},
-        },
-        "calendar": {
-            "terms": [
-                {
-                    "id": "2024-autumn",
-                    "name": "秋季学期",
-                    "start": "2024-09-01",
-                    "end": "2025-01-17",
-                },
-                {
-                    "id": "2025-spring",
-                    "name": "春季学期",
-                    "start": "2025-02-17",
-                    "end": "2025-06-30",
-                },
-            ]
-        },
-        "commitments": [
-            {"id": "brigade-visit", "title": "走进消防支队", "repeat": {"per": "term", "count": 1}}
+    return agreement_data(
+        terms=[
+            term("2024-autumn", "秋季学期", "2024-09-01", "2025-01-17"),
+            term("2025-spring", "春季学期", "2025-02-17", "2025-06-30"),
         ],
-    }
+        commitments=[per_term("brigade-visit", "走进消防支队")],
+    )
 
 
 def changed(edit: Callable[[dict[str, Any]], object]) -> dict[str, Any]:

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 import yaml
+from factory import agreement, per_term, term
 
 from partnership.errors import InputError
-from partnership.model import Agreement, TimeRange
+from partnership.model import TimeRange
 from partnership.plan import Occurrence, Plan
 from partnership.records import (
     OccurrenceRecord,
@@ -190,18 +191,12 @@ def test_concurrent_writers_lose_no_update(tmp_path: Path) -> None:
 
 
 def _plan() -> Plan:
-    a = Agreement.model_validate(
-        {
-            "version": 1,
-            "agreement": {"id": "a", "title": "t", "start": "2024-06-08", "end": "2027-06-07"},
-            "parties": {"school": {"name": "s"}, "brigade": {"name": "b"}},
-            "calendar": {
-                "terms": [
-                    {"id": "2024-autumn", "name": "秋", "start": "2024-09-01", "end": "2025-01-17"}
-                ]
-            },
-            "commitments": [{"id": "v", "title": "参观", "repeat": {"per": "term", "count": 3}}],
-        }
+    a = agreement(
+        id="a",
+        title="t",
+        parties={"school": {"name": "s"}, "brigade": {"name": "b"}},
+        terms=[term("2024-autumn", "秋", "2024-09-01", "2025-01-17")],
+        commitments=[per_term("v", "参观", count=3)],
     )
 
     def o(n: int, day: dt.date, **extra: Any) -> Occurrence:

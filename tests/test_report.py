@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import factory
 import pytest
+from factory import per_term
 from rich.console import Console
 
 from partnership.errors import UsageError
@@ -38,54 +40,28 @@ TITLES = {
 
 
 def agreement(language: str = "zh-CN") -> Agreement:
-    return Agreement.model_validate(
-        {
-            "version": 1,
-            "agreement": {
-                "id": "damo-fire-2024",
-                "title": "永川区消防支队政治部 · 永川区大磨小学 三年共建协议",
-                "start": "2024-06-08",
-                "end": "2027-06-07",
-                "language": language,
+    return factory.agreement(
+        title="永川区消防支队政治部 · 永川区大磨小学 三年共建协议",
+        language=language,
+        terms=[factory.term(*t) for t in TERMS],
+        commitments=[
+            per_term("brigade-visit", TITLES["brigade-visit"], kind="visit", programme="安心工程"),
+            per_term("fun-sports", TITLES["fun-sports"], kind="sports", programme="凝心工程"),
+            {
+                "id": "festival-show",
+                "title": TITLES["festival-show"],
+                "kind": "performance",
+                "programme": "暖心工程",
+                "repeat": {"festivals": ["national-day"]},
+                "lead_up": [{"title": "节目共创", "days_before": 21}],
             },
-            "parties": {
-                "school": {"name": "永川区大磨小学"},
-                "brigade": {"name": "永川区消防救援支队"},
+            {
+                "id": "signing-talk",
+                "title": TITLES["signing-talk"],
+                "kind": "meeting",
+                "repeat": {"once": "2024-06-12"},
             },
-            "calendar": {
-                "terms": [{"id": i, "name": n, "start": s, "end": e} for i, n, s, e in TERMS]
-            },
-            "commitments": [
-                {
-                    "id": "brigade-visit",
-                    "title": TITLES["brigade-visit"],
-                    "kind": "visit",
-                    "programme": "安心工程",
-                    "repeat": {"per": "term", "count": 1},
-                },
-                {
-                    "id": "fun-sports",
-                    "title": TITLES["fun-sports"],
-                    "kind": "sports",
-                    "programme": "凝心工程",
-                    "repeat": {"per": "term", "count": 1},
-                },
-                {
-                    "id": "festival-show",
-                    "title": TITLES["festival-show"],
-                    "kind": "performance",
-                    "programme": "暖心工程",
-                    "repeat": {"festivals": ["national-day"]},
-                    "lead_up": [{"title": "节目共创", "days_before": 21}],
-                },
-                {
-                    "id": "signing-talk",
-                    "title": TITLES["signing-talk"],
-                    "kind": "meeting",
-                    "repeat": {"once": "2024-06-12"},
-                },
-            ],
-        }
+        ],
     )
 
 
@@ -309,12 +285,10 @@ def test_english_report_and_escaping() -> None:
 
 
 def test_a_cancellation_is_not_counted_as_a_move() -> None:
-    from pathlib import Path
-
     from partnership.loader import load_agreement
     from partnership.placement import place
 
-    a = load_agreement(Path(__file__).resolve().parent.parent / "schedules" / "damo-primary.yaml")
+    a = load_agreement(factory.EXAMPLE)
     records = record_cancel(Records(), "fire-sports-meet/2025-spring/1", "暴雨预警")
     records = record_move(records, "brigade-visit/2025-spring/1", dt.date(2025, 3, 26))
     year = build_report(place(a, records=records), records, 2025).year

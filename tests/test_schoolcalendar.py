@@ -8,7 +8,9 @@ import itertools
 from typing import Any
 
 import chinese_calendar
+import factory
 import pytest
+from factory import per_term, term
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,10 +18,6 @@ from partnership.model import Agreement
 from partnership.schoolcalendar import SchoolCalendar
 
 D = dt.date
-
-
-def term(term_id: str, name: str, start: str, end: str) -> dict[str, Any]:
-    return {"id": term_id, "name": name, "start": start, "end": end}
 
 
 AUTUMN = term("2024-autumn", "2024—2025学年第一学期", "2024-09-01", "2025-01-17")
@@ -34,23 +32,13 @@ def agreement(
     **calendar: Any,
 ) -> Agreement:
     """A valid agreement with the given terms and calendar settings."""
-    return Agreement.model_validate(
-        {
-            "version": 1,
-            "agreement": {"id": "damo-fire-2024", "title": "共建协议", "start": start, "end": end},
-            "parties": {
-                "school": {"name": "永川区大磨小学"},
-                "brigade": {"name": "永川区消防救援支队"},
-            },
-            "calendar": {"terms": terms or [AUTUMN, SPRING, SPRING_2027], **calendar},
-            "commitments": [
-                {
-                    "id": "brigade-visit",
-                    "title": "走进消防支队",
-                    "repeat": {"per": "term", "count": 1},
-                }
-            ],
-        }
+    return factory.agreement(
+        title="共建协议",
+        start=start,
+        end=end,
+        calendar=calendar,
+        terms=terms or [AUTUMN, SPRING, SPRING_2027],
+        commitments=[per_term("brigade-visit", "走进消防支队")],
     )
 
 
