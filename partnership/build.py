@@ -41,20 +41,22 @@ def build_outputs(
     tasks = cl.build_checklist(plan, calendar, records, today)
     prep = {o.id: cl.prep_lines(tasks, o.id, lang) for o in plan.occurrences}
     files: dict[str, bytes] = {}
-    for t in calendar.terms:
-        files[ics_filename(aid, t.id, None)] = render_ics(plan, term=t.id, dtstamp=stamp, prep=prep)
-        grid = build_grid(plan, calendar, t.id)
+    events: dict[str, bytes] = {}  # each VEVENT serialised once for all the .ics files
+    grids = [build_grid(plan, calendar, t.id) for t in calendar.terms]
+    for t, grid in zip(calendar.terms, grids, strict=True):
+        files[ics_filename(aid, t.id, None)] = render_ics(
+            plan, term=t.id, dtstamp=stamp, prep=prep, events=events
+        )
         files[f"calendar-{t.id}.html"] = render_html([grid], a.agreement.title).encode("utf-8")
         term_tasks = cl.select(tasks, today=today, term=t.id)
         files[f"checklist-{t.id}.md"] = cl.render_markdown(
             term_tasks, plan, today=today, language=lang
         ).encode("utf-8")
-    files[ics_filename(aid, None, None)] = render_ics(plan, dtstamp=stamp, prep=prep)
+    files[ics_filename(aid, None, None)] = render_ics(plan, dtstamp=stamp, prep=prep, events=events)
     for audience in AUDIENCES:
         files[ics_filename(aid, None, audience)] = render_ics(
-            plan, audience=audience, dtstamp=stamp, prep=prep
+            plan, audience=audience, dtstamp=stamp, prep=prep, events=events
         )
-    grids = [build_grid(plan, calendar, t.id) for t in calendar.terms]
     files["calendar.html"] = render_html(grids, a.agreement.title).encode("utf-8")
     report = rp.build_report(plan, records, None)
     files["report.md"] = rp.render_markdown(report).encode("utf-8")

@@ -393,14 +393,15 @@ def _ics_files(
     tasks = build_checklist(p, cal, records, dt.date.today())
     prep = {o.id: prep_lines(tasks, o.id, a.agreement.language) for o in p.occurrences}
     files: dict[str, bytes] = {}
+    events: dict[str, bytes] = {}  # each VEVENT serialised once
     terms = [t.id for t in cal.terms if term is None or t.id == term]
     for t in terms:
         files[ics_filename(a.agreement.id, t, audience)] = render_ics(
-            p, term=t, audience=audience, dtstamp=stamp, prep=prep
+            p, term=t, audience=audience, dtstamp=stamp, prep=prep, events=events
         )
     if term is None:
         files[ics_filename(a.agreement.id, None, audience)] = render_ics(
-            p, term=None, audience=audience, dtstamp=stamp, prep=prep
+            p, term=None, audience=audience, dtstamp=stamp, prep=prep, events=events
         )
     return files
 
@@ -728,10 +729,32 @@ def build(
 
 
 def _progress(wanted: bool) -> Any:
-    from rich.progress import Progress
-
+    """A progress bar on a terminal for long work; otherwise a silent stand-in (no import)."""
     console = _console(stderr=True)
-    return Progress(console=console, transient=True, disable=not (wanted and console.is_terminal))
+    if wanted and console.is_terminal:
+        from rich.progress import Progress
+
+        return Progress(console=console, transient=True)
+    return _NoProgress()
+
+
+class _NoProgress:
+    """What `build` uses when no bar is shown: the calls of rich's Progress, doing nothing."""
+
+    def __enter__(self) -> _NoProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def add_task(self, description: str, total: float | None = None) -> int:
+        return 0
+
+    def update(self, task: int, description: str | None = None) -> None:
+        return None
+
+    def advance(self, task: int) -> None:
+        return None
 
 
 def main() -> None:
