@@ -52,17 +52,32 @@ def _agrees(tz: Timezone, tzid: str, first_year: int, last_year: int) -> bool:
         for sub in tz.subcomponents
         for when in (sub.DTSTART, *(w for w, _ in sub.rdates))
     )
-    zone = zoneinfo.ZoneInfo(tzid)
+    real = _noon_offsets(tzid, first_year, last_year)
     day = dt.datetime(first_year, 1, 1, 12)
-    end = dt.datetime(last_year + 1, 1, 1)
     k = 0
-    while day < end:
+    for offset in real:
         while k + 1 < len(changes) and changes[k + 1][0] <= day:
             k += 1
-        if day.replace(tzinfo=zone).utcoffset() != changes[k][1]:
+        if offset != changes[k][1]:
             return False
-        day += dt.timedelta(days=1)
+        day += _DAY
     return True
+
+
+@functools.lru_cache(maxsize=64)
+def _noon_offsets(tzid: str, first_year: int, last_year: int) -> tuple[dt.timedelta | None, ...]:
+    """The zone's UTC offset at noon of every day of the years, from the zone itself."""
+    zone = zoneinfo.ZoneInfo(tzid)
+    day = dt.datetime(first_year, 1, 1, 12, tzinfo=zone)
+    end = dt.datetime(last_year + 1, 1, 1, tzinfo=zone)
+    out = []
+    while day < end:
+        out.append(day.utcoffset())
+        day += _DAY
+    return tuple(out)
+
+
+_DAY = dt.timedelta(days=1)
 
 
 @functools.lru_cache(maxsize=256)

@@ -21,6 +21,8 @@ from partnership.errors import InputError, Problem
 MAX_DEPTH = 64
 MAX_NODES = 20_000
 
+# libyaml's parser when PyYAML was built with it (the same events and marks, ~10× faster)
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BOMB = f"the document expands to more than {MAX_NODES} values (an alias bomb?); refused"
 _DEEP = f"nesting deeper than {MAX_DEPTH} levels; refused"
 Path = tuple[str | int, ...]
@@ -155,14 +157,14 @@ def _show_tag(tag: str) -> str:
     return "!!" + tag[len(_STD_TAG) :] if tag.startswith(_STD_TAG) else tag
 
 
-def _build(text: str, filename: str) -> _Node | None:
+def _build(text: str, filename: str, loader: Any = _LOADER) -> _Node | None:
     """Turn the event stream into a node tree, refusing tags, deep nesting and alias bombs."""
     anchors: dict[str, _Node] = {}
     stack: list[_Node] = []
     root: _Node | None = None
     documents = 0
     try:
-        for ev in yaml.parse(text, Loader=yaml.SafeLoader):
+        for ev in yaml.parse(text, Loader=loader):
             if isinstance(ev, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
@@ -190,7 +192,7 @@ def _build(text: str, filename: str) -> _Node | None:
                 )
             if isinstance(ev, yaml.ScalarEvent):
                 node = _Node(
-                    "scalar", _pos(ev), value=ev.value, plain=ev.implicit[0] and ev.style is None
+                    "scalar", _pos(ev), value=ev.value, plain=ev.implicit[0] and not ev.style
                 )
                 if ev.anchor:
                     anchors[ev.anchor] = node
@@ -209,6 +211,9 @@ def _build(text: str, filename: str) -> _Node | None:
                 if stack:
                     _grow(stack, done, filename)
     except yaml.MarkedYAMLError as exc:
+        if loader is not yaml.SafeLoader:
+            # the messages below are written for the pure-Python parser's wording
+            return _build(text, filename, yaml.SafeLoader)
         pos, message = _syntax(exc)
         raise _fail(filename, pos, f"YAML syntax error: {message}") from None
     except yaml.YAMLError as exc:
