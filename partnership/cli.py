@@ -22,7 +22,7 @@ import typer.core
 from partnership import __version__
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
 
     from rich.console import Console, RenderableType
 
@@ -419,12 +419,13 @@ def _refuse_incomplete(p: Plan, allow: bool) -> None:
 
 
 def _write_and_publish(
-    output: Path, files: Mapping[str, bytes], published: Sequence[tuple[Path, Plan]]
+    output: Path, chunks: Iterable[Mapping[str, bytes]], published: Sequence[tuple[Path, Plan]]
 ) -> list[Path]:
-    """Write ``files`` into ``output`` and remember what each plan published, all-or-nothing.
+    """Write the files into ``output`` and remember what each plan published, all-or-nothing.
 
     The records files stay locked meanwhile and join the same batch of renames, so a
-    failure anywhere leaves every output and records file as it was.
+    failure anywhere leaves every output and records file as it was. Each chunk of
+    files is staged on disk as soon as it is made, so memory holds one at a time.
     """
     from contextlib import ExitStack
 
@@ -435,7 +436,7 @@ def _write_and_publish(
         for path in sorted({rec.records_path(f) for f, _ in published}):
             stack.enter_context(rec.lock(path))
         batch = stack.enter_context(Batch())
-        written = stage_files(batch, output, files)
+        written = [path for files in chunks for path in stage_files(batch, output, files)]
         for f, p in published:
             path = rec.records_path(f)
             old = rec.load_records(path)
@@ -470,7 +471,7 @@ def ics(
     prepare_output_dir(output)
     _refuse_incomplete(p, allow_incomplete)
     files = _ics_files(p, cal, records, term, audience.value if audience else None)
-    for path in _write_and_publish(output, files, [(file, p)]):
+    for path in _write_and_publish(output, [files], [(file, p)]):
         typer.echo(f"wrote {path}")
     if not p.complete:
         raise typer.Exit(EXIT_INCOMPLETE)
@@ -707,22 +708,26 @@ def build(
         first[aid] = f
     for _, _, _, _, p in loaded:
         _refuse_incomplete(p, allow_incomplete)
-    stamp_env = os.environ
-    results = []
     progress = _progress(len(loaded) + sum(len(a.calendar.terms) for _, a, *_ in loaded) > 2)
-    with progress as bar:
-        task = bar.add_task("building", total=len(loaded))
-        outputs = []
-        for f, agreement, cal, records, p in loaded:
-            bar.update(task, description=f"{agreement.agreement.id}")
-            outputs.append((f, agreement, p, build_outputs(p, cal, records, stamp_env)))
-            bar.advance(task)
+
+    def rendered() -> Iterator[dict[str, bytes]]:
+        with progress as bar:
+            task = bar.add_task("building", total=len(loaded))
+            for _, agreement, cal, records, p in loaded:
+                bar.update(task, description=agreement.agreement.id)
+                out = build_outputs(p, cal, records, os.environ)
+                yield {f"{agreement.agreement.id}/{name}": data for name, data in out.items()}
+                bar.advance(task)
+
     # one batch for every agreement: the whole build is all-or-nothing
-    staged = {f"{a.agreement.id}/{n}": data for _, a, _, out in outputs for n, data in out.items()}
-    written = _write_and_publish(output, staged, [(f, p) for f, _, p, _ in outputs])
-    for _, agreement, p, _ in outputs:
-        folder = output / agreement.agreement.id
-        results.append((agreement, p, [w for w in written if w.parent == folder]))
+    written = _write_and_publish(output, rendered(), [(f, p) for f, _, _, _, p in loaded])
+    by_folder: dict[Path, list[Path]] = {}
+    for w in written:
+        by_folder.setdefault(w.parent, []).append(w)
+    results = [
+        (agreement, p, by_folder.get(output / agreement.agreement.id, []))
+        for _, agreement, _, _, p in loaded
+    ]
     _print(summary(results))
     if any(not p.complete for _, p, _ in results):
         raise typer.Exit(EXIT_INCOMPLETE)
