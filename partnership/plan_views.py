@@ -9,6 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from partnership.audience import audience_of
 from partnership.i18n import label, time_range, week, weekday
 from partnership.identity import uid
 from partnership.plan import Occurrence, Plan
@@ -110,7 +111,6 @@ def render_plan(plan: Plan, term: str | None = None) -> RenderableType:
         table.add_column(_t(lang, "为什么是这天", "Why this date"), ratio=3, min_width=12)
         term_obj = a.term(term_id) if term_id else None
         for o in rows:
-            c = a.commitment(o.commitment)
             status = label(o.status, lang)
             if o.provisional:
                 status += "·" + label("provisional", lang)
@@ -121,7 +121,7 @@ def render_plan(plan: Plan, term: str | None = None) -> RenderableType:
                 time_range(o.start, o.end, lang),
                 Text(o.title, style="dim" if o.lead_up_of else ""),
                 _place(o, plan),
-                _t(lang, "、", ", ").join(label(x, lang) for x in c.audience),
+                _t(lang, "、", ", ").join(label(x, lang) for x in audience_of(a, o)),
                 Text(status, style=_STATUS_STYLE[o.status]),
                 o.why,
             )

@@ -58,3 +58,20 @@ def test_cancelling_the_activity_cancels_its_lead_ups_with_the_reason() -> None:
     for k in (1, 2):
         lead = plan[f"{SHOW}/lead-up-{k}"]
         assert (lead.status, lead.note) == ("cancelled", "台风停课")
+
+
+def test_the_plan_table_shows_a_rehearsals_own_audience() -> None:
+    from rich.console import Console
+
+    from partnership.plan_views import render_plan
+
+    console = Console(record=True, width=400, color_system=None)
+    console.print(render_plan(place(load_agreement(EXAMPLE)), "2024-autumn"))
+    rows = console.export_text().splitlines()
+    rehearsal = next(r for r in rows if "联合彩排" in r)
+    show = next(
+        r
+        for r in rows
+        if "消防主题文艺汇演（国庆节）" in r and "联合彩排" not in r and "节目共创" not in r
+    )
+    assert "家长" not in rehearsal and "家长" in show
