@@ -5,7 +5,10 @@ about 30 ms a call whatever the range ("please cache the results", its docs say)
 A build writes a dozen files whose blocks differ only in their years, so the
 zone is computed once for the agreement's years and each file gets a copy cut
 down to its own years: the same STANDARD/DAYLIGHT components icalendar would
-make for that range, without searching again.
+make for that range, without searching again. A zone whose offset does not change
+in those years (Asia/Shanghai) needs no search at all: its block is the one
+component icalendar would find. Every block made here is checked day by day
+against the zone itself.
 """
 
 from __future__ import annotations
@@ -19,9 +22,33 @@ from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
 
 @functools.lru_cache(maxsize=32)
 def _computed(tzid: str, first_year: int, last_year: int) -> Timezone:
+    if len(set(_noon_offsets(tzid, first_year, last_year))) == 1:
+        # no change of offset in these years (China, India, ...): icalendar's search would
+        # find just the offset in force at the start, which is all the block needs
+        steady = _block(tzid, first_year, last_year)
+        if _agrees(steady, tzid, first_year, last_year):
+            return steady
     return Timezone.from_tzid(
         tzid, first_date=dt.date(first_year, 1, 1), last_date=dt.date(last_year + 1, 1, 1)
     )
+
+
+def _block(tzid: str, first_year: int, last_year: int) -> Timezone:
+    """A VTIMEZONE for the years holding only the offset in force on their first day."""
+    lo = dt.datetime(first_year, 1, 1)
+    hi = dt.datetime(last_year + 1, 1, 1)
+    start = lo.replace(tzinfo=zoneinfo.ZoneInfo(tzid))
+    offset = start.utcoffset() or dt.timedelta()
+    tz = Timezone()
+    tz.add("TZID", tzid)
+    tz.add("COMMENT", f"This timezone only works from {lo.date()} to {hi.date()}.")
+    first = TimezoneStandard() if start.dst() == dt.timedelta() else TimezoneDaylight()
+    first.TZOFFSETFROM = offset
+    first.TZOFFSETTO = offset
+    first.add("TZNAME", start.tzname() or str(offset))
+    first.DTSTART = lo
+    tz.add_component(first)
+    return tz
 
 
 def vtimezone(
@@ -86,17 +113,7 @@ def _narrowed(tzid: str, outer: tuple[int, int], first_year: int, last_year: int
     wide = _computed(tzid, *outer)
     lo = dt.datetime(first_year, 1, 1)
     hi = dt.datetime(last_year + 1, 1, 1)
-    start = lo.replace(tzinfo=zoneinfo.ZoneInfo(tzid))
-    offset = start.utcoffset() or dt.timedelta()
-    tz = Timezone()
-    tz.add("TZID", tzid)
-    tz.add("COMMENT", f"This timezone only works from {lo.date()} to {hi.date()}.")
-    first = TimezoneStandard() if start.dst() == dt.timedelta() else TimezoneDaylight()
-    first.TZOFFSETFROM = offset
-    first.TZOFFSETTO = offset
-    first.add("TZNAME", start.tzname() or str(offset))
-    first.DTSTART = lo
-    tz.add_component(first)
+    tz = _block(tzid, first_year, last_year)
     for sub in wide.subcomponents[1:]:  # [0] is the offset at the wide block's start
         starts = [sub.DTSTART, *(when for when, _ in sub.rdates)]
         kept = sorted(s for s in starts if lo < s < hi)
