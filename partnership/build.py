@@ -78,15 +78,19 @@ def _years(plan: Plan) -> list[int]:
 def summary(results: Sequence[tuple[Agreement, Plan, Sequence[Path]]]) -> RenderableType:
     """The table printed at the end of `build`: files, activities, provisional years, unplaced."""
     table = Table(title="partnership build")
-    for header in ("agreement", "files", "activities", "provisional years", "unplaced", "folder"):
-        table.add_column(header)
+    table.add_column("agreement", overflow="fold")
+    table.add_column("files", justify="right", no_wrap=True)
+    table.add_column("activities", no_wrap=True)
+    table.add_column("provisional", no_wrap=True)
+    table.add_column("unplaced", justify="right", no_wrap=True)
+    table.add_column("folder", overflow="fold")
     for agreement, plan, written in results:
         main = [o for o in plan.occurrences if o.is_main]
         folder = str(written[0].parent) if written else ""
         table.add_row(
             agreement.agreement.id,
             str(len(written)),
-            f"{len(main)} (+{len(plan.occurrences) - len(main)} lead-up)",
+            f"{len(main)} + {len(plan.occurrences) - len(main)} lead-up",
             ", ".join(str(y) for y in plan.provisional_years) or "—",
             str(len(plan.unplaced)) if plan.unplaced else "0",
             folder,
