@@ -1,0 +1,21 @@
+"""Shared labels in both languages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from partnership.i18n import label, time_range, week, weekday
+
+
+def test_labels_in_both_languages_and_unknown_keys_unchanged() -> None:
+    assert label("parents", "zh-CN") == "家长" and label("parents", "en") == "parents"
+    assert label("cancelled", "zh-CN") == "已取消"
+    assert label("no-such-key", "en") == "no-such-key"
+
+
+def test_weekday_week_and_time_labels() -> None:
+    day = dt.date(2024, 10, 16)  # a Wednesday
+    assert weekday(day, "zh-CN") == "周三" and weekday(day, "en") == "Wed"
+    assert week(7, "zh-CN") == "第7周" and week(7, "en") == "Week 7"
+    assert time_range(dt.time(14), dt.time(16, 30), "zh-CN") == "14:00–16:30"
+    assert time_range(None, None, "zh-CN") == "全天" and time_range(None, None, "en") == "all day"

@@ -1,0 +1,70 @@
+"""The plan's JSON (contract shape) and its rich table."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from factory import EXAMPLE
+from rich.console import Console
+
+from partnership.loader import load_agreement
+from partnership.placement import place
+from partnership.plan import Notice, Plan, Unplaced
+from partnership.plan_views import plan_json, render_plan
+
+
+def _plan() -> Plan:
+    return place(load_agreement(EXAMPLE))
+
+
+def test_json_has_the_contract_keys_and_only_main_or_lead_up_fields() -> None:
+    data = plan_json(_plan())
+    assert list(data) == ["agreement", "provisional_years", "occurrences", "unplaced", "notices"]
+    for o in data["occurrences"]:
+        keys = set(o) - {"lead_up_of"}
+        assert keys == {
+            "id",
+            "commitment",
+            "term",
+            "title",
+            "date",
+            "start",
+            "end",
+            "all_day",
+            "status",
+            "provisional",
+            "uid",
+            "why",
+        }
+        dt.date.fromisoformat(o["date"])
+        assert (o["start"] is None) == o["all_day"]
+
+
+def test_json_term_filter_keeps_that_terms_unplaced_only() -> None:
+    p = _plan()
+    extra = Plan(
+        p.agreement,
+        p.occurrences,
+        unplaced=(Unplaced("x/2025-spring/1", "x", "2025-spring", "没有可用日"),),
+        notices=(Notice("x/2025-spring/1", "…"),),
+    )
+    assert plan_json(extra, "2024-autumn")["unplaced"] == []
+    assert plan_json(extra, "2025-spring")["unplaced"] == [
+        {"id": "x/2025-spring/1", "reason": "没有可用日"}
+    ]
+
+
+def test_table_warns_about_provisional_years_and_lists_unplaced() -> None:
+    p = _plan()
+    broken = Plan(
+        p.agreement,
+        p.occurrences,
+        unplaced=(Unplaced("x/2024-autumn/1", "x", "2024-autumn", "窗口内没有可用日"),),
+        provisional_years=p.provisional_years,
+    )
+    console = Console(record=True, width=240, color_system=None)
+    console.print(render_plan(broken))
+    text = console.export_text()
+    assert "2027年的放假安排尚未公布" in text
+    assert "无法安排" in text and "x/2024-autumn/1" in text and "窗口内没有可用日" in text
+    assert "第8周" in text and "走进消防支队" in text
