@@ -153,15 +153,7 @@ def _check_term(agreement: Agreement, term: str | None) -> None:
     if term is None:
         return
     known = [t.id for t in agreement.calendar.terms]
-    if term not in known:
-        from partnership.records import suggest
-
-        hint = suggest(term, known)
-        _fail(
-            f"unknown term {term!r}"
-            + (f"; did you mean {hint!r}?" if hint else "")
-            + f" (terms: {', '.join(known)})"
-        )
+    _check_known("term", term, known, f"terms: {', '.join(known)}")
 
 
 def _today(value: str | None) -> dt.date:
@@ -544,15 +536,19 @@ def _emit_renderable(renderable: RenderableType, output: Path | None) -> None:
 
 def _known_occurrence(p: Plan, occurrence: str) -> None:
     known = [o.id for o in p.occurrences] + [u.id for u in p.unplaced]
-    if occurrence not in known:
-        from partnership.records import suggest
+    _check_known("occurrence", occurrence, known, "see `partnership plan FILE` for the ids")
 
-        hint = suggest(occurrence, known)
-        _fail(
-            f"unknown occurrence {occurrence!r}"
-            + (f"; did you mean {hint!r}?" if hint else "")
-            + " (see `partnership plan FILE` for the ids)"
-        )
+
+def _check_known(kind: str, value: str, known: Sequence[str], where: str) -> None:
+    """A usage error for an id the agreement does not have, with the closest one."""
+    if value in known:
+        return
+    from partnership.model import suggest
+
+    hint = suggest(value, known)
+    _fail(
+        f"unknown {kind} {value!r}" + (f"; did you mean {hint!r}?" if hint else "") + f" ({where})"
+    )
 
 
 def _time_range(value: str) -> TimeRange:
@@ -648,13 +644,7 @@ def tick(
     _, cal, records, p = _plan(file)
     today = dt.date.today()
     known = [t.id for t in build_checklist(p, cal, records, today)]
-    if task not in known:
-        hint = rec.suggest(task, known)
-        _fail(
-            f"unknown task {task!r}"
-            + (f"; did you mean {hint!r}?" if hint else "")
-            + " (see `partnership checklist FILE` for the ids)"
-        )
+    _check_known("task", task, known, "see `partnership checklist FILE` for the ids")
     path = rec.records_path(file)
     rec.update_records(path, lambda r: rec.tick(r, task, today, undo=undo))
     typer.echo(f"{'unticked' if undo else 'ticked'} {task} in {path}")

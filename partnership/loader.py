@@ -15,7 +15,6 @@ mapping's own keys are valid.
 
 from __future__ import annotations
 
-import difflib
 import re
 import types
 import typing
@@ -26,7 +25,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from partnership.errors import InputError, Problem
-from partnership.model import Agreement, cross_check
+from partnership.model import Agreement, cross_check, suggest
 from partnership.yamlsource import Document, dotted, parse_yaml
 
 __all__ = [
@@ -257,8 +256,8 @@ def _value_at(data: Any, path: Loc) -> Any:
 def _suggestion(word: Any, choices: list[str]) -> str:
     if not isinstance(word, str):
         return ""
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    close = suggest(word, choices)
+    return f"; did you mean {close!r}?" if close else ""
 
 
 def _translate(doc: Document, model: type[BaseModel], err: Any) -> Problem:

@@ -9,9 +9,11 @@ every problem can be reported at once.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import itertools
 import re
 import zoneinfo
+from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -508,7 +510,7 @@ def cross_check(a: Agreement) -> list[tuple[Path, str]]:
         if r.festivals is not None:
             for j, key in enumerate(r.festivals):
                 if key not in known_festivals:
-                    hint = _suggest(key, known_festivals)
+                    hint = suggest(key, known_festivals)
                     found.append(
                         (
                             (*base, "repeat", "festivals", j),
@@ -528,7 +530,7 @@ def cross_check(a: Agreement) -> list[tuple[Path, str]]:
                 )
             )
         if r.once_in is not None and r.once_in not in seen:
-            hint = _suggest(r.once_in, sorted(seen))
+            hint = suggest(r.once_in, sorted(seen))
             found.append(
                 (
                     (*base, "repeat", "once_in"),
@@ -564,8 +566,7 @@ def cross_check(a: Agreement) -> list[tuple[Path, str]]:
     return found
 
 
-def _suggest(word: str, choices: list[str]) -> str | None:
-    import difflib
-
-    got = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+def suggest(word: str, known: Iterable[str]) -> str | None:
+    """The closest known name to a mistyped one, for "did you mean ...?" (None if none is close)."""
+    got = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.6)
     return got[0] if got else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from partnership import reasons
 from partnership.demands import Demand, expand, usable
@@ -23,59 +23,43 @@ from partnership.schoolcalendar import SchoolCalendar
 
 @dataclass
 class Board:
-    """Days already taken by main activities, and the rules that limit adding more."""
+    """Days already taken by main activities, and the rules that limit adding more.
+
+    ``term_at`` names the term a day lies in: ``min_gap_days`` applies between main
+    activities of one term, and an activity belongs to the term of its own day (a
+    festival shifted across a term start counts in the term it lands in).
+    """
 
     max_per_day: int
     min_gap_days: int
+    term_at: Callable[[dt.date], str | None]
     by_day: dict[dt.date, list[str]] = field(default_factory=dict)
-    by_term: dict[str, dict[dt.date, int]] = field(default_factory=dict)
-    # the term a day lies in, when known: a festival occurrence may land in another term
-    # than its festival date, and min_gap_days applies within the term of the day itself
-    term_at: Callable[[dt.date], str | None] | None = None
 
-    def _term(self, day: dt.date, term: str | None) -> str | None:
-        return self.term_at(day) if self.term_at is not None else term
-
-    def blockers(self, day: dt.date, term: str | None) -> list[tuple[str, str]]:
+    def blockers(self, day: dt.date) -> list[tuple[str, str]]:
         """What stops one more main activity on ``day``: ("full"|"gap", occurrence id)."""
         found: list[tuple[str, str]] = []
-        term = self._term(day, term)
         taken = self.by_day.get(day, [])
         if len(taken) >= self.max_per_day:
             found.extend(("full", oid) for oid in sorted(taken))
-        if term is not None and self.min_gap_days > 0:
-            days = self.by_term.get(term, {})
+        term = self.term_at(day)
+        if term is not None:
             for k in range(-(self.min_gap_days - 1), self.min_gap_days):
                 other = day + dt.timedelta(days=k)
-                if days.get(other):
-                    found.extend(
-                        ("gap", oid)
-                        for oid in sorted(self.by_day.get(other, []))
-                        if self._term_of.get(oid) == term
-                    )
+                if self.by_day.get(other) and self.term_at(other) == term:
+                    found.extend(("gap", oid) for oid in sorted(self.by_day[other]))
         return found
 
-    def fits(self, day: dt.date, term: str | None) -> bool:
-        """True when a main activity of ``term`` may be added on ``day``."""
-        return not self.blockers(day, term)
+    def fits(self, day: dt.date) -> bool:
+        """True when a main activity may be added on ``day``."""
+        return not self.blockers(day)
 
-    def add(self, oid: str, day: dt.date, term: str | None) -> None:
+    def add(self, oid: str, day: dt.date) -> None:
         """Record a main activity on ``day``."""
         self.by_day.setdefault(day, []).append(oid)
-        term = self._term(day, term)
-        self._term_of[oid] = term
-        if term is not None:
-            days = self.by_term.setdefault(term, {})
-            days[day] = days.get(day, 0) + 1
 
     def remove(self, oid: str, day: dt.date) -> None:
         """Take a main activity off ``day``."""
         self.by_day[day].remove(oid)
-        term = self._term_of.pop(oid)
-        if term is not None:
-            self.by_term[term][day] -= 1
-
-    _term_of: dict[str, str | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -100,46 +84,40 @@ def greedy_with_repair(demands: Sequence[Demand], candidates: Candidates, board:
         range(len(demands)), key=lambda i: (len(candidates[demands[i].id]), demands[i].target, i)
     )
     dates: dict[str, dt.date] = {}
-    term_of = {d.id: (d.term.id if d.term else None) for d in demands}
     failed: list[str] = []
     for i in order:
         d = demands[i]
-        term = term_of[d.id]
-        chosen = next((c for c in candidates[d.id] if board.fits(c, term)), None)
+        chosen = next((c for c in candidates[d.id] if board.fits(c)), None)
         if chosen is None:
-            chosen = _repair(d.id, term, candidates, board, dates, term_of)
+            chosen = _repair(d.id, candidates, board, dates)
         if chosen is None:
             failed.append(d.id)
             continue
-        board.add(d.id, chosen, term)
+        board.add(d.id, chosen)
         dates[d.id] = chosen
     return Placed(dates, tuple(failed))
 
 
 def _repair(
     oid: str,
-    term: str | None,
     candidates: Candidates,
     board: Board,
     dates: dict[str, dt.date],
-    term_of: Mapping[str, str | None],
 ) -> dt.date | None:
     for day in candidates[oid]:
-        blocking = sorted({b for _, b in board.blockers(day, term)})
+        blocking = sorted({b for _, b in board.blockers(day)})
         if not blocking or any(b not in candidates or b not in dates for b in blocking):
             continue
         old = {b: dates[b] for b in blocking}
         for b in blocking:
             board.remove(b, old[b])
-        board.add(oid, day, term)
+        board.add(oid, day)
         moved: dict[str, dt.date] = {}
         for b in blocking:
-            alt = next(
-                (c for c in candidates[b] if c != old[b] and board.fits(c, term_of[b])), None
-            )
+            alt = next((c for c in candidates[b] if c != old[b] and board.fits(c)), None)
             if alt is None:
                 break
-            board.add(b, alt, term_of[b])
+            board.add(b, alt)
             moved[b] = alt
         if len(moved) == len(blocking):
             board.remove(oid, day)
@@ -149,7 +127,7 @@ def _repair(
             board.remove(b, alt)
         board.remove(oid, day)
         for b in blocking:
-            board.add(b, old[b], term_of[b])
+            board.add(b, old[b])
     return None
 
 
@@ -189,7 +167,7 @@ def place(
     board = Board(
         agreement.scheduling.max_per_day,
         agreement.scheduling.min_gap_days,
-        term_at=lambda day: t.id if (t := calendar.term_of(day)) else None,
+        term_at=calendar.term_id,
     )
     demands = expand(agreement, calendar)
     fixed: dict[str, tuple[dt.date, str]] = {}
@@ -218,26 +196,24 @@ def place(
         else:
             candidates[d.id] = prefs
             flexible.append(d)
-    by_id = {d.id: d for d in demands}
     abandoned: set[str] = set()
     for oid in sorted(fixed, key=lambda o: (fixed[o][0], o)):
         rec = records.occurrences.get(oid)
         if rec is not None and rec.status == "cancelled":
             continue
-        day, term = fixed[oid][0], _term_id(calendar, fixed[oid][0], by_id[oid])
-        clash = board.blockers(day, term)
+        day = fixed[oid][0]
+        clash = board.blockers(day)
         if clash:  # two dates the admin fixed (once, exact, a move) break a rule together
             notices.append(
                 Notice(oid, reasons.fixed_clash(day, sorted({b for _, b in clash}), lang))
             )
-        board.add(oid, day, term)
+        board.add(oid, day)
     for d, prefs, held in sorted(holds, key=lambda h: (h[2], h[0].id)):
-        term = _term_id(calendar, held, d)
-        if held in prefs and board.fits(held, term):
+        if held in prefs and board.fits(held):
             # the same reason as a fresh placement on that day, so that publishing
             # changes no output byte when nothing else changed
             fixed[d.id] = (held, reasons.chosen(d, held, prefs, calendar, agreement))
-            board.add(d.id, held, term)
+            board.add(d.id, held)
             continue
         notices.append(Notice(d.id, reasons.held_impossible(held, d, calendar, board, lang)))
         abandoned.add(d.id)
@@ -270,7 +246,7 @@ def place(
     occurrences.sort(key=sort_key)
     # a published date that had to change goes out again with a higher SEQUENCE
     occurrences = [
-        _replace(o, sequence=o.sequence + 1) if o.id in abandoned else o for o in occurrences
+        replace(o, sequence=o.sequence + 1) if o.id in abandoned else o for o in occurrences
     ]
     return Plan(
         agreement=agreement,
@@ -279,17 +255,6 @@ def place(
         provisional_years=calendar.provisional_years(),
         notices=tuple(notices),
     )
-
-
-def _term_id(calendar: SchoolCalendar, day: dt.date, d: Demand) -> str | None:
-    t = calendar.term_of(day)
-    return t.id if t else (d.term.id if d.term else None)
-
-
-def _replace(o: Occurrence, **changes: object) -> Occurrence:
-    from dataclasses import replace
-
-    return replace(o, **changes)  # type: ignore[arg-type]
 
 
 def _with_lead_ups(

@@ -75,7 +75,7 @@ def why_not(
     if c.brigade and info.brigade_busy:
         return "brigade"
     if board is not None:
-        kinds = {k for k, _ in board.blockers(day, info.term)}
+        kinds = {k for k, _ in board.blockers(day)}
         if "full" in kinds:
             return "full"
         if "gap" in kinds:
@@ -254,7 +254,7 @@ def held_impossible(
         cause = _t(lang, "不在学期内", "outside every term")
     elif d.commitment.brigade and info.brigade_busy:
         cause = _t(lang, f"支队{info.brigade_busy[0]}", f"brigade: {info.brigade_busy[0]}")
-    elif board.blockers(day, info.term):
+    elif board.blockers(day):
         cause = _t(lang, "当天已安排其他活动", "another activity holds that day")
     else:
         cause = _t(lang, "不再符合安排规则", "no longer fits the rules")

@@ -7,8 +7,7 @@ make to it, and reading and writing it (atomically, under a file lock).
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -204,9 +203,3 @@ def publish(records: Records, plan: Plan) -> Records:
         if (rec.published, rec.sequence) != (update["published"], update["sequence"]):
             occurrences[o.id] = rec.model_copy(update=update)
     return records.model_copy(update={"occurrences": dict(sorted(occurrences.items()))})
-
-
-def suggest(word: str, known: Iterable[str]) -> str | None:
-    """The closest known id to a mistyped one, for "did you mean ...?" (None when none is close)."""
-    found = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.6)
-    return found[0] if found else None

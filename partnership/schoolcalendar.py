@@ -78,6 +78,11 @@ class SchoolCalendar:
                 return t
         return None
 
+    def term_id(self, day: dt.date) -> str | None:
+        """The id of the term containing ``day``, if any."""
+        term = self.term_of(day)
+        return term.id if term else None
+
     def provisional_years(self) -> tuple[int, ...]:
         """Years of the agreement whose holidays are provisional (no notice, no built-in data)."""
         first, last = self.agreement.agreement.start.year, self.agreement.agreement.end.year

@@ -11,7 +11,7 @@ import pytest
 from factory import agreement_data, per_term, term
 from pydantic import ValidationError
 
-from partnership.model import Agreement, cross_check, duration_seconds
+from partnership.model import Agreement, cross_check, duration_seconds, suggest
 
 Loc = tuple[str | int, ...]
 
@@ -619,3 +619,14 @@ def test_an_unquoted_phone_number_is_text() -> None:
 
     a = Agreement.model_validate(changed(edit))
     assert a.parties.school.contacts[0].phone == "13812345678"
+
+
+def test_suggest() -> None:
+    known = [
+        "brigade-visit/2024-autumn/1",
+        "brigade-visit/2025-spring/1",
+        "fun-sports/2024-autumn/1",
+    ]
+    assert suggest("brigade-visit/2024-autum/1", known) == "brigade-visit/2024-autumn/1"
+    assert suggest("k3j2ac", ["k3j2ab", "zz7q2m"]) == "k3j2ab"
+    assert suggest("something-else", known) is None

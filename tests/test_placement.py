@@ -547,12 +547,11 @@ def _plain_greedy(demands: Sequence[Demand], candidates: Candidates, board: Boar
     got: dict[str, dt.date] = {}
     failed = []
     for d in order:
-        term = d.term.id if d.term else None
-        day = next((c for c in candidates[d.id] if board.fits(c, term)), None)
+        day = next((c for c in candidates[d.id] if board.fits(c)), None)
         if day is None:
             failed.append(d.id)
             continue
-        board.add(d.id, day, term)
+        board.add(d.id, day)
         got[d.id] = day
     return Placed(got, tuple(failed))
 

@@ -76,8 +76,8 @@ def test_why_not_for_festivals_accepts_make_up_days_and_honours_brigade_false() 
 
 def test_why_not_full_and_gap_come_from_the_board() -> None:
     a, cal, ds = setup([per_term()])
-    board = Board(max_per_day=1, min_gap_days=2)
-    board.add("other/2024-autumn/1", D(2024, 10, 16), "2024-autumn")
+    board = Board(max_per_day=1, min_gap_days=2, term_at=cal.term_id)
+    board.add("other/2024-autumn/1", D(2024, 10, 16))
     got = {n: reasons.why_not(D(2024, 10, n), ds[VISIT], cal, a, board) for n in (15, 16, 17, 18)}
     assert got == {15: "gap", 16: "full", 17: "gap", 18: None}
     # another term's activity does not make a gap
@@ -86,8 +86,8 @@ def test_why_not_full_and_gap_come_from_the_board() -> None:
 
 def test_ruled_out_counts_every_day_of_the_domain() -> None:
     a, cal, ds = setup([per_term(window={"weeks": [11, 11]})])  # 11-04..11-10
-    board = Board(max_per_day=1, min_gap_days=0)
-    board.add("other", D(2024, 11, 5), "2024-autumn")
+    board = Board(max_per_day=1, min_gap_days=0, term_at=cal.term_id)
+    board.add("other", D(2024, 11, 5))
     counts = reasons.ruled_out(ds[VISIT], cal, a, board)
     assert counts == {"weekday": 2, "closure": 2, "full": 1}
     assert list(counts) == [k for k in reasons.RULED_OUT if k in counts]
@@ -170,15 +170,15 @@ def test_fixed_and_moved_reasons() -> None:
 )
 def test_held_impossible_names_the_cause(day: dt.date, cause: str) -> None:
     _, cal, ds = setup([per_term()])
-    board = Board(max_per_day=1, min_gap_days=0)
-    board.add("other", D(2024, 10, 16), "2024-autumn")
+    board = Board(max_per_day=1, min_gap_days=0, term_at=cal.term_id)
+    board.add("other", D(2024, 10, 16))
     got = reasons.held_impossible(day, ds[VISIT], cal, board, "zh-CN")
     assert got == f"已发布的日期{day}不再可用（{cause}），已建议新日期；请用 record --move 确认"
 
 
 def test_held_impossible_in_english() -> None:
     _, cal, ds = setup([per_term()], "en")
-    got = reasons.held_impossible(D(2024, 10, 2), ds[VISIT], cal, Board(1, 0), "en")
+    got = reasons.held_impossible(D(2024, 10, 2), ds[VISIT], cal, Board(1, 0, cal.term_id), "en")
     assert got.startswith("published date 2024-10-02 is no longer possible (National Day holiday")
     assert "record --move" in got
 

@@ -26,7 +26,6 @@ from partnership.records import (
     record_done,
     record_move,
     records_path,
-    suggest,
     tick,
     update_records,
 )
@@ -229,14 +228,3 @@ def test_publish_remembers_dates_without_bumping_sequence() -> None:
         )
     }
     assert publish(after, _plan()) == after
-
-
-def test_suggest() -> None:
-    known = [
-        "brigade-visit/2024-autumn/1",
-        "brigade-visit/2025-spring/1",
-        "fun-sports/2024-autumn/1",
-    ]
-    assert suggest("brigade-visit/2024-autum/1", known) == "brigade-visit/2024-autumn/1"
-    assert suggest("k3j2ac", ["k3j2ab", "zz7q2m"]) == "k3j2ab"
-    assert suggest("something-else", known) is None
