@@ -156,13 +156,14 @@ def _check_term(agreement: Agreement, term: str | None) -> None:
     _check_known("term", term, known, f"terms: {', '.join(known)}")
 
 
-def _today(value: str | None) -> dt.date:
+def _date(value: str | None, option: str) -> dt.date:
+    """The date an option names (today when it is not given); a usage error if malformed."""
     if value is None:
         return dt.date.today()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        _fail(f"--today {value!r}: write the date as YYYY-MM-DD")
+        _fail(f"{option} {value!r}: write the date as YYYY-MM-DD")
 
 
 def _report_unplaced(plan: Plan) -> None:
@@ -490,7 +491,7 @@ def checklist(
 
     agreement, cal, records, p = _plan(file)
     _check_term(agreement, term)
-    day = _today(today)
+    day = _date(today, "--today")
     tasks = cl.select(
         cl.build_checklist(p, cal, records, day),
         today=day,
@@ -527,9 +528,11 @@ def _emit_renderable(renderable: RenderableType, output: Path | None) -> None:
     if output is None:
         _print(renderable)
         return
+    import io
+
     from rich.console import Console
 
-    console = Console(record=True, width=120, file=open(os.devnull, "w"))  # noqa: SIM115
+    console = Console(record=True, width=120, file=io.StringIO())
     console.print(renderable)
     _emit_text(console.export_text(), output)
 
@@ -602,7 +605,7 @@ def record(
         rec.update_records(path, lambda r: rec.record_cancel(r, occurrence, cancel))
     else:
         assert move is not None
-        day = _today(move)
+        day = _date(move, "--move")
         _warn_if_not_open(cal, day)
         span = _time_range(time) if time is not None else None
         rec.update_records(path, lambda r: rec.record_move(r, occurrence, day, span))

@@ -398,6 +398,10 @@ def test_record_unknown_ids_and_bad_options(runner: CliRunner, agreement: Path) 
     )
     assert bad_time.exit_code == 2 and "after start" in bad_time.stderr
     assert runner.invoke(app, ["tick", str(agreement), "zzzzzz"]).exit_code == 2
+    bad_day = runner.invoke(
+        app, ["record", str(agreement), "brigade-visit/2025-autumn/1", "--move", "2025-13-01"]
+    )
+    assert bad_day.exit_code == 2 and "--move '2025-13-01'" in bad_day.stderr
     assert not (agreement.parent / "damo-primary.records.yaml").exists()
 
 
@@ -421,7 +425,7 @@ def test_checklist_formats(runner: CliRunner, agreement: Path) -> None:
         "overdue",
     }
     bad = runner.invoke(app, ["checklist", str(agreement), "--today", "2025-13-01"])
-    assert bad.exit_code == 2
+    assert bad.exit_code == 2 and "--today '2025-13-01'" in bad.stderr
 
 
 def test_report_formats(runner: CliRunner, agreement: Path) -> None:
