@@ -6,9 +6,8 @@ Python, Typer and option parsing, which is the least the real command line can c
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -20,36 +19,10 @@ app = typer.Typer(
 )
 
 
-class Fmt(StrEnum):
-    """Calendar formats."""
-
-    rich = "rich"
-    html = "html"
-
-
-class DocFmt(StrEnum):
-    """Document formats."""
-
-    rich = "rich"
-    md = "md"
-    html = "html"
-    json = "json"
-
-
-class Owner(StrEnum):
-    """Task owners."""
-
-    school = "school"
-    brigade = "brigade"
-
-
-class Audience(StrEnum):
-    """Audiences."""
-
-    teachers = "teachers"
-    students = "students"
-    parents = "parents"
-    brigade = "brigade"
+Fmt = Literal["rich", "html"]
+DocFmt = Literal["rich", "md", "html", "json"]
+Owner = Literal["school", "brigade"]
+Audience = Literal["teachers", "students", "parents", "brigade"]
 
 
 FileArg = Annotated[Path, typer.Argument(help="The agreement file (YAML).", dir_okay=False)]
@@ -103,7 +76,7 @@ def plan(
 def calendar(
     file: FileArg,
     term: TermOpt = None,
-    fmt: Annotated[Fmt, typer.Option("--format", help="rich or html.")] = Fmt.rich,
+    fmt: Annotated[Fmt, typer.Option("--format", help="rich or html.")] = "rich",
     output: OutOpt = None,
 ) -> None:
     """The term calendar."""
@@ -127,7 +100,7 @@ def checklist(
     owner: Annotated[Owner | None, typer.Option("--owner", help="Owner.")] = None,
     today: Annotated[str | None, typer.Option("--today", help="Today's date.")] = None,
     weeks: Annotated[int | None, typer.Option("--weeks", min=0, help="Coming N weeks.")] = None,
-    fmt: Annotated[DocFmt, typer.Option("--format", help="Format.")] = DocFmt.rich,
+    fmt: Annotated[DocFmt, typer.Option("--format", help="Format.")] = "rich",
     output: OutOpt = None,
 ) -> None:
     """Preparation and follow-up tasks."""
@@ -159,7 +132,7 @@ def tick(
 def report(
     file: FileArg,
     year: Annotated[int | None, typer.Option("--year", help="The year.")] = None,
-    fmt: Annotated[DocFmt, typer.Option("--format", help="Format.")] = DocFmt.rich,
+    fmt: Annotated[DocFmt, typer.Option("--format", help="Format.")] = "rich",
     output: OutOpt = None,
 ) -> None:
     """The fulfilment report."""

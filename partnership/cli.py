@@ -12,9 +12,8 @@ import datetime as dt
 import json
 import os
 import sys
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
 
 import typer
 import typer.core
@@ -172,36 +171,11 @@ def _report_unplaced(plan: Plan) -> None:
         err.print(f"[red]unplaced[/red] {u.id}: {u.reason}", markup=True)
 
 
-class Fmt(StrEnum):
-    """Output formats of the calendar command."""
-
-    rich = "rich"
-    html = "html"
-
-
-class DocFmt(StrEnum):
-    """Output formats of the checklist and report commands."""
-
-    rich = "rich"
-    md = "md"
-    html = "html"
-    json = "json"
-
-
-class Owner(StrEnum):
-    """Who does a checklist task."""
-
-    school = "school"
-    brigade = "brigade"
-
-
-class AudienceOpt(StrEnum):
-    """Audiences an .ics file can be filtered to."""
-
-    teachers = "teachers"
-    students = "students"
-    parents = "parents"
-    brigade = "brigade"
+# the choices of options (typer checks them and lists them in --help)
+Fmt = Literal["rich", "html"]
+DocFmt = Literal["rich", "md", "html", "json"]
+OwnerOpt = Literal["school", "brigade"]
+AudienceOpt = Literal["teachers", "students", "parents", "brigade"]
 
 
 FileArg = Annotated[
@@ -338,7 +312,7 @@ def plan(
 def calendar(
     file: FileArg,
     term: TermOpt = None,
-    fmt: Annotated[Fmt, typer.Option("--format", help="rich (terminal) or html.")] = Fmt.rich,
+    fmt: Annotated[Fmt, typer.Option("--format", help="rich (terminal) or html.")] = "rich",
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write the HTML page here.")
     ] = None,
@@ -350,7 +324,7 @@ def calendar(
     _check_term(agreement, term)
     terms = [t.id for t in cal.terms if term is None or t.id == term]
     grids = [build_grid(p, cal, t) for t in terms]
-    if fmt is Fmt.rich:
+    if fmt == "rich":
         from rich.console import Group
 
         from partnership.calendar_rich import render_rich
@@ -463,7 +437,7 @@ def ics(
     _check_term(agreement, term)
     prepare_output_dir(output)
     _refuse_incomplete(p, allow_incomplete)
-    files = _ics_files(p, cal, records, term, audience.value if audience else None)
+    files = _ics_files(p, cal, records, term, audience)
     for path in _write_and_publish(output, [files], [(file, p)]):
         typer.echo(f"wrote {path}")
     if not p.complete:
@@ -474,14 +448,16 @@ def ics(
 def checklist(
     file: FileArg,
     term: TermOpt = None,
-    owner: Annotated[Owner | None, typer.Option("--owner", help="Only this owner's tasks.")] = None,
+    owner: Annotated[
+        OwnerOpt | None, typer.Option("--owner", help="Only this owner's tasks.")
+    ] = None,
     today: Annotated[
         str | None, typer.Option("--today", help="Today's date (YYYY-MM-DD); default today.")
     ] = None,
     weeks: Annotated[
         int | None, typer.Option("--weeks", min=0, help="Only tasks due in the coming N weeks.")
     ] = None,
-    fmt: Annotated[DocFmt, typer.Option("--format", help="rich, md, html or json.")] = DocFmt.rich,
+    fmt: Annotated[DocFmt, typer.Option("--format", help="rich, md, html or json.")] = "rich",
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write to this file instead.")
     ] = None,
@@ -496,15 +472,15 @@ def checklist(
         cl.build_checklist(p, cal, records, day),
         today=day,
         term=term,
-        owner=owner.value if owner else None,
+        owner=owner,
         weeks=weeks,
     )
     lang = agreement.agreement.language
-    if fmt is DocFmt.rich:
+    if fmt == "rich":
         _emit_renderable(cl.render_rich(tasks, p, today=day, language=lang), output)
-    elif fmt is DocFmt.md:
+    elif fmt == "md":
         _emit_text(cl.render_markdown(tasks, p, today=day, language=lang), output)
-    elif fmt is DocFmt.html:
+    elif fmt == "html":
         _emit_text(cl.render_html(tasks, p, today=day, language=lang), output)
     else:
         _emit_text(json.dumps(cl.to_json(tasks), ensure_ascii=False, indent=2) + "\n", output)
@@ -659,7 +635,7 @@ def report(
     year: Annotated[
         int | None, typer.Option("--year", help="The yearly plan and year-end summary of YEAR.")
     ] = None,
-    fmt: Annotated[DocFmt, typer.Option("--format", help="rich, md, html or json.")] = DocFmt.rich,
+    fmt: Annotated[DocFmt, typer.Option("--format", help="rich, md, html or json.")] = "rich",
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write to this file instead.")
     ] = None,
@@ -669,11 +645,11 @@ def report(
 
     _, _, records, p = _plan(file)
     r = rp.build_report(p, records, year)
-    if fmt is DocFmt.rich:
+    if fmt == "rich":
         _emit_renderable(rp.render_rich(r), output)
-    elif fmt is DocFmt.md:
+    elif fmt == "md":
         _emit_text(rp.render_markdown(r), output)
-    elif fmt is DocFmt.html:
+    elif fmt == "html":
         _emit_text(rp.render_html(r), output)
     else:
         _emit_text(json.dumps(rp.to_json(r), ensure_ascii=False, indent=2) + "\n", output)
