@@ -21,7 +21,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from partnership.i18n import weekday
+from partnership import i18n
+from partnership.i18n import pick, weekday
 from partnership.model import Agreement, Owner, Task
 from partnership.plan import Occurrence, Plan
 from partnership.records import Records
@@ -598,8 +599,7 @@ _LABELS: dict[str, tuple[str, str]] = {
 
 
 def _label(key: str, language: str) -> str:
-    zh, en = _LABELS[key]
-    return en if language == "en" else zh
+    return pick(language, *_LABELS[key])
 
 
 @dataclass(frozen=True)
@@ -645,9 +645,7 @@ def _week_label(agreement: Agreement, monday: dt.date, language: str) -> str:
     span = f"{monday:%m-%d}–{sunday:%m-%d}"
     for term in agreement.calendar.terms:
         if term.start <= sunday and monday <= term.end:
-            n = term.week_of(monday)
-            week = f"Week {n}" if language == "en" else f"第{n}周"
-            return f"{term.name} {week} {span}"
+            return f"{term.name} {i18n.week(term.week_of(monday), language)} {span}"
     return f"{monday:%Y} {span}"
 
 

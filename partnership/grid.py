@@ -11,6 +11,7 @@ from typing import Literal
 
 from partnership.errors import UsageError
 from partnership.holidays import english_name
+from partnership.i18n import pick
 from partnership.plan import Occurrence, Plan, sort_key
 from partnership.schoolcalendar import SchoolCalendar
 
@@ -32,8 +33,7 @@ _VIEW_LABELS: dict[str, tuple[str, str]] = {
 
 def view_label(key: str, language: str) -> str:
     """A term-calendar label (legend, out of term, ...) in ``language``; shared by both views."""
-    zh, en = _VIEW_LABELS[key]
-    return en if language == "en" else zh
+    return pick(language, *_VIEW_LABELS[key])
 
 
 def activity_title(o: Occurrence, language: str) -> str:

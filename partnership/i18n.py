@@ -40,12 +40,17 @@ _LABELS: dict[str, tuple[str, str]] = {
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+def pick(language: str, zh: str, en: str) -> str:
+    """The text for the agreement's language: English for ``en``, else Chinese."""
+    return en if language == "en" else zh
+
+
 def label(key: str, language: str) -> str:
     """The label for ``key`` in ``language``; unknown keys come back unchanged."""
     pair = _LABELS.get(key)
     if pair is None:
         return key
-    return pair[1] if language == "en" else pair[0]
+    return pick(language, *pair)
 
 
 def weekday(day: dt.date, language: str) -> str:
@@ -55,7 +60,7 @@ def weekday(day: dt.date, language: str) -> str:
 
 def week(n: int, language: str) -> str:
     """A term week label: 第7周 / Week 7."""
-    return f"Week {n}" if language == "en" else f"第{n}周"
+    return pick(language, f"第{n}周", f"Week {n}")
 
 
 def time_range(start: dt.time | None, end: dt.time | None, language: str) -> str:

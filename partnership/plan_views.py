@@ -11,6 +11,7 @@ from rich.text import Text
 
 from partnership.audience import audience_of
 from partnership.i18n import label, time_range, week, weekday
+from partnership.i18n import pick as _t
 from partnership.identity import uid
 from partnership.plan import Occurrence, Plan
 
@@ -62,10 +63,6 @@ def _place(o: Occurrence, plan: Plan) -> str:
     if c.location == "brigade":
         return parties.brigade.name
     return c.location
-
-
-def _t(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
 
 
 def render_plan(plan: Plan, term: str | None = None) -> RenderableType:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from partnership.demands import Demand
 from partnership.festivals import definition
 from partnership.holidays import english_name
+from partnership.i18n import pick as _t
 from partnership.i18n import week, weekday
 from partnership.model import Agreement
 from partnership.schoolcalendar import SchoolCalendar
@@ -34,10 +35,6 @@ _RULED_OUT_LABELS: dict[str, tuple[str, str]] = {
     "full": ("当日活动已满", "day full"),
     "gap": ("与其他活动间隔不足", "too close to another activity"),
 }
-
-
-def _t(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
 
 
 def _md(day: dt.date) -> str:

@@ -19,7 +19,7 @@ from rich.text import Text
 
 from partnership.checklist import html_document
 from partnership.errors import UsageError
-from partnership.i18n import label, time_range, weekday
+from partnership.i18n import label, pick, time_range, weekday
 from partnership.plan import Plan, Status, sort_key
 from partnership.records import Records
 
@@ -371,8 +371,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
 
 
 def _text(key: str, language: str) -> str:
-    zh, en = _TEXTS[key]
-    return en if language == "en" else zh
+    return pick(language, *_TEXTS[key])
 
 
 @dataclass(frozen=True)
