@@ -21,6 +21,21 @@ EXAMPLE_ID = "damo-fire-2024"
 SCHOOL = "永川区大磨小学"
 BRIGADE = "永川区消防救援支队"
 MIDTERM_EXAMS = {"name": "期中考试", "start": "2024-11-07", "end": "2024-11-08"}
+# the keys of one occurrence in `plan --json` (cli.md), besides lead_up_of on lead-ups
+OCCURRENCE_KEYS = {
+    "id",
+    "commitment",
+    "term",
+    "title",
+    "date",
+    "start",
+    "end",
+    "all_day",
+    "status",
+    "provisional",
+    "uid",
+    "why",
+}
 SPRING_FESTIVAL_DUTY = {"name": "春节战备", "start": "2025-01-15", "end": "2025-02-10"}
 
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from factory import EXAMPLE, copy_example
+from factory import EXAMPLE, OCCURRENCE_KEYS, copy_example
 from typer.testing import CliRunner
 
 from partnership import __version__
@@ -171,20 +171,7 @@ def test_plan_json_contract(runner: CliRunner, agreement: Path) -> None:
     assert data["provisional_years"] == [2027]
     assert data["unplaced"] == []
     first = next(o for o in data["occurrences"] if o["id"] == "brigade-visit/2024-autumn/1")
-    assert set(first) == {
-        "id",
-        "commitment",
-        "term",
-        "title",
-        "date",
-        "start",
-        "end",
-        "all_day",
-        "status",
-        "provisional",
-        "uid",
-        "why",
-    }
+    assert set(first) == OCCURRENCE_KEYS
     assert first["uid"] == "brigade-visit.2024-autumn.1@damo-fire-2024"
     assert first["start"] == "14:00" and first["all_day"] is False
     lead = next(o for o in data["occurrences"] if "lead_up_of" in o)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from factory import EXAMPLE
+from factory import EXAMPLE, OCCURRENCE_KEYS
 from rich.console import Console
 
 from partnership.loader import load_agreement
@@ -22,20 +22,7 @@ def test_json_has_the_contract_keys_and_only_main_or_lead_up_fields() -> None:
     assert list(data) == ["agreement", "provisional_years", "occurrences", "unplaced", "notices"]
     for o in data["occurrences"]:
         keys = set(o) - {"lead_up_of"}
-        assert keys == {
-            "id",
-            "commitment",
-            "term",
-            "title",
-            "date",
-            "start",
-            "end",
-            "all_day",
-            "status",
-            "provisional",
-            "uid",
-            "why",
-        }
+        assert keys == OCCURRENCE_KEYS
         dt.date.fromisoformat(o["date"])
         assert (o["start"] is None) == o["all_day"]
 
