@@ -32,6 +32,11 @@ class Demand:
     month: str | None = None  # YYYY-MM for per-month demands
     rank: tuple[int, int] = (1, 1)  # (k, N): k-th of N occurrences in its group
 
+    @property
+    def strict(self) -> bool:
+        """Only the commitment's own weekdays: always, except festivals without weekdays."""
+        return self.form != "festival" or self.commitment.weekdays is not None
+
 
 def _days(start: dt.date, end: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
@@ -46,17 +51,32 @@ def window_days(term: Term, c: Commitment) -> list[dt.date]:
     return [d for d in days if a <= term.week_of(d) <= b]
 
 
-def usable(info: DayInfo, weekdays: tuple[int, ...], c: Commitment, *, strict: bool) -> bool:
-    """Whether a day can hold the commitment (before capacity and gaps are considered).
+def unusable(
+    info: DayInfo, weekdays: tuple[int, ...], c: Commitment, *, strict: bool
+) -> str | None:
+    """The first rule that keeps the commitment off a day, before capacity and gaps.
 
-    ``strict`` also requires the day's own weekday to be one of ``weekdays``; festival
-    placement without explicit weekdays accepts any school day, 调休 workdays included.
+    One of "outside-term", "holiday", "weekday", "closure", "brigade", or None when the
+    day can hold it. ``strict`` also requires the day's own weekday to be one of
+    ``weekdays``; festival placement without explicit weekdays accepts any school day,
+    调休 workdays included.
     """
-    if not info.school_day or info.closures:
-        return False
+    if info.term is None:
+        return "outside-term"
+    if info.official == "off":
+        return "holiday"
+    if not info.school_day or (strict and info.date.weekday() not in weekdays):
+        return "weekday"
+    if info.closures:
+        return "closure"
     if c.brigade and info.brigade_busy:
-        return False
-    return not (strict and info.date.weekday() not in weekdays)
+        return "brigade"
+    return None
+
+
+def usable(info: DayInfo, weekdays: tuple[int, ...], c: Commitment, *, strict: bool) -> bool:
+    """Whether a day can hold the commitment (before capacity and gaps are considered)."""
+    return unusable(info, weekdays, c, strict=strict) is None
 
 
 def expand(agreement: Agreement, calendar: SchoolCalendar) -> list[Demand]:

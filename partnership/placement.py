@@ -135,9 +135,8 @@ def preference(d: Demand, calendar: SchoolCalendar, agreement: Agreement) -> lis
     """Candidate days of a demand, most preferred first (every tie broken by date)."""
     c = d.commitment
     weekdays = agreement.weekdays_for(c)
+    days = [x for x in d.domain if usable(calendar.day(x), weekdays, c, strict=d.strict)]
     if d.form == "festival":
-        strict = c.weekdays is not None
-        days = [x for x in d.domain if usable(calendar.day(x), weekdays, c, strict=strict)]
         placement = c.repeat.placement
         if placement == "skip":
             return [x for x in days if x == d.target]
@@ -146,7 +145,6 @@ def preference(d: Demand, calendar: SchoolCalendar, agreement: Agreement) -> lis
         if placement == "after":
             return sorted(x for x in days if x >= d.target)
         return sorted(days, key=lambda x: (abs((x - d.target).days), x))
-    days = [x for x in d.domain if usable(calendar.day(x), weekdays, c, strict=True)]
     if not days:
         return []
     k, n = d.rank

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from partnership.demands import Demand
+from partnership.demands import Demand, unusable
 from partnership.festivals import definition
 from partnership.holidays import english_name
 from partnership.i18n import pick as _t
@@ -58,19 +58,10 @@ def why_not(
     board: Board | None,
 ) -> str | None:
     """The first rule that rules ``day`` out for demand ``d`` (a RULED_OUT key), or None."""
-    info = calendar.day(day)
     c = d.commitment
-    if info.term is None:
-        return "outside-term"
-    if info.official == "off":
-        return "holiday"
-    strict = d.form != "festival" or c.weekdays is not None
-    if not info.school_day or (strict and day.weekday() not in agreement.weekdays_for(c)):
-        return "weekday"
-    if info.closures:
-        return "closure"
-    if c.brigade and info.brigade_busy:
-        return "brigade"
+    rule = unusable(calendar.day(day), agreement.weekdays_for(c), c, strict=d.strict)
+    if rule is not None:
+        return rule
     if board is not None:
         kinds = {k for k, _ in board.blockers(day)}
         if "full" in kinds:

@@ -7,7 +7,7 @@ from typing import Any
 
 from checker import AUTUMN_2024, SPRING_2025, make_agreement
 
-from partnership.demands import Demand, expand, usable, window_days
+from partnership.demands import Demand, expand, unusable, usable, window_days
 from partnership.model import Agreement
 from partnership.schoolcalendar import SchoolCalendar
 
@@ -185,3 +185,16 @@ def test_demands_are_in_a_stable_order() -> None:
     ids = [d.id for d in expand(a, SchoolCalendar(a))]
     assert ids == ["c/2024-autumn/1", "c/2025-spring/1", "f/fire-day-2024", "f/national-day-2024"]
     assert ids == [d.id for d in expand(a, SchoolCalendar(a))]
+
+
+def test_why_a_day_is_unusable_names_the_first_rule() -> None:
+    closed = {"name": "期中考试", "start": "2024-11-07", "end": "2024-11-08"}
+    a = make_agreement([commitment({"per": "term", "count": 1})], [AUTUMN_2024], closures=[closed])
+    cal = SchoolCalendar(a)
+    c = a.commitments[0]
+    weekdays = a.weekdays_for(c)
+    assert unusable(cal.day(D(2024, 8, 30)), weekdays, c, strict=True) == "outside-term"
+    assert unusable(cal.day(D(2024, 10, 1)), weekdays, c, strict=True) == "holiday"
+    assert unusable(cal.day(D(2024, 9, 29)), weekdays, c, strict=True) == "weekday"  # 调休 Sunday
+    assert unusable(cal.day(D(2024, 9, 29)), weekdays, c, strict=False) is None
+    assert unusable(cal.day(D(2024, 11, 7)), weekdays, c, strict=True) == "closure"
