@@ -17,8 +17,10 @@ from partnership import reasons
 from partnership.demands import Demand, expand, usable
 from partnership.model import Agreement
 from partnership.plan import Notice, Occurrence, Plan, Status, Unplaced, sort_key
-from partnership.records import Records
+from partnership.records import OccurrenceRecord, Records
 from partnership.schoolcalendar import SchoolCalendar
+
+_NO_RECORD = OccurrenceRecord()
 
 
 @dataclass
@@ -174,18 +176,18 @@ def place(
     candidates: dict[str, list[dt.date]] = {}
     holds: list[tuple[Demand, list[dt.date], dt.date]] = []
     for d in demands:
-        rec = records.occurrences.get(d.id)
-        if d.fixed and not (rec is not None and rec.status == "moved" and rec.date is not None):
+        rec = records.occurrences.get(d.id, _NO_RECORD)
+        if rec.status == "moved" and rec.date is not None:
+            fixed[d.id] = (rec.date, reasons.moved(rec.date, lang))
+            continue
+        if d.fixed:
             fixed[d.id] = (d.target, reasons.fixed(d, calendar, agreement))
             continue
         prefs = preference(d, calendar, agreement)
         if d.form == "festival" and d.commitment.repeat.placement == "skip" and not prefs:
             continue
-        status = rec.status if rec is not None else None
-        held = rec.published if rec is not None else None
-        if rec is not None and status == "moved" and rec.date is not None:
-            fixed[d.id] = (rec.date, reasons.moved(rec.date, lang))
-        elif rec is not None and status in ("done", "cancelled"):
+        held = rec.published
+        if rec.status in ("done", "cancelled"):
             # what happened stays where it happened (or was announced)
             day = rec.date or held or (prefs[0] if prefs else d.target)
             fixed[d.id] = (day, reasons.chosen(d, day, prefs, calendar, agreement))
@@ -196,8 +198,7 @@ def place(
             flexible.append(d)
     abandoned: set[str] = set()
     for oid in sorted(fixed, key=lambda o: (fixed[o][0], o)):
-        rec = records.occurrences.get(oid)
-        if rec is not None and rec.status == "cancelled":
+        if records.occurrences.get(oid, _NO_RECORD).status == "cancelled":
             continue
         day = fixed[oid][0]
         clash = board.blockers(day)

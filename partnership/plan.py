@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from partnership.model import Agreement
@@ -69,7 +69,7 @@ class Plan:
     occurrences: tuple[Occurrence, ...]
     unplaced: tuple[Unplaced, ...] = ()
     provisional_years: tuple[int, ...] = ()
-    notices: tuple[Notice, ...] = field(default=())
+    notices: tuple[Notice, ...] = ()
 
     @property
     def complete(self) -> bool:
