@@ -19,6 +19,7 @@ import typer
 import typer.core
 
 from partnership import __version__
+from partnership.messages import t
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -343,7 +344,7 @@ def calendar(
                 output = output / f"{agreement.agreement.id}{'-' + term if term else ''}.html"
             prepare_output_dir(output.parent)
             atomic_write(output, page)
-            typer.echo(f"wrote {output}")
+            typer.echo(t("cli.wrote", path=output))
     if not p.complete:
         _report_unplaced(p)
         raise typer.Exit(EXIT_INCOMPLETE)
@@ -362,9 +363,9 @@ def _ics_files(
     files: dict[str, bytes] = {}
     events: dict[str, bytes] = {}  # each VEVENT serialised once
     terms = [t.id for t in cal.terms if term is None or t.id == term]
-    for t in terms:
-        files[ics_filename(a.agreement.id, t, audience)] = render_ics(
-            p, term=t, audience=audience, dtstamp=stamp, prep=prep, events=events
+    for term_id in terms:
+        files[ics_filename(a.agreement.id, term_id, audience)] = render_ics(
+            p, term=term_id, audience=audience, dtstamp=stamp, prep=prep, events=events
         )
     if term is None:
         files[ics_filename(a.agreement.id, None, audience)] = render_ics(
@@ -439,7 +440,7 @@ def ics(
     _refuse_incomplete(p, allow_incomplete)
     files = _ics_files(p, cal, records, term, audience)
     for path in _write_and_publish(output, [files], [(file, p)]):
-        typer.echo(f"wrote {path}")
+        typer.echo(t("cli.wrote", path=path))
     if not p.complete:
         raise typer.Exit(EXIT_INCOMPLETE)
 
@@ -497,7 +498,7 @@ def _emit_text(text: str, output: Path | None) -> None:
         _fail(f"{output}: is a folder; give a file name for -o")
     prepare_output_dir(output.parent)
     atomic_write(output, text.encode("utf-8"))
-    typer.echo(f"wrote {output}")
+    typer.echo(t("cli.wrote", path=output))
 
 
 def _emit_renderable(renderable: RenderableType, output: Path | None) -> None:

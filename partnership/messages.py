@@ -1,0 +1,95 @@
+"""Every text the tool says to its user, in zh-CN or en, from the catalogues in ``locale/``.
+
+The catalogues are data (``partnership/locale/*.toml``, one table per message with a
+``zh`` and an ``en`` text); this module only loads them and picks the language. The
+CLI chooses the language once per run (:func:`set_language`); until then it comes
+from ``PARTNERSHIP_LANG``, else the system locale (``zh*`` or a Windows "Chinese"
+locale → Chinese), else English. Generated labels in the files follow the
+agreement's own ``language`` instead (see :mod:`partnership.i18n`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from contextvars import ContextVar
+from functools import cache
+from typing import Any, Literal
+
+Lang = Literal["zh-CN", "en"]
+LANG_ENV = "PARTNERSHIP_LANG"
+_LOCALE_ENVS = ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
+
+_chosen: ContextVar[Lang | None] = ContextVar("partnership_language", default=None)
+
+
+def normalise(value: str) -> Lang | None:
+    """The language a locale-like name means (``zh_CN.UTF-8``, ``Chinese_China``, ``en``)."""
+    v = value.strip().lower()
+    if not v or v in ("c", "posix"):
+        return None
+    if v.startswith(("zh", "chinese")):
+        return "zh-CN"
+    return "en"
+
+
+def system_language(env: Mapping[str, str] | None = None) -> Lang:
+    """``PARTNERSHIP_LANG``, else the locale variables, else the OS locale, else English."""
+    env = os.environ if env is None else env
+    for name in (LANG_ENV, *_LOCALE_ENVS):
+        found = normalise(env.get(name, "").split(":")[0])
+        if found:
+            return found
+    import locale
+
+    try:
+        name = locale.getlocale()[0] or ""
+    except ValueError:  # an unknown locale setting
+        name = ""
+    return normalise(name) or "en"
+
+
+def set_language(lang: Lang | None) -> None:
+    """Use ``lang`` for every message of this run (``None``: back to the system's)."""
+    _chosen.set(lang)
+
+
+def language() -> Lang:
+    """The language messages are given in now."""
+    return _chosen.get() or system_language()
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """Every message: ``key → {"zh": …, "en": …}``, merged from ``locale/*.toml``."""
+    import tomllib
+    from importlib.resources import files
+
+    merged: dict[str, dict[str, str]] = {}
+    folder = files("partnership").joinpath("locale")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            _flatten(tomllib.loads(entry.read_text("utf-8")), "", merged, entry.name)
+    return merged
+
+
+def _flatten(
+    table: Mapping[str, Any], prefix: str, into: dict[str, dict[str, str]], src: str
+) -> None:
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping) and "en" in value:
+            if name in into:
+                raise ValueError(f"locale/{src}: message {name!r} is defined twice")
+            into[name] = {str(k): str(v) for k, v in value.items()}
+        elif isinstance(value, Mapping):
+            _flatten(value, f"{name}.", into, src)
+        else:
+            raise ValueError(f"locale/{src}: {name!r} is neither a message nor a table")
+
+
+def t(key: str, /, lang: Lang | None = None, **params: object) -> str:
+    """The message ``key`` in ``lang`` (default: the run's language), filled with ``params``."""
+    texts = catalogue()[key]
+    text = texts["zh"] if (lang or language()) == "zh-CN" else texts["en"]
+    return text.format_map(params) if params else text

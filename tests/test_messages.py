@@ -1,0 +1,68 @@
+"""Every message exists in both languages, with the same placeholders, and every key used exists."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from partnership import messages
+
+PACKAGE = Path(messages.__file__).parent
+# t("key" ...) with a literal key, anywhere in the package
+USE = re.compile(r"""\bt\(\s*["']([a-z0-9_.-]+)["']""")
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_message_has_both_languages_and_the_same_fields() -> None:
+    cat = messages.catalogue()
+    assert cat, "the catalogue is empty"
+    for key, texts in cat.items():
+        assert set(texts) == {"zh", "en"}, key
+        assert texts["zh"].strip() and texts["en"].strip(), key
+        assert _fields(texts["zh"]) == _fields(texts["en"]), key
+
+
+def test_every_key_the_code_uses_exists() -> None:
+    cat = messages.catalogue()
+    sources = [path.read_text("utf-8") for path in PACKAGE.rglob("*.py")]
+    users = [s for s in sources if "from partnership.messages import" in s]
+    used = {m for source in users for m in USE.findall(source)}
+    assert used, "no t() call found: the scan is broken"
+    assert sorted(used - set(cat)) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "lang"),
+    [
+        ("zh_CN.UTF-8", "zh-CN"),
+        ("zh_TW", "zh-CN"),
+        ("Chinese (Simplified)_China", "zh-CN"),
+        ("en_US.UTF-8", "en"),
+        ("de_DE", "en"),
+        ("C", None),
+        ("", None),
+    ],
+)
+def test_locale_names(value: str, lang: str | None) -> None:
+    assert messages.normalise(value) == lang
+
+
+def test_partnership_lang_wins_over_the_locale() -> None:
+    assert messages.system_language({"PARTNERSHIP_LANG": "en", "LANG": "zh_CN.UTF-8"}) == "en"
+    assert messages.system_language({"LC_ALL": "C", "LANG": "zh_CN.UTF-8"}) == "zh-CN"
+    assert messages.system_language({"LANG": "zh_CN.UTF-8"}) == "zh-CN"
+
+
+def test_t_fills_in_and_follows_the_chosen_language() -> None:
+    try:
+        messages.set_language("zh-CN")
+        assert messages.t("cli.wrote", path="a.ics") == "已写入 a.ics"
+        assert messages.t("cli.wrote", lang="en", path="a.ics") == "wrote a.ics"
+    finally:
+        messages.set_language(None)
