@@ -353,13 +353,11 @@ def calendar(
 def _ics_files(
     p: Plan, cal: SchoolCalendar, records: Records, term: str | None, audience: str | None
 ) -> dict[str, bytes]:
-    from partnership.checklist import build_checklist, prep_lines
     from partnership.ics import dtstamp_now, ics_filename, render_ics
 
     a = p.agreement
     stamp = dtstamp_now(os.environ)
-    tasks = build_checklist(p, cal, records, dt.date.today())
-    prep = {o.id: prep_lines(tasks, o.id, a.agreement.language) for o in p.occurrences}
+    prep = _prep(p, cal, records)
     files: dict[str, bytes] = {}
     events: dict[str, bytes] = {}  # each VEVENT serialised once
     terms = [t.id for t in cal.terms if term is None or t.id == term]
@@ -372,6 +370,14 @@ def _ics_files(
             p, term=None, audience=audience, dtstamp=stamp, prep=prep, events=events
         )
     return files
+
+
+def _prep(p: Plan, cal: SchoolCalendar, records: Records) -> dict[str, list[str]]:
+    """Each occurrence's preparation lines for its DESCRIPTION (the checklist's next steps)."""
+    from partnership.checklist import build_checklist, prep_lines
+
+    tasks = build_checklist(p, cal, records, dt.date.today())
+    return {o.id: prep_lines(tasks, o.id, p.agreement.agreement.language) for o in p.occurrences}
 
 
 def _refuse_incomplete(p: Plan, allow: bool) -> None:
@@ -701,6 +707,43 @@ def build(
     _print(summary(results))
     if any(not p.complete for _, p, _ in results):
         raise typer.Exit(EXIT_INCOMPLETE)
+
+
+@app.command(help=t("publishing.help.publish"))
+def publish(
+    file: FileArg,
+    caldav: Annotated[
+        str, typer.Option("--caldav", metavar="URL", help=t("publishing.help.caldav"))
+    ],
+    audience: Annotated[
+        AudienceOpt | None, typer.Option("--audience", help=t("publishing.help.audience"))
+    ] = None,
+    user: Annotated[str | None, typer.Option("--user", help=t("publishing.help.user"))] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=t("publishing.help.dry_run"))] = False,
+    force: Annotated[bool, typer.Option("--force", help=t("publishing.help.force"))] = False,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=1, help=t("publishing.help.timeout"))
+    ] = 30.0,
+    allow_incomplete: AllowOpt = False,
+) -> None:
+    from partnership.ics import dtstamp_now
+    from partnership.publishing import publish as pub
+    from partnership.publishing.report import report_lines
+
+    url = pub.collection_url(caldav)
+    name, password = pub.credentials(url, user, os.environ)
+    _, cal, records, p = _plan(file)
+    _refuse_incomplete(p, allow_incomplete)
+    wanted = pub.wanted_objects(p, audience, dtstamp_now(os.environ), _prep(p, cal, records))
+    req = pub.Request(url, audience, name, password, timeout, dry_run, force)
+    result = pub.publish(file, p, wanted, req)
+    lines, error, code = report_lines(result, url)
+    for line in lines:
+        typer.echo(line)
+    if error is not None:
+        raise error
+    if code:
+        raise typer.Exit(code)
 
 
 def _progress(wanted: bool) -> Any:

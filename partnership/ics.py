@@ -126,19 +126,11 @@ def render_ics(
         zh = a.agreement.language == "zh-CN"
         name += f"（{labels[audience]}）" if zh else f" ({labels[audience]})"
     commitments = {c.id: c for c in a.commitments}
-    chosen = sorted(
-        (o for o in plan.for_term(term) if audience is None or audience in audience_of(a, o)),
-        key=sort_key,
-    )
+    chosen = _chosen(plan, term, audience)
     mains = plan.by_id()
-    stamp = dtstamp.replace(tzinfo=dt.UTC) if dtstamp.tzinfo is None else dtstamp
-    stamp = stamp.astimezone(dt.UTC).replace(microsecond=0)
+    stamp = _utc(dtstamp)
 
-    cal = Calendar()
-    lang = "ZH" if a.agreement.language == "zh-CN" else "EN"
-    cal.add("PRODID", f"-//partnership//partnership {__version__}//{lang}")
-    cal.add("VERSION", "2.0")
-    cal.add("CALSCALE", "GREGORIAN")
+    cal = _calendar(a)
     cal.add("METHOD", "PUBLISH")
     # TEXT like any X- property (RFC 5545 3.8.8.2); icalendar would write it unescaped
     cal.add("X-WR-CALNAME", vText(_text(name)))
@@ -158,6 +150,60 @@ def render_ics(
     shell: bytes = cal.to_ical()
     assert shell.endswith(_END)
     return shell[: -len(_END)] + b"".join(done[o.id] for o in chosen) + _END
+
+
+def render_objects(
+    plan: Plan,
+    *,
+    audience: str | None = None,
+    dtstamp: dt.datetime,
+    prep: Mapping[str, Sequence[str]] = _NO_PREP,
+) -> dict[str, bytes]:
+    """One VCALENDAR per event, by UID, for a CalDAV collection (``partnership publish``).
+
+    Each holds the VTIMEZONE of its year and one VEVENT, the same event as in
+    :func:`render_ics`, and no METHOD: a CalDAV object must not carry one (RFC 4791
+    4.1), and Baikal and Nextcloud refuse it with 415.
+    """
+    a = plan.agreement
+    commitments = {c.id: c for c in a.commitments}
+    mains = plan.by_id()
+    zone = zoneinfo.ZoneInfo(a.agreement.timezone)
+    stamp = _utc(dtstamp)
+    objects: dict[str, bytes] = {}
+    for o in _chosen(plan, None, audience):
+        cal = _calendar(a)
+        cal.add_component(_vtimezone(a, None, [o]))
+        main = mains.get(o.lead_up_of) if o.lead_up_of else None
+        prep_of = prep.get(o.id, ())
+        cal.add_component(_event(a, commitments[o.commitment], o, main, zone, stamp, prep_of))
+        objects[uid(o.id, a.agreement.id)] = cal.to_ical()
+    return objects
+
+
+def _chosen(plan: Plan, term: str | None, audience: str | None) -> list[Occurrence]:
+    """The occurrences of a term (or all), of one audience (or all), in calendar order."""
+    a = plan.agreement
+    return sorted(
+        (o for o in plan.for_term(term) if audience is None or audience in audience_of(a, o)),
+        key=sort_key,
+    )
+
+
+def _utc(stamp: dt.datetime) -> dt.datetime:
+    """A DTSTAMP in UTC to the second (a naive one is taken as UTC)."""
+    aware = stamp.replace(tzinfo=dt.UTC) if stamp.tzinfo is None else stamp
+    return aware.astimezone(dt.UTC).replace(microsecond=0)
+
+
+def _calendar(a: Agreement) -> Calendar:
+    """A VCALENDAR with the properties every file and object starts with."""
+    cal = Calendar()
+    lang = "ZH" if a.agreement.language == "zh-CN" else "EN"
+    cal.add("PRODID", f"-//partnership//partnership {__version__}//{lang}")
+    cal.add("VERSION", "2.0")
+    cal.add("CALSCALE", "GREGORIAN")
+    return cal
 
 
 def _vtimezone(a: Agreement, term: str | None, chosen: Sequence[Occurrence]) -> Timezone:

@@ -21,6 +21,7 @@ from partnership.fsio import atomic_write
 from partnership.loader import read_limited, validate_document
 from partnership.model import Date, Text, TimeRange
 from partnership.plan import Plan
+from partnership.publishing.state import Publishing
 from partnership.yamlsource import parse_yaml
 
 
@@ -53,6 +54,7 @@ class Records(_Model):
     version: Literal[1] = 1
     occurrences: dict[str, OccurrenceRecord] = {}
     tasks: dict[str, TaskRecord] = {}
+    publishing: Publishing = Publishing()  # CalDAV objects and feed tokens (publishing/state.py)
 
 
 # ------------------------------------------------------------------------- reading and writing
