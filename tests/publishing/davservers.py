@@ -38,6 +38,10 @@ class DavServer:
         self.proc: subprocess.Popen[bytes] | None = None
         root.mkdir(parents=True, exist_ok=True)
         (root / "htpasswd").write_text(f"{USER}:{PASSWORD}\n")
+        # quick for tests: no delay after a failed login (Radicale)
+        (root / "radicale.conf").write_text(
+            "[auth]\ndelay = 0\n"
+        )
 
     @property
     def home(self) -> str:
@@ -48,6 +52,7 @@ class DavServer:
         if self.kind == "radicale":
             return [
                 sys.executable, "-m", "radicale",
+                "--config", str(self.root / "radicale.conf"),
                 "--server-hosts", f"127.0.0.1:{self.port}",
                 "--storage-filesystem-folder", str(self.root / "store"),
                 "--auth-type", "htpasswd",
