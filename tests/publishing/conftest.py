@@ -13,7 +13,9 @@ _names = itertools.count()
 
 
 @pytest.fixture(scope="session", params=["radicale", "xandikos"])
-def dav_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DavServer]:
+def dav_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DavServer]:
     server = DavServer(request.param, tmp_path_factory.mktemp(request.param))
     server.start()
     try:

@@ -39,9 +39,7 @@ class DavServer:
         root.mkdir(parents=True, exist_ok=True)
         (root / "htpasswd").write_text(f"{USER}:{PASSWORD}\n")
         # quick for tests: no delay after a failed login (Radicale)
-        (root / "radicale.conf").write_text(
-            "[auth]\ndelay = 0\n"
-        )
+        (root / "radicale.conf").write_text("[auth]\ndelay = 0\n")
 
     @property
     def home(self) -> str:
@@ -69,7 +67,9 @@ class DavServer:
 
     def start(self) -> None:
         log = (self.root / "server.log").open("ab")
-        self.proc = subprocess.Popen(self.command(), stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            self.command(), stdout=log, stderr=log, stdin=subprocess.DEVNULL
+        )
         log.close()
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -24,7 +24,8 @@ def test_tokens_are_made_once_and_kept() -> None:
 def test_the_section_round_trips_through_the_records_file(tmp_path: Path) -> None:
     obj = state.PublishedObject(href="https://h/c/a%40x.ics", etag='"e1"', digest="d" * 64)
     coll = state.with_object(state.Collection(audience="parents"), "a@x", obj)
-    pub = state.with_collection(state.with_tokens(state.Publishing(), ("parents",)), "https://h/c/", coll)
+    tokens = state.with_tokens(state.Publishing(), ("parents",))
+    pub = state.with_collection(tokens, "https://h/c/", coll)
     path = tmp_path / "x.records.yaml"
     path.write_bytes(dump_records(Records(publishing=pub)))
     assert load_records(path).publishing == pub
