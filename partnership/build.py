@@ -21,17 +21,24 @@ from partnership.ics import dtstamp_now, ics_filename, render_ics
 from partnership.model import AUDIENCES, Agreement
 from partnership.plan import Plan
 from partnership.plan_views import plan_json
+from partnership.publishing.feeds import Feed
+from partnership.publishing.subscribe import render_subscribe
+from partnership.publishing.subscribe import text as subscribe_text
 from partnership.records import Records
 from partnership.schoolcalendar import SchoolCalendar
 
 
 def build_outputs(
-    plan: Plan, calendar: SchoolCalendar, records: Records, environ: Mapping[str, str]
+    plan: Plan,
+    calendar: SchoolCalendar,
+    records: Records,
+    environ: Mapping[str, str],
+    feeds: Sequence[Feed] = (),
 ) -> dict[str, bytes]:
     """All files for one agreement: .ics (per term, whole, per audience), HTML, Markdown, JSON.
 
     With ``SOURCE_DATE_EPOCH`` set, the time stamps and "today" come from it, so two
-    runs give byte-identical files.
+    runs give byte-identical files. With ``feeds``, also subscribe.html, linked from the 校历.
     """
     a = plan.agreement
     aid = a.agreement.id
@@ -43,11 +50,16 @@ def build_outputs(
     files: dict[str, bytes] = {}
     events: dict[str, bytes] = {}  # each VEVENT serialised once for all the .ics files
     grids = [build_grid(plan, calendar, t.id) for t in calendar.terms]
+    link = ("subscribe.html", subscribe_text("page", "link", lang)) if feeds else None
+    if feeds:
+        page = render_subscribe(a.agreement.title, lang, feeds)
+        files["subscribe.html"] = page.encode("utf-8")
     for t, grid in zip(calendar.terms, grids, strict=True):
         files[ics_filename(aid, t.id, None)] = render_ics(
             plan, term=t.id, dtstamp=stamp, prep=prep, events=events
         )
-        files[f"calendar-{t.id}.html"] = render_html([grid], a.agreement.title).encode("utf-8")
+        page = render_html([grid], a.agreement.title, link)
+        files[f"calendar-{t.id}.html"] = page.encode("utf-8")
         term_tasks = cl.select(tasks, today=today, term=t.id)
         files[f"checklist-{t.id}.md"] = cl.render_markdown(
             term_tasks, plan, today=today, language=lang
@@ -57,7 +69,7 @@ def build_outputs(
         files[ics_filename(aid, None, audience)] = render_ics(
             plan, audience=audience, dtstamp=stamp, prep=prep, events=events
         )
-    files["calendar.html"] = render_html(grids, a.agreement.title).encode("utf-8")
+    files["calendar.html"] = render_html(grids, a.agreement.title, link).encode("utf-8")
     report = rp.build_report(plan, records, None)
     files["report.md"] = rp.render_markdown(report).encode("utf-8")
     files["report.html"] = rp.render_html(report).encode("utf-8")

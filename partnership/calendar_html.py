@@ -78,8 +78,11 @@ td.busy { box-shadow: inset 0 0 0 2px #3182ce; }
 """.replace("FONTS", FONT_STACK)
 
 
-def render_html(grids: Sequence[TermGrid], title: str) -> str:
-    """One printable HTML page with a titled 校历 table and legend per term, in grid order."""
+def render_html(grids: Sequence[TermGrid], title: str, link: tuple[str, str] | None = None) -> str:
+    """One printable HTML page with a titled 校历 table and legend per term, in grid order.
+
+    ``link`` (href, text) puts a link at the top, e.g. to subscribe.html when feeds are built.
+    """
     lang = grids[0].language if grids else "zh-CN"
     html_lang = "en" if lang == "en" else "zh-CN"
     parts = [
@@ -93,6 +96,8 @@ def render_html(grids: Sequence[TermGrid], title: str) -> str:
         "</head>",
         "<body>",
     ]
+    if link is not None:
+        parts.append(f'<p class="subscribe"><a href="{escape(link[0])}">{escape(link[1])}</a></p>')
     for grid in grids:
         parts.extend(_term(grid, title))
     parts += ["</body>", "</html>", ""]

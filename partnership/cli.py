@@ -669,10 +669,14 @@ def build(
         Path, typer.Option("-o", "--output", help="Output folder (one subfolder per agreement).")
     ] = Path("calendars"),
     allow_incomplete: AllowOpt = False,
+    feed_url: Annotated[
+        str | None, typer.Option("--feed-url", metavar="BASE", help=t("publishing.help.feed_url"))
+    ] = None,
 ) -> None:
     """Everything for each agreement: .ics files, term calendars, checklists and report."""
     from partnership.build import build_outputs, summary
     from partnership.fsio import prepare_output_dir
+    from partnership.publishing import feeds as fd
 
     prepare_output_dir(output)
     loaded = [(f, *_plan(f)) for f in files]
@@ -684,6 +688,12 @@ def build(
         first[aid] = f
     for _, _, _, _, p in loaded:
         _refuse_incomplete(p, allow_incomplete)
+    feeds_of = {}
+    if feed_url is not None:
+        base = fd.check_base(feed_url)
+        feeds_of = {
+            a.agreement.id: fd.feeds(a.agreement.id, base, _tokens(f)) for f, a, *_ in loaded
+        }
     progress = _progress(len(loaded) + sum(len(a.calendar.terms) for _, a, *_ in loaded) > 2)
 
     def rendered() -> Iterator[dict[str, bytes]]:
@@ -691,12 +701,17 @@ def build(
             task = bar.add_task("building", total=len(loaded))
             for _, agreement, cal, records, p in loaded:
                 bar.update(task, description=agreement.agreement.id)
-                out = build_outputs(p, cal, records, os.environ)
-                yield {f"{agreement.agreement.id}/{name}": data for name, data in out.items()}
+                aid = agreement.agreement.id
+                out = build_outputs(p, cal, records, os.environ, feeds_of.get(aid, ()))
+                yield {f"{aid}/{name}": data for name, data in out.items()}
+                if aid in feeds_of:
+                    yield fd.feed_files(aid, out, feeds_of[aid])
                 bar.advance(task)
 
     # one batch for every agreement: the whole build is all-or-nothing
     written = _write_and_publish(output, rendered(), [(f, p) for f, _, _, _, p in loaded])
+    if feeds_of:
+        _remove_stale_feeds(output / fd.FOLDER, feeds_of)
     by_folder: dict[Path, list[Path]] = {}
     for w in written:
         by_folder.setdefault(w.parent, []).append(w)
@@ -744,6 +759,52 @@ def publish(
         raise error
     if code:
         raise typer.Exit(code)
+
+
+def _tokens(file: Path) -> dict[str, str]:
+    """The feed token of every audience of an agreement, made (and kept) the first time."""
+    from partnership import records as rec
+    from partnership.model import AUDIENCES
+    from partnership.publishing.state import with_tokens
+
+    def change(r: Records) -> Records:
+        return r.model_copy(update={"publishing": with_tokens(r.publishing)})
+
+    tokens = rec.update_records(rec.records_path(file), change).publishing.feeds
+    return {a: tokens[a] for a in AUDIENCES if a in tokens}
+
+
+def _remove_stale_feeds(folder: Path, feeds_of: Mapping[str, Sequence[Any]]) -> None:
+    """Remove the feed files of rotated tokens, so that their links stop working."""
+    from partnership.publishing.feeds import stale
+
+    present = [p.name for p in folder.iterdir()] if folder.is_dir() else []
+    for aid, current in feeds_of.items():
+        for name in stale(aid, present, current):
+            (folder / name).unlink(missing_ok=True)
+            typer.echo(t("publishing.removed_feed", path=folder / name))
+
+
+feeds_app = typer.Typer(help=t("publishing.help.feeds"), no_args_is_help=True)
+app.add_typer(feeds_app, name="feeds")
+
+
+@feeds_app.command("rotate", help=t("publishing.help.rotate"))
+def feeds_rotate(
+    file: FileArg,
+    audience: Annotated[AudienceOpt, typer.Argument(help=t("publishing.help.audience"))],
+) -> None:
+    from partnership import records as rec
+    from partnership.publishing.state import rotate
+
+    _load(file)  # a bad agreement file is reported as such, before the records change
+    path = rec.records_path(file)
+
+    def change(r: Records) -> Records:
+        return r.model_copy(update={"publishing": rotate(r.publishing, audience)})
+
+    rec.update_records(path, change)
+    typer.echo(t("publishing.rotated", audience=audience, path=path))
 
 
 def _progress(wanted: bool) -> Any:

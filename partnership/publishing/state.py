@@ -7,7 +7,7 @@ A section of its own (``publishing:``) in the records file, with the pure change
 from __future__ import annotations
 
 import secrets
-from typing import Annotated
+from typing import Annotated, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -65,16 +65,18 @@ def new_token() -> str:
     return secrets.token_hex(16)
 
 
-def with_tokens(state: Publishing, audiences: tuple[Audience, ...]) -> Publishing:
-    """``state`` with a feed token for every audience that has none yet (kept ones stay)."""
-    feeds = {a: state.feeds.get(a) or new_token() for a in audiences}
-    merged = {**state.feeds, **feeds}
-    if merged == state.feeds:
+def with_tokens(state: Publishing) -> Publishing:
+    """``state`` with a feed token for every audience that has none yet (kept ones stay).
+
+    The tokens come in the order of the audiences (teachers, students, parents, brigade).
+    """
+    feeds = {a: state.feeds.get(a) or new_token() for a in get_args(Audience)}
+    if feeds == state.feeds:
         return state
-    return state.model_copy(update={"feeds": dict(sorted(merged.items()))})
+    return state.model_copy(update={"feeds": feeds})
 
 
 def rotate(state: Publishing, audience: Audience) -> Publishing:
     """``state`` with a new token for ``audience``: the old feed link stops working."""
     feeds = {**state.feeds, audience: new_token()}
-    return state.model_copy(update={"feeds": dict(sorted(feeds.items()))})
+    return state.model_copy(update={"feeds": feeds})

@@ -12,10 +12,11 @@ from partnership.records import Records, dump_records, load_records
 
 
 def test_tokens_are_made_once_and_kept() -> None:
-    first = state.with_tokens(state.Publishing(), ("parents", "teachers"))
-    assert set(first.feeds) == {"parents", "teachers"}
+    first = state.with_tokens(state.Publishing())
+    assert list(first.feeds) == ["teachers", "students", "parents", "brigade"]
     assert all(len(tok) == 32 for tok in first.feeds.values())
-    assert state.with_tokens(first, ("parents", "teachers")) is first
+    assert len(set(first.feeds.values())) == 4
+    assert state.with_tokens(first) is first
     rotated = state.rotate(first, "parents")
     assert rotated.feeds["parents"] != first.feeds["parents"]
     assert rotated.feeds["teachers"] == first.feeds["teachers"]
@@ -24,7 +25,7 @@ def test_tokens_are_made_once_and_kept() -> None:
 def test_the_section_round_trips_through_the_records_file(tmp_path: Path) -> None:
     obj = state.PublishedObject(href="https://h/c/a%40x.ics", etag='"e1"', digest="d" * 64)
     coll = state.with_object(state.Collection(audience="parents"), "a@x", obj)
-    tokens = state.with_tokens(state.Publishing(), ("parents",))
+    tokens = state.with_tokens(state.Publishing())
     pub = state.with_collection(tokens, "https://h/c/", coll)
     path = tmp_path / "x.records.yaml"
     path.write_bytes(dump_records(Records(publishing=pub)))
