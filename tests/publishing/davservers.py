@@ -98,16 +98,21 @@ class DavServer:
 
 
 class CountingProxy:
-    """An HTTP proxy to one server that records every request and can cut the server off.
+    """An HTTP proxy to one server that records every request and can fail in the middle.
 
-    ``cut_after = n`` lets n writes through; at the next write it calls ``on_cut`` (which
-    stops the server) and drops the connection without an answer, as a server that died.
+    ``fault_after = n`` lets n writes through; the next one meets ``fault``:
+
+    - ``"cut"``: ``on_cut`` (which stops the server), then the connection drops unanswered;
+    - ``"lost"``: the server does the write, then ``on_cut`` and the answer is lost;
+    - ``"stall"``: the server does the write, the answer comes after the client gave up;
+    - ``"500"``: the proxy answers 500 Internal Server Error for it, and the rest.
     """
 
     def __init__(self, port: int) -> None:
         self.upstream = port
         self.requests: list[tuple[str, str]] = []
-        self.cut_after: int | None = None
+        self.fault_after: int | None = None
+        self.fault = "cut"
         self.on_cut: Callable[[], None] = lambda: None
         self._lock = threading.Lock()
         proxy = self
@@ -142,12 +147,20 @@ class CountingProxy:
         body = h.rfile.read(int(h.headers.get("Content-Length") or 0))
         with self._lock:
             writes = sum(1 for m, _ in self.requests if m in WRITES)
-            cut = h.command in WRITES and self.cut_after is not None and writes >= self.cut_after
-            if not cut:
+            limit = self.fault_after
+            fault = (
+                self.fault if h.command in WRITES and limit is not None and writes >= limit else ""
+            )
+            if fault not in ("cut", "500"):
                 self.requests.append((h.command, h.path))
-        if cut:
+        if fault == "cut":
             self.on_cut()
             h.close_connection = True
+            return
+        if fault == "500":
+            h.send_response(500)
+            h.send_header("Content-Length", "0")
+            h.end_headers()
             return
         conn = http.client.HTTPConnection("127.0.0.1", self.upstream, timeout=30)
         try:
@@ -160,6 +173,15 @@ class CountingProxy:
             return
         finally:
             conn.close()
+        if fault:
+            with self._lock:
+                self.fault_after = None  # one write done behind the client's back is enough
+            if fault == "lost":
+                self.on_cut()
+            else:
+                time.sleep(4)  # longer than the client waits
+            h.close_connection = True
+            return
         h.send_response(r.status, r.reason)
         for k, v in r.getheaders():
             if k.lower() not in ("connection", "transfer-encoding", "content-length"):
