@@ -747,6 +747,8 @@ def publish(
 
     url = pub.collection_url(caldav)
     name, password = pub.credentials(url, user, os.environ)
+    if password is None:
+        typer.echo(t("publishing.no_password", env=pub.PASSWORD_ENV), err=True)
     _, cal, records, p = _plan(file)
     _refuse_incomplete(p, allow_incomplete)
     wanted = pub.wanted_objects(p, audience, dtstamp_now(os.environ), _prep(p, cal, records))

@@ -9,6 +9,7 @@ becomes one of the errors below, each with its exit status (documented in the RE
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ _QUERY = """<?xml version="1.0" encoding="utf-8"?>
 <C:filter><C:comp-filter name="VCALENDAR"/></C:filter>
 </C:calendar-query>"""
 _ICS = {"Content-Type": "text/calendar; charset=utf-8"}
+_ERRNO = re.compile(r"\[Errno -?\d+\] ([^'\")\]]+)")  # "[Errno 111] Connection refused"
 
 
 class ServerProblem(PartnershipError):
@@ -156,9 +158,14 @@ def _check(status: int, url: str, ok: Sequence[int]) -> None:
 
 
 def _short(exc: BaseException) -> str:
-    """The first line of an error, without the library's long chains."""
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text[:200]
+    """What went wrong, in a few words: the system's reason when the library's text has one."""
+    text = str(exc)
+    found = _ERRNO.search(text)
+    if found:
+        return found.group(1)
+    if "NameResolutionError" in text:
+        return t("publishing.unknown_host")
+    return (text.splitlines()[0] if text else type(exc).__name__)[:200]
 
 
 def _uid(data: str) -> str | None:
