@@ -115,6 +115,7 @@ def test_the_same_tokens_on_every_build_and_a_rotation_revokes_the_old_link(
     with pytest.raises(urllib.error.HTTPError) as gone:
         _fetch(old)
     assert gone.value.code == 404
+    gone.value.close()
     assert _fetch(f"{base}/{feed_name(AID, 'parents', now['parents'])}")[1].startswith(b"BEGIN:")
 
 
