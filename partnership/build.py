@@ -23,6 +23,8 @@ from partnership.plan import Plan
 from partnership.plan_views import plan_json
 from partnership.records import Records
 from partnership.schoolcalendar import SchoolCalendar
+from partnership.views import report as report_views
+from partnership.views.xlsx import workbook
 
 
 def build_outputs(
@@ -58,12 +60,15 @@ def build_outputs(
             plan, audience=audience, dtstamp=stamp, prep=prep, events=events
         )
     files["calendar.html"] = render_html(grids, a.agreement.title).encode("utf-8")
-    report = rp.build_report(plan, records, None)
-    files["report.md"] = rp.render_markdown(report).encode("utf-8")
-    files["report.html"] = rp.render_html(report).encode("utf-8")
+    report = rp.build_report(plan, records, None, today=today)
+    files["report.md"] = report_views.render_markdown(report).encode("utf-8")
+    files["report.html"] = report_views.render_html(report).encode("utf-8")
+    report_sheets = report_views.sheets(report)
     for year in _years(plan):
-        yearly = rp.build_report(plan, records, year)
-        files[f"report-{year}.md"] = rp.render_markdown(yearly).encode("utf-8")
+        yearly = rp.build_report(plan, records, year, today=today)
+        files[f"report-{year}.md"] = report_views.render_markdown(yearly).encode("utf-8")
+        report_sheets += report_views.sheets(yearly)[2:]  # the year's own sheet
+    files["report.xlsx"] = workbook(report_sheets, stamp)
     files["plan.json"] = (json.dumps(plan_json(plan), ensure_ascii=False, indent=2) + "\n").encode(
         "utf-8"
     )

@@ -174,7 +174,7 @@ def _report_unplaced(plan: Plan) -> None:
 
 # the choices of options (typer checks them and lists them in --help)
 Fmt = Literal["rich", "html"]
-DocFmt = Literal["rich", "md", "html", "json"]
+DocFmt = Literal["rich", "md", "html", "json", "xlsx"]
 OwnerOpt = Literal["school", "brigade"]
 AudienceOpt = Literal["teachers", "students", "parents", "brigade"]
 
@@ -488,16 +488,20 @@ def checklist(
 
 
 def _emit_text(text: str, output: Path | None) -> None:
-    from partnership.fsio import atomic_write, prepare_output_dir
-
     if output is None:
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.flush()
         return
+    _emit_bytes(text.encode("utf-8"), output)
+
+
+def _emit_bytes(data: bytes, output: Path) -> None:
+    from partnership.fsio import atomic_write, prepare_output_dir
+
     if output.is_dir():
         _fail(f"{output}: is a folder; give a file name for -o")
     prepare_output_dir(output.parent)
-    atomic_write(output, text.encode("utf-8"))
+    atomic_write(output, data)
     typer.echo(t("cli.wrote", path=output))
 
 
@@ -636,24 +640,49 @@ def report(
     year: Annotated[
         int | None, typer.Option("--year", help="The yearly plan and year-end summary of YEAR.")
     ] = None,
-    fmt: Annotated[DocFmt, typer.Option("--format", help="rich, md, html or json.")] = "rich",
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write to this file instead.")
+    fmt: Annotated[
+        DocFmt | None, typer.Option("--format", help=t("outputs.help.report_format"))
     ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help=t("outputs.help.output_xlsx"))
+    ] = None,
+    today: Annotated[str | None, typer.Option("--today", help=t("outputs.help.today"))] = None,
 ) -> None:
-    """The fulfilment report: required / placed / done / cancelled / pending, and per programme."""
+    """The fulfilment report: required / placed / done / cancelled / missed / pending."""
     from partnership import report as rp
+    from partnership.views import report as views
 
     _, _, records, p = _plan(file)
-    r = rp.build_report(p, records, year)
-    if fmt == "rich":
-        _emit_renderable(rp.render_rich(r), output)
-    elif fmt == "md":
-        _emit_text(rp.render_markdown(r), output)
-    elif fmt == "html":
-        _emit_text(rp.render_html(r), output)
+    r = rp.build_report(p, records, year, today=_date(today, "--today"))
+    chosen = _doc_format(fmt, output)
+    if chosen == "rich":
+        _emit_renderable(views.render_rich(r), output)
+    elif chosen == "md":
+        _emit_text(views.render_markdown(r), output)
+    elif chosen == "html":
+        _emit_text(views.render_html(r), output)
+    elif chosen == "xlsx":
+        _emit_xlsx(views.sheets(r), output)
     else:
         _emit_text(json.dumps(rp.to_json(r), ensure_ascii=False, indent=2) + "\n", output)
+
+
+def _doc_format(fmt: str | None, output: Path | None) -> str:
+    """The format asked for; without ``--format``, .xlsx when ``-o`` names one, else rich."""
+    if fmt is not None:
+        return fmt
+    return "xlsx" if output is not None and output.suffix.lower() == ".xlsx" else "rich"
+
+
+def _emit_xlsx(sheets: Sequence[Any], output: Path | None) -> None:
+    """Write a workbook to ``-o`` (a spreadsheet is never printed to a terminal)."""
+    from partnership.ics import dtstamp_now
+    from partnership.views.xlsx import workbook
+
+    if output is None:
+        _fail(t("outputs.xlsx_needs_output"))
+    data = workbook(sheets, dtstamp_now(os.environ))
+    _emit_bytes(data, output)
 
 
 @app.command()
