@@ -16,6 +16,7 @@ from rich.table import Table
 from partnership import checklist as cl
 from partnership import report as rp
 from partnership.calendar_html import render_html
+from partnership.checklist_templates import Templates
 from partnership.grid import build_grid
 from partnership.ics import dtstamp_now, ics_filename, render_ics
 from partnership.model import AUDIENCES, Agreement
@@ -23,42 +24,53 @@ from partnership.plan import Plan
 from partnership.plan_views import plan_json
 from partnership.records import Records
 from partnership.schoolcalendar import SchoolCalendar
+from partnership.views import checklist as checklist_views
 from partnership.views import report as report_views
+from partnership.views.plan import sheets as plan_sheets
 from partnership.views.xlsx import workbook
 
 
 def build_outputs(
-    plan: Plan, calendar: SchoolCalendar, records: Records, environ: Mapping[str, str]
+    plan: Plan,
+    calendar: SchoolCalendar,
+    records: Records,
+    environ: Mapping[str, str],
+    templates: Templates | None = None,
 ) -> dict[str, bytes]:
-    """All files for one agreement: .ics (per term, whole, per audience), HTML, Markdown, JSON.
+    """All files for one agreement: .ics (per term, whole, per audience), HTML, Markdown,
+    JSON and .xlsx (plan, checklist, report).
 
     With ``SOURCE_DATE_EPOCH`` set, the time stamps and "today" come from it, so two
-    runs give byte-identical files.
+    runs give byte-identical files; "today" decides what the report counts as missed.
     """
     a = plan.agreement
     aid = a.agreement.id
     lang = a.agreement.language
     stamp = dtstamp_now(environ)
     today = stamp.date() if environ.get("SOURCE_DATE_EPOCH") else dt.date.today()
-    tasks = cl.build_checklist(plan, calendar, records, today)
+    tasks = cl.build_checklist(plan, calendar, records, today, templates)
     prep = {o.id: cl.prep_lines(tasks, o.id, lang) for o in plan.occurrences}
     files: dict[str, bytes] = {}
     events: dict[str, bytes] = {}  # each VEVENT serialised once for all the .ics files
     grids = [build_grid(plan, calendar, t.id) for t in calendar.terms]
     for t, grid in zip(calendar.terms, grids, strict=True):
         files[ics_filename(aid, t.id, None)] = render_ics(
-            plan, term=t.id, dtstamp=stamp, prep=prep, events=events
+            plan, term=t.id, dtstamp=stamp, prep=prep, events=events, templates=templates
         )
         files[f"calendar-{t.id}.html"] = render_html([grid], a.agreement.title).encode("utf-8")
         term_tasks = cl.select(tasks, today=today, term=t.id)
-        files[f"checklist-{t.id}.md"] = cl.render_markdown(
+        files[f"checklist-{t.id}.md"] = checklist_views.render_markdown(
             term_tasks, plan, today=today, language=lang
         ).encode("utf-8")
-    files[ics_filename(aid, None, None)] = render_ics(plan, dtstamp=stamp, prep=prep, events=events)
+    files[ics_filename(aid, None, None)] = render_ics(
+        plan, dtstamp=stamp, prep=prep, events=events, templates=templates
+    )
     for audience in AUDIENCES:
         files[ics_filename(aid, None, audience)] = render_ics(
-            plan, audience=audience, dtstamp=stamp, prep=prep, events=events
+            plan, audience=audience, dtstamp=stamp, prep=prep, events=events, templates=templates
         )
+    files["checklist.xlsx"] = workbook(checklist_views.sheets(tasks, plan, language=lang), stamp)
+    files["plan.xlsx"] = workbook(plan_sheets(plan), stamp)
     files["calendar.html"] = render_html(grids, a.agreement.title).encode("utf-8")
     report = rp.build_report(plan, records, None, today=today)
     files["report.md"] = report_views.render_markdown(report).encode("utf-8")

@@ -353,12 +353,12 @@ def test_record_and_tick_round_trip(runner: CliRunner, agreement: Path) -> None:
     task = tasks[0]["id"]
     assert runner.invoke(app, ["tick", str(agreement), task]).exit_code == 0
     tasks = json.loads(
-        runner.invoke(app, ["checklist", str(agreement), "--format", "json"]).stdout
+        runner.invoke(app, ["checklist", str(agreement), "--format", "json", "--all"]).stdout
     )["tasks"]
     assert next(t for t in tasks if t["id"] == task)["status"] == "done"
     assert runner.invoke(app, ["tick", str(agreement), task, "--undo"]).exit_code == 0
     tasks = json.loads(
-        runner.invoke(app, ["checklist", str(agreement), "--format", "json"]).stdout
+        runner.invoke(app, ["checklist", str(agreement), "--format", "json", "--all"]).stdout
     )["tasks"]
     assert next(t for t in tasks if t["id"] == task)["status"] == "open"
 

@@ -122,3 +122,8 @@ class _FixedTimeZip(zipfile.ZipFile):
         info.compress_type = zipfile.ZIP_DEFLATED
         info.external_attr = 0o644 << 16
         super().writestr(info, data)
+
+    def write(self, filename: Any, arcname: Any = None, *args: Any, **kw: Any) -> None:
+        """Add a file from disk (openpyxl stages each worksheet in one) with the fixed time."""
+        with open(filename, "rb") as fh:
+            self.writestr(str(arcname or filename), fh.read())
