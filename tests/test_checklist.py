@@ -24,13 +24,13 @@ from partnership.checklist import (
     to_json,
 )
 from partnership.checklist_templates import builtin
-from partnership.views.checklist import render_html, render_markdown, render_rich
 from partnership.loader import load_agreement
 from partnership.model import KINDS, Agreement
 from partnership.placement import place
 from partnership.plan import Occurrence, Plan
 from partnership.records import Records, TaskRecord
 from partnership.schoolcalendar import SchoolCalendar
+from partnership.views.checklist import render_html, render_markdown, render_rich
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 TEMPLATES = {kind: tuple(t.tasks) for kind, t in builtin().kinds.items()}
@@ -495,3 +495,68 @@ def test_example_agreement_checklist() -> None:
         if t.owner == "school" and t.due != t.occurrence_date:
             assert cal.is_workday(t.due), t
         assert (t.due <= t.occurrence_date) == (t.kind == "before") or t.due == t.occurrence_date
+
+
+# ------------------------------------------------------------------ what is shown by default
+
+
+def test_current_terms_are_todays_term_and_the_next() -> None:
+    a = load_agreement(EXAMPLE)
+    terms = a.calendar.terms
+    ids = [t.id for t in terms]
+
+    def shown(day: str) -> list[str]:
+        return [t.id for t in current_terms(terms, dt.date.fromisoformat(day))]
+
+    assert shown("2026-12-01") == ["2026-autumn", "2027-spring"]
+    assert shown("2025-02-01") == [ids[1], ids[2]]  # between terms: the coming one and the next
+    assert shown("2024-06-20") == [ids[0], ids[1]]
+    assert shown("2027-12-01") == [ids[-1]]  # after the last term: its follow-ups
+
+
+def test_the_default_view_keeps_the_current_and_next_term_with_overdue_first() -> None:
+    a = load_agreement(EXAMPLE)
+    cal = SchoolCalendar(a)
+    today = dt.date(2026, 12, 1)
+    everything = build_checklist(place(a, cal), cal, None, today)
+    scope = current_terms(a.calendar.terms, today)
+    tasks = select(everything, today=today, terms=scope)
+    assert tasks and {t.term for t in tasks} == {"2026-autumn", "2027-spring"}
+    assert len(tasks) < len(everything) // 3
+    plan = place(a, cal)
+    md = render_markdown(tasks, plan, today=today, language="zh-CN", scope=[t.name for t in scope])
+    overdue = md.index("## 逾期未完成")
+    first_week = md.index("## 2026—2027学年第一学期 第")
+    assert overdue < first_week
+    assert "--all" in md
+
+
+def test_each_activity_says_when_where_and_whom_to_call() -> None:
+    a = factory.agreement(
+        terms=[term("2024-autumn", "2024秋季学期", "2024-09-01", "2025-01-17")],
+        commitments=[
+            commitment("visit", "visit", location="brigade", time={"start": "14:00", "end": "16:30"})
+        ],
+        parties={
+            "school": {
+                "name": "大磨小学",
+                "contacts": [{"name": "王老师", "role": "德育处\n主任", "phone": "023-1"}],
+            },
+            "brigade": {"name": "消防救援支队", "address": "永川区|兴龙大道"},
+        },
+        title="共建协议\n第二行",
+    )
+    o = dataclasses.replace(
+        occ("visit/2024-autumn/1", dt.date(2024, 10, 16)),
+        start=dt.time(14, 0),
+        end=dt.time(16, 30),
+        title="走进\n消防支队",
+    )
+    plan = Plan(a, (o,))
+    tasks = build_checklist(plan, SchoolCalendar(a), None, dt.date(2024, 9, 1))
+    md = render_markdown(tasks, plan, today=dt.date(2024, 9, 1), language="zh-CN")
+    assert "走进 消防支队 · 2024-10-16 周三 14:00–16:30 · 消防救援支队，永川区\\|兴龙大道" in md
+    assert "联系人：王老师（德育处 主任），023-1" in md
+    assert md.splitlines()[0] == "# 准备与跟进清单 · 共建协议 第二行"
+    page = render_html(tasks, plan, today=dt.date(2024, 9, 1), language="zh-CN")
+    assert "14:00–16:30" in page and "王老师" in page
