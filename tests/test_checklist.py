@@ -535,7 +535,9 @@ def test_each_activity_says_when_where_and_whom_to_call() -> None:
     a = factory.agreement(
         terms=[term("2024-autumn", "2024秋季学期", "2024-09-01", "2025-01-17")],
         commitments=[
-            commitment("visit", "visit", location="brigade", time={"start": "14:00", "end": "16:30"})
+            commitment(
+                "visit", "visit", location="brigade", time={"start": "14:00", "end": "16:30"}
+            )
         ],
         parties={
             "school": {
