@@ -38,6 +38,8 @@ table.grid thead th { background: #e2e8f0; }
 table.grid col.week { width: 6%; }
 table.grid col.weekday { width: 16.2%; }
 table.grid col.weekend { width: 6.5%; }
+table.grid.busy-weekends col.weekday { width: 14.4%; }
+table.grid.busy-weekends col.weekend { width: 11%; }
 table.grid th.week { text-align: left; }
 table.grid tr { break-inside: avoid; page-break-inside: avoid; }
 .span { display: block; font-weight: normal; font-size: 9pt; color: #444; }
@@ -135,7 +137,8 @@ def _term(grid: TermGrid, title: str) -> Iterator[str]:
         banner = view_label("provisional_banner", lang).format(years=years)
         yield f'<p class="banner provisional" role="note">{escape(banner)}</p>'
     yield from _legend(lang)
-    yield '<table class="grid">'
+    weekends = _busy_weekends(grid)
+    yield f'<table class="grid{" busy-weekends" if weekends else ""}">'
     yield (
         '<colgroup><col class="week">'
         + '<col class="weekday">' * 5
@@ -235,13 +238,18 @@ def _activity(o: Occurrence, lang: str, prefix: str = "", short: bool = False) -
 
 PRINT_LINES = 46
 """Lines of 9 pt type the rows of one A4 landscape page hold (below title, legend, header)."""
-_COLUMN_PT = (125.0,) * 5 + (48.0,) * 2
-"""Printed text width of a weekday and a weekend column, in points."""
+_COLUMN_PT = {False: (125.0,) * 5 + (48.0,) * 2, True: (110.0,) * 5 + (84.0,) * 2}
+"""Printed text width of the weekday and weekend columns, in points (busy weekends or not)."""
+
+
+def _busy_weekends(grid: TermGrid) -> bool:
+    """True when a weekend day holds an activity: the weekend columns are printed wider."""
+    return any(d.occurrences for w in grid.weeks for d in w.days[5:])
 
 
 def _text_pt(text: str) -> float:
-    """Printed width of ``text`` at 9 pt: wide (CJK) characters a full em, others ~0.55 em."""
-    return sum(9.0 if unicodedata.east_asian_width(ch) in "WF" else 5.0 for ch in text)
+    """Printed width of ``text`` at 9 pt: wide (CJK) characters a full em, others ~0.6 em."""
+    return sum(9.0 if unicodedata.east_asian_width(ch) in "WF" else 5.5 for ch in text)
 
 
 def _lines(text: str, width: float) -> int:
@@ -260,10 +268,11 @@ def printed_lines(grid: TermGrid, *, compact: bool) -> int:
     ``compact``: the date and names share the first activity's line; start times only.
     """
     lang = grid.language
+    widths = _COLUMN_PT[_busy_weekends(grid)]
     total = 0
     for w in grid.weeks:
         tallest = 1
-        for d, width in zip(w.days, _COLUMN_PT, strict=True):
+        for d, width in zip(w.days, widths, strict=True):
             texts = [f"{_when(o, lang, compact)} {activity_title(o, lang)}" for o in d.occurrences]
             head = f"{d.date.month}-{d.date.day} {_names(d, lang)}"
             if compact and texts:
