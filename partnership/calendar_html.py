@@ -115,7 +115,7 @@ def render_html(grids: Sequence[TermGrid], title: str) -> str:
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(title)}</title>",
+        f"<title>{attr(title)}</title>",
         f"<style>{_CSS}</style>",
         "</head>",
         "<body>",

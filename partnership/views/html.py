@@ -53,7 +53,7 @@ def page(title: str, language: str, blocks: Iterable[Block]) -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f"<title>{attr(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         f"{body}</body>\n</html>\n"
     )
 
@@ -125,7 +125,7 @@ def _bars(b: Bars) -> Iterator[str]:
             ink = "#fff" if pid == "solid" else "#111"
             yield (
                 f'<rect x="{left:.1f}" y="{y}" width="{w:.1f}" height="{row_h}" '
-                f'fill="url(#p-{pid})" stroke="#333"><title>{html(b.series[k])}: {value}'
+                f'fill="url(#p-{pid})" stroke="#333"><title>{attr(b.series[k])}: {value}'
                 f'</title></rect><text x="{left + w / 2:.1f}" y="{y + 15}" '
                 f'text-anchor="middle" fill="{ink}" font-weight="bold">{value}</text>\n'
             )

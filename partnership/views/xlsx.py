@@ -34,6 +34,8 @@ class Sheet:
 
 def width(text: str) -> int:
     """Columns a text takes on screen: wide (CJK) characters count two."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -61,9 +63,9 @@ def workbook(sheets: Sequence[Sheet], stamp: dt.datetime) -> bytes:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         wrap = Alignment(wrap_text=True, vertical="top")
-        for row in sheet.rows:
-            ws.append([_value(v) for v in row])
-            for cell, v in zip(ws[ws.max_row], row, strict=True):
+        for r, row in enumerate(sheet.rows, start=2):
+            for c, v in enumerate(row, start=1):
+                cell = ws.cell(row=r, column=c, value=_value(v))
                 if isinstance(v, dt.date):
                     cell.number_format = "yyyy-mm-dd"
                 elif isinstance(v, str) and "\n" in v:
