@@ -123,11 +123,13 @@ def _bars(b: Bars) -> Iterator[str]:
             w = bar_w * value / biggest
             pid = _PATTERNS[k % len(_PATTERNS)][0]
             ink = "#fff" if pid == "solid" else "#111"
+            # a white halo keeps the number readable on a hatched segment
+            halo = "" if pid == "solid" else ' stroke="#fff" stroke-width="3" paint-order="stroke"'
             yield (
                 f'<rect x="{left:.1f}" y="{y}" width="{w:.1f}" height="{row_h}" '
                 f'fill="url(#p-{pid})" stroke="#333"><title>{attr(b.series[k])}: {value}'
                 f'</title></rect><text x="{left + w / 2:.1f}" y="{y + 15}" '
-                f'text-anchor="middle" fill="{ink}" font-weight="bold">{value}</text>\n'
+                f'text-anchor="middle" fill="{ink}" font-weight="bold"{halo}>{value}</text>\n'
             )
             left += w
     yield "</svg></figure>\n"
