@@ -20,6 +20,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 from partnership.errors import InputError, Problem
+from partnership.messages import t
 from partnership.model import Agreement, Kind, NonNegInt, Owner, Slug, Text
 
 TaskKind = Literal["before", "after"]
@@ -100,8 +101,7 @@ def _unique_keys(f: TemplateFile) -> list[tuple[tuple[str | int, ...], str]]:
                 problems.append(
                     (
                         ("kinds", kind, "tasks", i, "key"),
-                        f"task key {task.key!r} is used twice in kind {kind!r} "
-                        "(with the follow-ups); give each task its own key",
+                        t("outputs.templates.key_twice", key=task.key, kind=kind),
                     )
                 )
     return problems
@@ -175,7 +175,4 @@ def _at_key(agreement_path: Path, message: str) -> Problem:
     from partnership.yamlsource import parse_yaml
 
     doc = parse_yaml(read_limited(agreement_path), str(agreement_path))
-    return doc.problem(
-        ("checklist_templates",),
-        f"checklist_templates: {message} (a templates file, relative to this agreement)",
-    )
+    return doc.problem(("checklist_templates",), t("outputs.templates.file", problem=message))
