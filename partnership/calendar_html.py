@@ -98,6 +98,7 @@ td.busy { box-shadow: inset 0 0 0 2px #3182ce; }
   table.grid tr { border: 1px solid #777; margin: 0 0 6px; }
   table.grid td { border: 0; border-top: 1px solid #ccc; }
   table.grid td::before { content: attr(data-weekday) " "; font-weight: bold; }
+  table.grid td .date { display: inline; }
   table.grid td.out-of-term:not(.has-activity),
   table.grid td.weekend:not(.has-activity):not(.workday) { display: none; }
   .legend li { white-space: normal; }
