@@ -79,7 +79,8 @@ def build_outputs(
     for year in _years(plan):
         yearly = rp.build_report(plan, records, year, today=today)
         files[f"report-{year}.md"] = report_views.render_markdown(yearly).encode("utf-8")
-        report_sheets += report_views.sheets(yearly)[2:]  # the year's own sheet
+        assert yearly.year is not None
+        report_sheets.append(report_views.year_sheet(yearly.year, lang))
     files["report.xlsx"] = workbook(report_sheets, stamp)
     files["plan.json"] = (json.dumps(plan_json(plan), ensure_ascii=False, indent=2) + "\n").encode(
         "utf-8"

@@ -326,32 +326,31 @@ def sheets(report: Report) -> list[Sheet]:
         ),
     ]
     if report.year is not None:
-        out.append(
-            Sheet(
-                t("sheet_year").format(year=report.year.year),
-                (
-                    t("date"),
-                    t("time"),
-                    t("activity"),
-                    t("status"),
-                    t("moves"),
-                    t("note"),
-                    t("reason"),
-                    t("provisional_col"),
-                ),
-                tuple(
-                    (
-                        e.date,
-                        time_range(e.start, e.end, lang),
-                        e.title,
-                        outcome_label(e.outcome, lang),
-                        e.sequence,
-                        e.note or "",
-                        e.reason or "",
-                        t("yes") if e.provisional else "",
-                    )
-                    for e in report.year.plan
-                ),
-            )
-        )
+        out.append(year_sheet(report.year, lang))
     return out
+
+
+def year_sheet(y: YearReport, lang: str) -> Sheet:
+    """One year's occurrences: date, time, activity, what became of it, notes and reasons."""
+
+    def t(key: str) -> str:
+        return text(key, lang)
+
+    headers = ("date", "time", "activity", "status", "moves", "note", "reason", "provisional_col")
+    return Sheet(
+        t("sheet_year").format(year=y.year),
+        tuple(t(k) for k in headers),
+        tuple(
+            (
+                e.date,
+                time_range(e.start, e.end, lang),
+                e.title,
+                outcome_label(e.outcome, lang),
+                e.sequence,
+                e.note or "",
+                e.reason or "",
+                t("yes") if e.provisional else "",
+            )
+            for e in y.plan
+        ),
+    )
