@@ -16,6 +16,7 @@ from rich.table import Table
 from partnership import checklist as cl
 from partnership import report as rp
 from partnership.calendar_html import render_html
+from partnership.checklist_templates import Templates
 from partnership.grid import build_grid
 from partnership.ics import dtstamp_now, ics_filename, render_ics
 from partnership.model import AUDIENCES, Agreement
@@ -26,6 +27,10 @@ from partnership.publishing.subscribe import render_subscribe
 from partnership.publishing.subscribe import text as subscribe_text
 from partnership.records import Records
 from partnership.schoolcalendar import SchoolCalendar
+from partnership.views import checklist as checklist_views
+from partnership.views import report as report_views
+from partnership.views.plan import sheets as plan_sheets
+from partnership.views.xlsx import workbook
 
 
 def build_outputs(
@@ -33,19 +38,22 @@ def build_outputs(
     calendar: SchoolCalendar,
     records: Records,
     environ: Mapping[str, str],
+    templates: Templates | None = None,
     feeds: Sequence[Feed] = (),
 ) -> dict[str, bytes]:
-    """All files for one agreement: .ics (per term, whole, per audience), HTML, Markdown, JSON.
+    """All files for one agreement: .ics (per term, whole, per audience), HTML, Markdown,
+    JSON and .xlsx (plan, checklist, report).
 
     With ``SOURCE_DATE_EPOCH`` set, the time stamps and "today" come from it, so two
-    runs give byte-identical files. With ``feeds``, also subscribe.html, linked from the 校历.
+    runs give byte-identical files; "today" decides what the report counts as missed. With
+    ``feeds``, also subscribe.html, linked from the 校历.
     """
     a = plan.agreement
     aid = a.agreement.id
     lang = a.agreement.language
     stamp = dtstamp_now(environ)
     today = stamp.date() if environ.get("SOURCE_DATE_EPOCH") else dt.date.today()
-    tasks = cl.build_checklist(plan, calendar, records, today)
+    tasks = cl.build_checklist(plan, calendar, records, today, templates)
     prep = {o.id: cl.prep_lines(tasks, o.id, lang) for o in plan.occurrences}
     files: dict[str, bytes] = {}
     events: dict[str, bytes] = {}  # each VEVENT serialised once for all the .ics files
@@ -56,26 +64,34 @@ def build_outputs(
         files["subscribe.html"] = page.encode("utf-8")
     for t, grid in zip(calendar.terms, grids, strict=True):
         files[ics_filename(aid, t.id, None)] = render_ics(
-            plan, term=t.id, dtstamp=stamp, prep=prep, events=events
+            plan, term=t.id, dtstamp=stamp, prep=prep, events=events, templates=templates
         )
         page = render_html([grid], a.agreement.title, link)
         files[f"calendar-{t.id}.html"] = page.encode("utf-8")
         term_tasks = cl.select(tasks, today=today, term=t.id)
-        files[f"checklist-{t.id}.md"] = cl.render_markdown(
+        files[f"checklist-{t.id}.md"] = checklist_views.render_markdown(
             term_tasks, plan, today=today, language=lang
         ).encode("utf-8")
-    files[ics_filename(aid, None, None)] = render_ics(plan, dtstamp=stamp, prep=prep, events=events)
+    files[ics_filename(aid, None, None)] = render_ics(
+        plan, dtstamp=stamp, prep=prep, events=events, templates=templates
+    )
     for audience in AUDIENCES:
         files[ics_filename(aid, None, audience)] = render_ics(
-            plan, audience=audience, dtstamp=stamp, prep=prep, events=events
+            plan, audience=audience, dtstamp=stamp, prep=prep, events=events, templates=templates
         )
+    files["checklist.xlsx"] = workbook(checklist_views.sheets(tasks, plan, language=lang), stamp)
+    files["plan.xlsx"] = workbook(plan_sheets(plan), stamp)
     files["calendar.html"] = render_html(grids, a.agreement.title, link).encode("utf-8")
-    report = rp.build_report(plan, records, None)
-    files["report.md"] = rp.render_markdown(report).encode("utf-8")
-    files["report.html"] = rp.render_html(report).encode("utf-8")
+    report = rp.build_report(plan, records, None, today=today)
+    files["report.md"] = report_views.render_markdown(report).encode("utf-8")
+    files["report.html"] = report_views.render_html(report).encode("utf-8")
+    report_sheets = report_views.sheets(report)
     for year in _years(plan):
-        yearly = rp.build_report(plan, records, year)
-        files[f"report-{year}.md"] = rp.render_markdown(yearly).encode("utf-8")
+        yearly = rp.build_report(plan, records, year, today=today)
+        files[f"report-{year}.md"] = report_views.render_markdown(yearly).encode("utf-8")
+        assert yearly.year is not None
+        report_sheets.append(report_views.year_sheet(yearly.year, lang))
+    files["report.xlsx"] = workbook(report_sheets, stamp)
     files["plan.json"] = (json.dumps(plan_json(plan), ensure_ascii=False, indent=2) + "\n").encode(
         "utf-8"
     )

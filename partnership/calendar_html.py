@@ -6,12 +6,15 @@ the same grids always give the same bytes.
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from collections.abc import Iterator, Sequence
-from html import escape
 
 from partnership.grid import GridDay, GridWeek, TermGrid, activity_title, view_label
-from partnership.i18n import WEEKDAY_KEYS, label, time_range, week
+from partnership.i18n import WEEKDAY_KEYS, label, time_range, week, weekday
 from partnership.plan import Occurrence
+from partnership.views.escape import attr, one_line
+from partnership.views.escape import html as escape
 
 FONT_STACK = (
     '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", '
@@ -19,25 +22,32 @@ FONT_STACK = (
 )
 
 _CSS = """
-@page { size: A4 landscape; margin: 10mm; }
+@page { size: A4 landscape; margin: 7mm; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { font-family: FONTS; font-size: 11pt; color: #1a1a1a; margin: 16px; }
-h1 { font-size: 16pt; margin: 0 0 8px; }
-h2 { font-size: 14pt; margin: 0 0 6px; }
+h1 { font-size: 15pt; margin: 0 0 4px; }
+h2 { font-size: 13pt; margin: 0 0 4px; }
 .term + .term { break-before: page; page-break-before: always; margin-top: 32px; }
-.dates { font-weight: normal; font-size: 10pt; color: #555; margin-left: 8px; }
-.banner { border: 2px solid #b7791f; background: #fefcbf; padding: 4px 8px; margin: 0 0 6px; }
+.dates { font-weight: normal; font-size: 10pt; color: #444; margin-left: 8px; }
+.banner { border: 2px solid #b7791f; background: #fefcbf; padding: 2px 8px; margin: 0 0 4px; }
 table.grid { width: 100%; border-collapse: collapse; table-layout: fixed; }
-table.grid th, table.grid td { border: 1px solid #888; padding: 2px 4px; vertical-align: top; }
+table.grid th, table.grid td { border: 1px solid #777; padding: 2px 4px; vertical-align: top;
+  overflow-wrap: anywhere; word-break: break-word; }
 table.grid thead th { background: #e2e8f0; }
-table.grid th.week { width: 8%; text-align: left; white-space: nowrap; }
+table.grid col.week { width: 6%; }
+table.grid col.weekday { width: 16.2%; }
+table.grid col.weekend { width: 6.5%; }
+table.grid.busy-weekends col.weekday { width: 14.4%; }
+table.grid.busy-weekends col.weekend { width: 11%; }
+table.grid th.week { text-align: left; }
 table.grid tr { break-inside: avoid; page-break-inside: avoid; }
-.span { display: block; font-weight: normal; font-size: 8.5pt; color: #555; }
+.span { display: block; font-weight: normal; font-size: 9pt; color: #444; }
 td .date { font-weight: bold; }
-td.weekend { background: #f4f4f4; color: #666; }
-td.out-of-term { background: repeating-linear-gradient(45deg, #fff 0 4px, #eee 4px 8px);
-  color: #999; }
+td.weekend { background: radial-gradient(#bbb 0.8px, #f7f7f7 1px) 0 0 / 5px 5px; }
+td.out-of-term { background: repeating-linear-gradient(45deg, #fff 0 3px, #bbb 3px 4px);
+  color: #555; }
+td.out-of-term .date { font-weight: normal; text-decoration: line-through; }
 td.holiday { background: #fed7d7; }
 td.workday { background: #fefcbf; color: #1a1a1a; }
 td.closure { background: #e9d8fd; }
@@ -46,34 +56,52 @@ td.busy { box-shadow: inset 0 0 0 2px #3182ce; }
 .workday-mark { color: #744210; font-weight: bold; }
 .closure-name { color: #553c9a; }
 .busy-name { color: #2b6cb0; font-style: italic; }
-.activity { margin-top: 2px; padding: 1px 3px; border-left: 3px solid #2f855a;
+.activity { margin-top: 2px; padding: 0 3px; border-left: 3px solid #2f855a;
   background: #f0fff4; color: #1a1a1a; }
-.activity.lead-up { border-left-color: #68d391; font-size: 9pt; }
+.activity.lead-up { border-left: 3px dashed #2f855a; }
 .activity.status-cancelled .title { text-decoration: line-through; }
 .activity .time { font-variant-numeric: tabular-nums; color: #276749; }
-.activity .status, .activity .provisional-mark { font-size: 8.5pt; color: #744210; }
-.legend { margin: 6px 0 0; padding: 0; list-style: none; font-size: 9pt; }
-.legend li { display: inline-block; margin-right: 12px; }
-.swatch { display: inline-block; width: 1.2em; height: 0.9em; border: 1px solid #888;
+.activity .status, .activity .provisional-mark { color: #744210; }
+.legend { margin: 0 0 4px; padding: 0; list-style: none; font-size: 9pt; }
+.legend li { display: inline-block; margin-right: 10px; white-space: nowrap; }
+.swatch { display: inline-block; width: 1.6em; height: 0.9em; border: 1px solid #777;
   vertical-align: middle; margin-right: 3px; }
 .swatch.holiday { background: #fed7d7; }
 .swatch.closure { background: #e9d8fd; }
 .swatch.workday { background: #fefcbf; }
 .swatch.busy { box-shadow: inset 0 0 0 2px #3182ce; }
 .swatch.activity { background: #f0fff4; border-left: 3px solid #2f855a; }
+.swatch.lead-up { background: #f0fff4; border-left: 3px dashed #2f855a; }
 .swatch.provisional { background: #fefcbf; border: 2px solid #b7791f; }
-.swatch.weekend { background: #f4f4f4; }
-.swatch.out-of-term { background: repeating-linear-gradient(45deg, #fff 0 3px, #ddd 3px 6px); }
+.swatch.weekend { background: radial-gradient(#bbb 0.8px, #f7f7f7 1px) 0 0 / 5px 5px; }
+.swatch.out-of-term { background: repeating-linear-gradient(45deg, #fff 0 3px, #bbb 3px 4px); }
 @media print {
-  body { margin: 0; font-size: 7.5pt; line-height: 1.15; }
+  body { margin: 0; font-size: 9pt; line-height: 1.1; }
   .term + .term { margin-top: 0; }
-  h1 { font-size: 10pt; margin-bottom: 2px; }
-  h2 { font-size: 10pt; margin-bottom: 3px; }
-  .dates, .span, .banner { font-size: 7pt; }
-  table.grid th, table.grid td { padding: 1px 3px; }
-  .activity { margin-top: 1px; padding: 0 2px; }
-  .activity.lead-up, .activity .status, .activity .provisional-mark { font-size: 6.5pt; }
-  .legend { margin-top: 3px; font-size: 7pt; }
+  h1 { font-size: 10pt; margin: 0; display: inline; }
+  h2 { font-size: 10pt; margin: 0 0 0 12px; display: inline; }
+  .dates, .banner, .legend { font-size: 9pt; }
+  .banner { padding: 0 4px; margin: 1px 0; }
+  .legend { margin: 1px 0 2px; }
+  table.grid th, table.grid td { padding: 0 2px; }
+  .span, .detail { display: none; }
+  td .date, .holiday-name, .workday-mark, .closure-name, .busy-name { display: inline;
+    margin-right: 3px; }
+  .activity { margin-top: 0; padding: 0 2px; }
+  .activity .date, .activity .holiday-name, .activity .busy-name { display: inline; }
+}
+@media (max-width: 700px) {
+  body { margin: 6px; font-size: 10.5pt; }
+  table.grid, table.grid thead, table.grid tbody, table.grid tr, table.grid th,
+  table.grid td { display: block; width: auto; }
+  table.grid thead { display: none; }
+  table.grid tr { border: 1px solid #777; margin: 0 0 6px; }
+  table.grid td { border: 0; border-top: 1px solid #ccc; }
+  table.grid td::before { content: attr(data-weekday) " "; font-weight: bold; }
+  table.grid td .date { display: inline; }
+  table.grid td.out-of-term:not(.has-activity),
+  table.grid td.weekend:not(.has-activity):not(.workday) { display: none; }
+  .legend li { white-space: normal; }
 }
 """.replace("FONTS", FONT_STACK)
 
@@ -91,7 +119,7 @@ def render_html(grids: Sequence[TermGrid], title: str, link: tuple[str, str] | N
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(title)}</title>",
+        f"<title>{attr(title)}</title>",
         f"<style>{_CSS}</style>",
         "</head>",
         "<body>",
@@ -106,7 +134,7 @@ def render_html(grids: Sequence[TermGrid], title: str, link: tuple[str, str] | N
 
 def _term(grid: TermGrid, title: str) -> Iterator[str]:
     lang = grid.language
-    yield f'<section class="term" data-term="{escape(grid.term_id)}">'
+    yield f'<section class="term" data-term="{attr(grid.term_id)}">'
     yield f"<h1>{escape(title)}</h1>"
     dates = f"{grid.start.isoformat()} – {grid.end.isoformat()}"
     yield f'<h2>{escape(grid.term_name)}<span class="dates">{dates}</span></h2>'
@@ -114,22 +142,30 @@ def _term(grid: TermGrid, title: str) -> Iterator[str]:
         years = "、".join(str(y) for y in grid.provisional_years)
         banner = view_label("provisional_banner", lang).format(years=years)
         yield f'<p class="banner provisional" role="note">{escape(banner)}</p>'
-    yield '<table class="grid">'
+    yield from _legend(lang)
+    weekends = _busy_weekends(grid)
+    yield f'<table class="grid{" busy-weekends" if weekends else ""}">'
+    yield (
+        '<colgroup><col class="week">'
+        + '<col class="weekday">' * 5
+        + '<col class="weekend">' * 2
+        + "</colgroup>"
+    )
     yield '<thead><tr><th class="week"></th>'
     for i, key in enumerate(WEEKDAY_KEYS):
         cls = ' class="weekend"' if i >= 5 else ""
         yield f"<th{cls}>{escape(label(key, lang))}</th>"
     yield "</tr></thead>"
     yield "<tbody>"
+    compact = printed_lines(grid, compact=False) > PRINT_LINES
     for w in grid.weeks:
-        yield from _week(w, lang)
+        yield from _week(w, lang, compact)
     yield "</tbody>"
     yield "</table>"
-    yield from _legend(lang)
     yield "</section>"
 
 
-def _week(w: GridWeek, lang: str) -> Iterator[str]:
+def _week(w: GridWeek, lang: str, compact: bool) -> Iterator[str]:
     span = f"{w.monday:%m-%d}–{w.sunday:%m-%d}"
     yield f'<tr data-week="{w.number}">'
     yield (
@@ -137,11 +173,12 @@ def _week(w: GridWeek, lang: str) -> Iterator[str]:
         f'<span class="span">{span}</span></th>'
     )
     for d in w.days:
-        yield _day(d, lang)
+        yield _day(d, lang, compact)
     yield "</tr>"
 
 
-def _day(d: GridDay, lang: str) -> str:
+def _day(d: GridDay, lang: str, compact: bool = False) -> str:
+    """One cell; ``compact``: the date opens the first activity's line, times are starts only."""
     classes = ["day"]
     for flag, name in (
         (d.weekend, "weekend"),
@@ -155,33 +192,46 @@ def _day(d: GridDay, lang: str) -> str:
     ):
         if flag:
             classes.append(name)
-    inner = [f'<div class="date">{d.date.month}-{d.date.day}</div>']
+    head = [("date", f"{d.date.month}-{d.date.day}")]
     if d.day_off and d.holiday is not None:
-        inner.append(f'<div class="holiday-name">{escape(d.holiday)}</div>')
+        head.append(("holiday-name", escape(d.holiday)))
     if d.make_up_workday:
-        mark = label("make_up_workday", lang)
+        mark = escape(label("make_up_workday", lang))
         if d.holiday is not None:
-            mark += (" " if lang == "en" else "") + _bracket(d.holiday, lang)
-        inner.append(f'<div class="workday-mark">{escape(mark)}</div>')
-    inner += [f'<div class="closure-name">{escape(n)}</div>' for n in d.closures]
-    busy = label("brigade_busy", lang) + view_label("colon", lang)
-    inner += [f'<div class="busy-name">{escape(busy + n)}</div>' for n in d.brigade_busy]
-    inner += [_activity(o, lang) for o in d.occurrences]
-    return f'<td class="{" ".join(classes)}" data-date="{d.date.isoformat()}">{"".join(inner)}</td>'
+            detail = (" " if lang == "en" else "") + _bracket(d.holiday, lang)
+            mark += f'<span class="detail">{escape(detail)}</span>'
+        head.append(("workday-mark", mark))
+    head += [("closure-name", escape(n)) for n in d.closures]
+    busy = escape(label("brigade_busy", lang) + view_label("colon", lang))
+    head += [
+        ("busy-name", f'<span class="detail">{busy}</span>{escape(n)}') for n in d.brigade_busy
+    ]
+    if compact and d.occurrences:
+        # the date and names open the first activity's line: one line fewer in print
+        prefix = "".join(f'<span class="{cls}">{text}</span> ' for cls, text in head)
+        inner = [_activity(d.occurrences[0], lang, prefix, short=True)]
+        inner += [_activity(o, lang, short=True) for o in d.occurrences[1:]]
+    else:
+        inner = [f'<div class="{cls}">{text}</div>' for cls, text in head]
+        inner += [_activity(o, lang) for o in d.occurrences]
+    attrs = f'class="{" ".join(classes)}" data-date="{d.date.isoformat()}"'
+    attrs += f' data-weekday="{attr(weekday(d.date, lang))}"'
+    return f"<td {attrs}>{''.join(inner)}</td>"
 
 
-def _activity(o: Occurrence, lang: str) -> str:
+def _activity(o: Occurrence, lang: str, prefix: str = "", short: bool = False) -> str:
+    """One activity; ``prefix`` (HTML) opens its line, ``short``: only its start time."""
     classes = ["activity", f"status-{o.status}"]
     if not o.is_main:
         classes.append("lead-up")
     if o.provisional:
         classes.append("provisional")
-    attrs = f' data-occurrence="{escape(o.id)}" data-status="{o.status}"'
+    attrs = f' data-occurrence="{attr(o.id)}" data-status="{o.status}"'
     if o.lead_up_of is not None:
-        attrs += f' data-lead-up-of="{escape(o.lead_up_of)}"'
+        attrs += f' data-lead-up-of="{attr(o.lead_up_of)}"'
     title = activity_title(o, lang)
-    body = (
-        f'<span class="time">{escape(time_range(o.start, o.end, lang))}</span> '
+    body = prefix + (
+        f'<span class="time">{escape(_when(o, lang, short))}</span> '
         f'<span class="title">{escape(title)}</span>'
     )
     if o.status != "planned":
@@ -190,6 +240,62 @@ def _activity(o: Occurrence, lang: str) -> str:
         mark = _bracket(label("provisional", lang), lang)
         body += f' <span class="provisional-mark">{escape(mark)}</span>'
     return f'<div class="{" ".join(classes)}"{attrs}>{body}</div>'
+
+
+PRINT_LINES = 46
+"""Lines of 9 pt type the rows of one A4 landscape page hold (below title, legend, header)."""
+_COLUMN_PT = {False: (125.0,) * 5 + (48.0,) * 2, True: (110.0,) * 5 + (84.0,) * 2}
+"""Printed text width of the weekday and weekend columns, in points (busy weekends or not)."""
+
+
+def _busy_weekends(grid: TermGrid) -> bool:
+    """True when a weekend day holds an activity: the weekend columns are printed wider."""
+    return any(d.occurrences for w in grid.weeks for d in w.days[5:])
+
+
+def _text_pt(text: str) -> float:
+    """Printed width of ``text`` at 9 pt: wide (CJK) characters a full em, others ~0.6 em."""
+    return sum(9.0 if unicodedata.east_asian_width(ch) in "WF" else 5.5 for ch in text)
+
+
+def _lines(text: str, width: float) -> int:
+    return max(1, math.ceil(_text_pt(text) / width))
+
+
+def _names(d: GridDay, lang: str) -> str:
+    """The names a cell prints beside its date: holiday, 调休, closures, brigade days."""
+    parts = [d.holiday or ""] if d.day_off or d.make_up_workday else []
+    return " ".join(p for p in (*parts, *d.closures, *d.brigade_busy) if p)
+
+
+def printed_lines(grid: TermGrid, *, compact: bool) -> int:
+    """About how many lines the term's rows take in print (the tallest cell of each row).
+
+    ``compact``: the date and names share the first activity's line; start times only.
+    """
+    lang = grid.language
+    widths = _COLUMN_PT[_busy_weekends(grid)]
+    total = 0
+    for w in grid.weeks:
+        tallest = 1
+        for d, width in zip(w.days, widths, strict=True):
+            texts = [f"{_when(o, lang, compact)} {activity_title(o, lang)}" for o in d.occurrences]
+            head = f"{d.date.month}-{d.date.day} {_names(d, lang)}"
+            if compact and texts:
+                texts[0] = f"{head} {texts[0]}"
+                lines = 0
+            else:
+                lines = _lines(head, width)
+            tallest = max(tallest, lines + sum(_lines(one_line(t), width) for t in texts))
+        total += tallest
+    return total
+
+
+def _when(o: Occurrence, lang: str, short: bool) -> str:
+    """ "14:00–15:30", or just "14:00" in a compact term; the all-day label without times."""
+    if short and o.start is not None:
+        return f"{o.start:%H:%M}"
+    return time_range(o.start, o.end, lang)
 
 
 def _legend(lang: str) -> Iterator[str]:
@@ -201,6 +307,7 @@ def _legend(lang: str) -> Iterator[str]:
         ("workday", label("make_up_workday", lang)),
         ("busy", label("brigade_busy", lang)),
         ("activity", view_label("activity", lang)),
+        ("lead-up", view_label("lead_up", lang)),
         ("provisional", label("provisional", lang)),
         ("weekend", view_label("weekend", lang)),
         ("out-of-term", view_label("out_of_term", lang)),

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from rich.console import Console, RenderableType
 
+    from partnership.checklist_templates import Templates
     from partnership.model import Agreement, TimeRange
     from partnership.plan import Plan
     from partnership.records import Records
@@ -174,7 +175,8 @@ def _report_unplaced(plan: Plan) -> None:
 
 # the choices of options (typer checks them and lists them in --help)
 Fmt = Literal["rich", "html"]
-DocFmt = Literal["rich", "md", "html", "json"]
+DocFmt = Literal["rich", "md", "html", "json", "xlsx"]
+PlanFmt = Literal["rich", "xlsx"]
 OwnerOpt = Literal["school", "brigade"]
 AudienceOpt = Literal["teachers", "students", "parents", "brigade"]
 
@@ -219,6 +221,7 @@ def validate(
     for f in files:
         try:
             a = load_agreement(f)
+            _templates(f, a)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
@@ -295,16 +298,28 @@ def plan(
     file: FileArg,
     term: TermOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
+    fmt: Annotated[
+        PlanFmt | None, typer.Option("--format", help=t("outputs.help.plan_format"))
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help=t("outputs.help.plan_output"))
+    ] = None,
 ) -> None:
     """The placed activities with date, time, place and why this date; unplaced ones with why."""
     from partnership.plan_views import plan_json, render_plan
 
     agreement, _, _, p = _plan(file)
     _check_term(agreement, term)
-    if as_json:
-        typer.echo(json.dumps(plan_json(p, term), ensure_ascii=False, indent=2))
+    if _doc_format(fmt, output) == "xlsx":
+        import dataclasses
+
+        from partnership.views.plan import sheets
+
+        _emit_xlsx(sheets(dataclasses.replace(p, occurrences=p.for_term(term))), output)
+    elif as_json:
+        _emit_text(json.dumps(plan_json(p, term), ensure_ascii=False, indent=2) + "\n", output)
     else:
-        _print(render_plan(p, term))
+        _emit_renderable(render_plan(p, term), output)
     if not p.complete:
         raise typer.Exit(EXIT_INCOMPLETE)
 
@@ -351,32 +366,51 @@ def calendar(
 
 
 def _ics_files(
-    p: Plan, cal: SchoolCalendar, records: Records, term: str | None, audience: str | None
+    p: Plan,
+    cal: SchoolCalendar,
+    records: Records,
+    term: str | None,
+    audience: str | None,
+    templates: Templates,
 ) -> dict[str, bytes]:
     from partnership.ics import dtstamp_now, ics_filename, render_ics
 
     a = p.agreement
     stamp = dtstamp_now(os.environ)
-    prep = _prep(p, cal, records)
+    prep = _prep(p, cal, records, templates)
     files: dict[str, bytes] = {}
     events: dict[str, bytes] = {}  # each VEVENT serialised once
     terms = [t.id for t in cal.terms if term is None or t.id == term]
     for term_id in terms:
         files[ics_filename(a.agreement.id, term_id, audience)] = render_ics(
-            p, term=term_id, audience=audience, dtstamp=stamp, prep=prep, events=events
+            p,
+            term=term_id,
+            audience=audience,
+            dtstamp=stamp,
+            prep=prep,
+            events=events,
+            templates=templates,
         )
     if term is None:
         files[ics_filename(a.agreement.id, None, audience)] = render_ics(
-            p, term=None, audience=audience, dtstamp=stamp, prep=prep, events=events
+            p,
+            term=None,
+            audience=audience,
+            dtstamp=stamp,
+            prep=prep,
+            events=events,
+            templates=templates,
         )
     return files
 
 
-def _prep(p: Plan, cal: SchoolCalendar, records: Records) -> dict[str, list[str]]:
+def _prep(
+    p: Plan, cal: SchoolCalendar, records: Records, templates: Templates
+) -> dict[str, list[str]]:
     """Each occurrence's preparation lines for its DESCRIPTION (the checklist's next steps)."""
     from partnership.checklist import build_checklist, prep_lines
 
-    tasks = build_checklist(p, cal, records, dt.date.today())
+    tasks = build_checklist(p, cal, records, dt.date.today(), templates)
     return {o.id: prep_lines(tasks, o.id, p.agreement.agreement.language) for o in p.occurrences}
 
 
@@ -444,7 +478,7 @@ def ics(
     _check_term(agreement, term)
     prepare_output_dir(output)
     _refuse_incomplete(p, allow_incomplete)
-    files = _ics_files(p, cal, records, term, audience)
+    files = _ics_files(p, cal, records, term, audience, _templates(file, agreement))
     for path in _write_and_publish(output, [files], [(file, p)]):
         typer.echo(t("cli.wrote", path=path))
     if not p.complete:
@@ -464,46 +498,67 @@ def checklist(
     weeks: Annotated[
         int | None, typer.Option("--weeks", min=0, help="Only tasks due in the coming N weeks.")
     ] = None,
-    fmt: Annotated[DocFmt, typer.Option("--format", help="rich, md, html or json.")] = "rich",
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write to this file instead.")
+    fmt: Annotated[
+        DocFmt | None, typer.Option("--format", help=t("outputs.help.checklist_format"))
     ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help=t("outputs.help.output_xlsx"))
+    ] = None,
+    all_terms: Annotated[bool, typer.Option("--all", help=t("outputs.help.all_terms"))] = False,
 ) -> None:
     """Preparation and follow-up tasks with due dates, owners and status; overdue ones marked."""
     from partnership import checklist as cl
+    from partnership.views import checklist as views
 
     agreement, cal, records, p = _plan(file)
     _check_term(agreement, term)
     day = _date(today, "--today")
+    scope = None if term or all_terms or weeks is not None else cl.current_terms(cal.terms, day)
     tasks = cl.select(
-        cl.build_checklist(p, cal, records, day),
+        cl.build_checklist(p, cal, records, day, _templates(file, agreement)),
         today=day,
         term=term,
         owner=owner,
         weeks=weeks,
+        terms=scope,
     )
     lang = agreement.agreement.language
-    if fmt == "rich":
-        _emit_renderable(cl.render_rich(tasks, p, today=day, language=lang), output)
-    elif fmt == "md":
-        _emit_text(cl.render_markdown(tasks, p, today=day, language=lang), output)
-    elif fmt == "html":
-        _emit_text(cl.render_html(tasks, p, today=day, language=lang), output)
+    shown = [s.name for s in scope or ()]
+    chosen = _doc_format(fmt, output)
+    if chosen == "rich":
+        _emit_renderable(views.render_rich(tasks, p, today=day, language=lang, scope=shown), output)
+    elif chosen == "md":
+        _emit_text(views.render_markdown(tasks, p, today=day, language=lang, scope=shown), output)
+    elif chosen == "html":
+        _emit_text(views.render_html(tasks, p, today=day, language=lang, scope=shown), output)
+    elif chosen == "xlsx":
+        _emit_xlsx(views.sheets(tasks, p, language=lang), output)
     else:
         _emit_text(json.dumps(cl.to_json(tasks), ensure_ascii=False, indent=2) + "\n", output)
 
 
-def _emit_text(text: str, output: Path | None) -> None:
-    from partnership.fsio import atomic_write, prepare_output_dir
+def _templates(path: Path, agreement: Agreement) -> Templates:
+    """The checklist templates in force for the agreement in ``path`` (its own file merged)."""
+    from partnership.checklist_templates import load_templates
 
+    return load_templates(path, agreement)
+
+
+def _emit_text(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.flush()
         return
+    _emit_bytes(text.encode("utf-8"), output)
+
+
+def _emit_bytes(data: bytes, output: Path) -> None:
+    from partnership.fsio import atomic_write, prepare_output_dir
+
     if output.is_dir():
         _fail(f"{output}: is a folder; give a file name for -o")
     prepare_output_dir(output.parent)
-    atomic_write(output, text.encode("utf-8"))
+    atomic_write(output, data)
     typer.echo(t("cli.wrote", path=output))
 
 
@@ -627,9 +682,9 @@ def tick(
     from partnership import records as rec
     from partnership.checklist import build_checklist
 
-    _, cal, records, p = _plan(file)
+    a, cal, records, p = _plan(file)
     today = dt.date.today()
-    known = [t.id for t in build_checklist(p, cal, records, today)]
+    known = [t.id for t in build_checklist(p, cal, records, today, _templates(file, a))]
     _check_known("task", task, known, "see `partnership checklist FILE` for the ids")
     path = rec.records_path(file)
     rec.update_records(path, lambda r: rec.tick(r, task, today, undo=undo))
@@ -642,24 +697,49 @@ def report(
     year: Annotated[
         int | None, typer.Option("--year", help="The yearly plan and year-end summary of YEAR.")
     ] = None,
-    fmt: Annotated[DocFmt, typer.Option("--format", help="rich, md, html or json.")] = "rich",
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write to this file instead.")
+    fmt: Annotated[
+        DocFmt | None, typer.Option("--format", help=t("outputs.help.report_format"))
     ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help=t("outputs.help.output_xlsx"))
+    ] = None,
+    today: Annotated[str | None, typer.Option("--today", help=t("outputs.help.today"))] = None,
 ) -> None:
-    """The fulfilment report: required / placed / done / cancelled / pending, and per programme."""
+    """The fulfilment report: required / placed / done / cancelled / missed / pending."""
     from partnership import report as rp
+    from partnership.views import report as views
 
     _, _, records, p = _plan(file)
-    r = rp.build_report(p, records, year)
-    if fmt == "rich":
-        _emit_renderable(rp.render_rich(r), output)
-    elif fmt == "md":
-        _emit_text(rp.render_markdown(r), output)
-    elif fmt == "html":
-        _emit_text(rp.render_html(r), output)
+    r = rp.build_report(p, records, year, today=_date(today, "--today"))
+    chosen = _doc_format(fmt, output)
+    if chosen == "rich":
+        _emit_renderable(views.render_rich(r), output)
+    elif chosen == "md":
+        _emit_text(views.render_markdown(r), output)
+    elif chosen == "html":
+        _emit_text(views.render_html(r), output)
+    elif chosen == "xlsx":
+        _emit_xlsx(views.sheets(r), output)
     else:
         _emit_text(json.dumps(rp.to_json(r), ensure_ascii=False, indent=2) + "\n", output)
+
+
+def _doc_format(fmt: str | None, output: Path | None) -> str:
+    """The format asked for; without ``--format``, .xlsx when ``-o`` names one, else rich."""
+    if fmt is not None:
+        return fmt
+    return "xlsx" if output is not None and output.suffix.lower() == ".xlsx" else "rich"
+
+
+def _emit_xlsx(sheets: Sequence[Any], output: Path | None) -> None:
+    """Write a workbook to ``-o`` (a spreadsheet is never printed to a terminal)."""
+    from partnership.ics import dtstamp_now
+    from partnership.views.xlsx import workbook
+
+    if output is None:
+        _fail(t("outputs.xlsx_needs_output"))
+    data = workbook(sheets, dtstamp_now(os.environ))
+    _emit_bytes(data, output)
 
 
 @app.command()
@@ -686,6 +766,7 @@ def build(
         if aid in first:
             _fail(f"{f}: agreement id {aid!r} is already used by {first[aid]} (one folder each)")
         first[aid] = f
+    templates = {f: _templates(f, a) for f, a, *_ in loaded}
     for _, _, _, _, p in loaded:
         _refuse_incomplete(p, allow_incomplete)
     feeds_of = {}
@@ -699,10 +780,12 @@ def build(
     def rendered() -> Iterator[dict[str, bytes]]:
         with progress as bar:
             task = bar.add_task("building", total=len(loaded))
-            for _, agreement, cal, records, p in loaded:
+            for f, agreement, cal, records, p in loaded:
                 bar.update(task, description=agreement.agreement.id)
                 aid = agreement.agreement.id
-                out = build_outputs(p, cal, records, os.environ, feeds_of.get(aid, ()))
+                out = build_outputs(
+                    p, cal, records, os.environ, templates[f], feeds_of.get(aid, ())
+                )
                 yield {f"{aid}/{name}": data for name, data in out.items()}
                 if aid in feeds_of:
                     yield fd.feed_files(aid, out, feeds_of[aid])
@@ -749,9 +832,11 @@ def publish(
     name, password = pub.credentials(url, user, os.environ)
     if password is None:
         typer.echo(t("publishing.no_password", env=pub.PASSWORD_ENV), err=True)
-    _, cal, records, p = _plan(file)
+    agreement, cal, records, p = _plan(file)
     _refuse_incomplete(p, allow_incomplete)
-    wanted = pub.wanted_objects(p, audience, dtstamp_now(os.environ), _prep(p, cal, records))
+    templates = _templates(file, agreement)
+    prep = _prep(p, cal, records, templates)
+    wanted = pub.wanted_objects(p, audience, dtstamp_now(os.environ), prep, templates)
     req = pub.Request(url, audience, name, password, timeout, dry_run, force)
     result = pub.publish(file, p, wanted, req)
     lines, error, code = report_lines(result, url)

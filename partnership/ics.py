@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from collections.abc import Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
+from dataclasses import dataclass
 from types import MappingProxyType
 
 from icalendar import Alarm, Calendar, Event, Timezone, vDuration, vText
 
 from partnership import __version__
-from partnership.audience import audience_of
+from partnership.audience import FAMILY, audience_of, contact_text, place
+from partnership.checklist_templates import KindTemplate, Templates, builtin
 from partnership.errors import UsageError
 from partnership.identity import uid
-from partnership.model import AUDIENCES, Agreement, Commitment, Contact, Party, duration_seconds
+from partnership.model import AUDIENCES, Agreement, Commitment, duration_seconds
 from partnership.plan import Occurrence, Plan, sort_key
 from partnership.vtimezone import vtimezone
 
@@ -35,6 +37,9 @@ _LABELS: dict[str, dict[str, str]] = {
         "variants": "分年级方案：",
         "contacts": "联系人：",
         "prep": "事前准备：",
+        "where": "地点：",
+        "arrive": "请于 {time} 前到达",
+        "bring": "携带与注意：",
         "why": "日期依据：",
         "note": "备注：",
         "cancel_reason": "取消原因：",
@@ -59,6 +64,9 @@ _LABELS: dict[str, dict[str, str]] = {
         "variants": "Programmes by grade:",
         "contacts": "Contacts:",
         "prep": "To be ready before:",
+        "where": "Where: ",
+        "arrive": "Please be there by {time}",
+        "bring": "Bring, and mind: ",
         "why": "Why this date: ",
         "note": "Note: ",
         "cancel_reason": "Cancelled: ",
@@ -104,12 +112,17 @@ def render_ics(
     dtstamp: dt.datetime,
     prep: Mapping[str, Sequence[str]] = _NO_PREP,
     events: MutableMapping[str, bytes] | None = None,
+    templates: Templates | None = None,
 ) -> bytes:
     """One VCALENDAR (UTF-8, CRLF) for a term or the whole agreement, optionally one audience's.
 
     ``events`` keeps each VEVENT's bytes by occurrence id, so that the files of one
     build (per term, whole, per audience) serialise every event once; pass the same
-    mapping only with the same plan, ``dtstamp`` and ``prep``.
+    mapping only with the same plan, ``dtstamp``, ``prep`` and ``templates``.
+
+    The parents' and students' files (:data:`~partnership.audience.FAMILY`) say where to
+    be, when to arrive and what to bring (from ``templates``, default the built-in ones);
+    only the staff's files carry the next steps (``prep``) and why the date was chosen.
     """
     a = plan.agreement
     labels = _LABELS[a.agreement.language]
@@ -140,16 +153,45 @@ def render_ics(
     cal.add_component(_vtimezone(a, term, chosen))
     zone = zoneinfo.ZoneInfo(a.agreement.timezone)
     done = {} if events is None else events
+    family = audience in FAMILY
+    told = _teller(audience, commitments, prep, templates)
+
+    def key(o: Occurrence) -> str:
+        return f"family:{o.id}" if family else o.id
+
     for o in chosen:
-        if o.id not in done:
+        if key(o) not in done:
             c = commitments[o.commitment]
             main = mains.get(o.lead_up_of) if o.lead_up_of else None
-            done[o.id] = _event(a, c, o, main, zone, stamp, prep.get(o.id, ())).to_ical()
+            done[key(o)] = _event(a, c, o, main, zone, stamp, told(o)).to_ical()
     # icalendar writes a calendar as its own lines, then each component's, then END;
     # the events' bytes go in that place, exactly as cal.to_ical() would put them
     shell: bytes = cal.to_ical()
     assert shell.endswith(_END)
-    return shell[: -len(_END)] + b"".join(done[o.id] for o in chosen) + _END
+    return shell[: -len(_END)] + b"".join(done[key(o)] for o in chosen) + _END
+
+
+@dataclass(frozen=True)
+class _Told:
+    """What an event's DESCRIPTION tells beyond the plan: the staff's next steps, or, for
+    parents and students, where to be, when and what to bring (``family``)."""
+
+    prep: Sequence[str] = ()
+    family: KindTemplate | None = None
+
+
+def _teller(
+    audience: str | None,
+    commitments: Mapping[str, Commitment],
+    prep: Mapping[str, Sequence[str]],
+    templates: Templates | None,
+) -> Callable[[Occurrence], _Told]:
+    """What each event of ``audience``'s file tells: next steps for staff, the day's
+    practicalities for families."""
+    kinds = builtin() if templates is None else templates
+    if audience in FAMILY:
+        return lambda o: _Told(family=kinds.family(commitments[o.commitment].kind))
+    return lambda o: _Told(prep=prep.get(o.id, ()))
 
 
 def render_objects(
@@ -158,6 +200,7 @@ def render_objects(
     audience: str | None = None,
     dtstamp: dt.datetime,
     prep: Mapping[str, Sequence[str]] = _NO_PREP,
+    templates: Templates | None = None,
 ) -> dict[str, bytes]:
     """One VCALENDAR per event, by UID, for a CalDAV collection (``partnership publish``).
 
@@ -170,13 +213,13 @@ def render_objects(
     mains = plan.by_id()
     zone = zoneinfo.ZoneInfo(a.agreement.timezone)
     stamp = _utc(dtstamp)
+    told = _teller(audience, commitments, prep, templates)
     objects: dict[str, bytes] = {}
     for o in _chosen(plan, None, audience):
         cal = _calendar(a)
         cal.add_component(_vtimezone(a, None, [o]))
         main = mains.get(o.lead_up_of) if o.lead_up_of else None
-        prep_of = prep.get(o.id, ())
-        cal.add_component(_event(a, commitments[o.commitment], o, main, zone, stamp, prep_of))
+        cal.add_component(_event(a, commitments[o.commitment], o, main, zone, stamp, told(o)))
         objects[uid(o.id, a.agreement.id)] = cal.to_ical()
     return objects
 
@@ -225,7 +268,7 @@ def _event(
     main: Occurrence | None,
     zone: zoneinfo.ZoneInfo,
     stamp: dt.datetime,
-    prep: Sequence[str],
+    told: _Told,
 ) -> Event:
     labels = _LABELS[a.agreement.language]
     ev = Event()
@@ -238,8 +281,8 @@ def _event(
         ev.add("DTSTART", dt.datetime.combine(o.date, o.start, tzinfo=zone))
         ev.add("DTEND", dt.datetime.combine(o.date, o.end, tzinfo=zone))
     ev.add("SUMMARY", _text(o.title))
-    ev.add("LOCATION", _text(_location(a, c.location)))
-    ev.add("DESCRIPTION", _text("\n".join(_description(a, c, o, main, prep))))
+    ev.add("LOCATION", _text(place(a, c.location)))
+    ev.add("DESCRIPTION", _text("\n".join(_description(a, c, o, main, told))))
     categories = (_text(x) for x in (labels[c.kind], c.programme or ""))
     ev.add("CATEGORIES", [x for x in categories if x])
     if o.status == "cancelled":
@@ -267,19 +310,11 @@ def _text(value: str) -> str:
     return _DROPPED.sub("", _NEWLINE.sub("\n", value))
 
 
-def _location(a: Agreement, location: str) -> str:
-    if location not in ("school", "brigade"):
-        return location
-    party: Party = getattr(a.parties, location)
-    if not party.address:
-        return party.name
-    return f"{party.name}{'，' if a.agreement.language == 'zh-CN' else ', '}{party.address}"
-
-
 def _description(
-    a: Agreement, c: Commitment, o: Occurrence, main: Occurrence | None, prep: Sequence[str]
+    a: Agreement, c: Commitment, o: Occurrence, main: Occurrence | None, told: _Told
 ) -> Iterator[str]:
-    """The DESCRIPTION lines: plan, audience, variants, contacts, preparation and reasons."""
+    """The DESCRIPTION lines: plan, audience, variants, contacts; then for the staff the
+    preparation and why this date, for families where, when and what to bring."""
     labels = _LABELS[a.agreement.language]
     if main is not None:  # a lead-up: say what it prepares, not the activity's own text
         when = f"{main.date:%m-%d}" + (f" {main.start:%H:%M}" if main.start else "")
@@ -293,19 +328,32 @@ def _description(
         yield labels["variants"]
         for v in c.variants:
             yield _grades(v.grades, a.agreement.language) + labels["colon"] + v.plan
-    contacts = [
-        (p.name, person) for p in (a.parties.school, a.parties.brigade) for person in p.contacts
-    ]
+    if told.family is not None:
+        yield from _family_lines(a, c, o, told.family)
+    parties = (a.parties.school,) if told.family else (a.parties.school, a.parties.brigade)
+    contacts = [(p.name, person) for p in parties for person in p.contacts]
     if contacts:
         yield labels["contacts"]
         for party_name, person in contacts:
-            yield party_name + labels["colon"] + _contact(person, a.agreement.language)
-    if prep:
+            yield party_name + labels["colon"] + contact_text(person, a.agreement.language)
+    if told.prep:
         yield labels["prep"]
-        yield from prep
+        yield from told.prep
     if o.note:
         yield labels["cancel_reason" if o.status == "cancelled" else "note"] + o.note
-    yield labels["why"] + o.why
+    if told.family is None:
+        yield labels["why"] + o.why
+
+
+def _family_lines(a: Agreement, c: Commitment, o: Occurrence, kind: KindTemplate) -> Iterator[str]:
+    """Where to be, when to arrive (the kind's ``arrive_minutes`` early) and what to bring."""
+    labels = _LABELS[a.agreement.language]
+    yield labels["where"] + place(a, c.location)
+    if o.start is not None and kind.arrive_minutes:
+        at = dt.datetime.combine(o.date, o.start) - dt.timedelta(minutes=kind.arrive_minutes)
+        yield labels["arrive"].format(time=f"{at:%H:%M}")
+    if kind.bring is not None:
+        yield labels["bring"] + kind.bring.pick(a.agreement.language)
 
 
 def _grades(grades: Sequence[int], language: str) -> str:
@@ -318,12 +366,3 @@ def _grades(grades: Sequence[int], language: str) -> str:
     if language == "zh-CN":
         return f"{span}年级"
     return f"Grade{'s' if len(g) > 1 else ''} {span}"
-
-
-def _contact(person: Contact, language: str) -> str:
-    text = person.name
-    if person.role:
-        text += f"（{person.role}）" if language == "zh-CN" else f" ({person.role})"
-    if person.phone:
-        text += f"{'，' if language == 'zh-CN' else ', '}{person.phone}"
-    return text

@@ -396,6 +396,18 @@ class Agreement(_Model):
     festivals: list[CustomFestival] = []
     scheduling: Scheduling = Scheduling()
     commitments: Annotated[list[Commitment], Field(min_length=1)]
+    # a checklist templates file (path relative to this file) over the built-in templates
+    checklist_templates: (
+        Annotated[
+            str,
+            Field(
+                min_length=1,
+                description="A checklist templates file (path relative to this agreement) "
+                "whose kinds replace the built-in templates'",
+            ),
+        ]
+        | None
+    ) = None
 
     def term(self, term_id: str) -> Term:
         """The term with this id (KeyError when there is none)."""

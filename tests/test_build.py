@@ -38,7 +38,7 @@ def test_every_term_gets_its_ics_calendar_and_checklist() -> None:
         *(f"report-{y}.md" for y in range(2024, 2028)),
     ):
         assert name in files
-    assert len(files) == 3 * len(terms) + 13
+    assert len(files) == 3 * len(terms) + 16
 
 
 def test_source_date_epoch_makes_the_bytes_repeat() -> None:

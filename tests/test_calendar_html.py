@@ -347,3 +347,156 @@ def test_browser_prints_one_a4_landscape_page_per_term(browser: str, tmp_path: P
         for m in re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", data)
     }
     assert boxes == {(842, 595)}  # A4 landscape in points
+
+
+# --- print: one A4 page a term, 9 pt type; screen: from 360 px -----------------------------
+
+
+def _print_css() -> str:
+    from partnership.calendar_html import _CSS
+
+    start = _CSS.index("@media print")
+    return _CSS[start : _CSS.index("\n}\n", start)]
+
+
+def test_printed_type_is_at_least_9pt() -> None:
+    from partnership.calendar_html import _CSS
+
+    sizes = [float(v) for v in re.findall(r"font-size:\s*([\d.]+)pt", _print_css())]
+    assert sizes and min(sizes) >= 9
+    assert "font-size: 9pt" in _print_css().split("body {")[1].split("}")[0]
+    # nothing shrinks type relatively in print, and nothing on screen goes below 9pt either
+    assert not re.search(r"font-size:\s*[\d.]+(em|%|px)", _print_css())
+    assert all(float(v) >= 9 for v in re.findall(r"font-size:\s*([\d.]+)pt", _CSS))
+
+
+def dense_term(per_week: int, weeks: int = 23) -> TermGrid:
+    """A term of ``weeks`` weeks with ``per_week`` long-titled activities every week (Tue, Thu,
+    Fri), over 中秋, 国庆, 元旦, 春节 and the brigade's 春节 duty."""
+    start = dt.date(2024, 9, 2)
+    end = start + dt.timedelta(weeks=weeks, days=-3)
+    a = factory.agreement(
+        calendar={"brigade_unavailable": [SPRING_FESTIVAL_DUTY]},
+        terms=[term("long", f"{weeks}周的学期", start.isoformat(), end.isoformat(),
+                    closures=[{"name": "期中考试", "start": "2024-11-07", "end": "2024-11-08"}])],
+        commitments=[per_term("visit", "走进消防支队")],
+    )  # fmt: skip
+    titles = [
+        "全国消防日宣传活动：消防安全进校园",
+        "消防主题文艺汇演（国庆）联合彩排",
+        "应急疏散演练",
+    ]
+    occurrences = [
+        occ(f"visit/{n}-{k}", (start + dt.timedelta(weeks=n, days=(1, 3, 4)[k])).isoformat(),
+            dt.time(14), titles[k])
+        for n in range(weeks)
+        for k in range(per_week)
+    ]  # fmt: skip
+    g = build_grid(Plan(a, tuple(occurrences)), SchoolCalendar(a), "long")
+    assert len(g.weeks) == weeks
+    return g
+
+
+def pdf_pages(browser: str, tmp_path: Path, html: str, name: str) -> int:
+    """Pages of ``html`` printed to PDF by Chromium (A4 landscape checked)."""
+    page = tmp_path / f"{name}.html"
+    page.write_text(html, encoding="utf-8")
+    pdf = tmp_path / f"{name}.pdf"
+    run_browser(browser, tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
+    data = pdf.read_bytes()
+    boxes = {
+        tuple(round(float(v)) for v in m)
+        for m in re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", data)
+    }
+    assert boxes == {(842, 595)}
+    return len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
+
+
+@pytest.mark.browser
+def test_browser_prints_the_example_one_page_per_term(browser: str, tmp_path: Path) -> None:
+    from partnership.loader import load_agreement
+    from partnership.placement import place
+
+    a = load_agreement(factory.EXAMPLE)
+    cal = SchoolCalendar(a)
+    plan = place(a, cal)
+    gs = [build_grid(plan, cal, t.id) for t in cal.terms]
+    assert pdf_pages(browser, tmp_path, render_html(gs, a.agreement.title), "all") == len(gs)
+    for g in gs:
+        assert pdf_pages(browser, tmp_path, render_html([g], a.agreement.title), g.term_id) == 1
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("per_week", [0, 1, 3])
+def test_browser_prints_a_23_week_term_on_one_page(
+    browser: str, tmp_path: Path, per_week: int
+) -> None:
+    g = dense_term(per_week)
+    html = render_html([g, dense_term(1, 20)], TITLE)
+    assert pdf_pages(browser, tmp_path, html, f"dense{per_week}") == 2
+
+
+CHECK_LAYOUT = """<script>
+(() => {
+  const bad = [];
+  const width = document.documentElement.scrollWidth;
+  if (width > window.innerWidth + 1) bad.push("page " + width + " > " + window.innerWidth);
+  const inside = (r, o) => r.left >= o.left - 1 && r.right <= o.right + 1 &&
+    r.top >= o.top - 1 && r.bottom <= o.bottom + 1;
+  const hit = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 &&
+    Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+  let checked = 0;
+  for (const cell of document.querySelectorAll("td, th, .legend li, h1, h2, .banner")) {
+    const box = cell.getBoundingClientRect();
+    if (box.width === 0) continue;
+    if (cell.scrollWidth > cell.clientWidth + 1) bad.push("overflow " + cell.textContent);
+    const parts = [...cell.children].map(e => e.getBoundingClientRect())
+      .filter(r => r.width > 0);
+    parts.forEach((r, i) => {
+      checked++;
+      if (!inside(r, box)) bad.push("outside " + cell.textContent);
+      parts.slice(i + 1).forEach(o => { if (hit(r, o)) bad.push("overlap " + cell.textContent); });
+    });
+  }
+  document.body.setAttribute("data-layout", bad.length ? bad.join(" | ") : "ok " + checked);
+})();
+</script>"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [360, 1280])
+def test_browser_screen_layout_has_no_overlap(browser: str, tmp_path: Path, width: int) -> None:
+    html = render_html([*grids(), dense_term(3)], TITLE)
+    page = tmp_path / "screen.html"
+    page.write_text(html.replace("</body>", CHECK_LAYOUT + "</body>"), encoding="utf-8")
+    dom = run_browser(
+        browser, tmp_path, f"--window-size={width},900", "--dump-dom", page.as_uri()
+    ).stdout
+    found = re.search(r'data-layout="([^"]*)"', dom)
+    assert found is not None, dom[:500]
+    assert found.group(1).startswith("ok "), found.group(1)[:2000]
+    assert int(found.group(1).split()[1]) > 100
+
+
+def test_dense_terms_print_compact_cells_and_sparse_ones_do_not() -> None:
+    from partnership.calendar_html import PRINT_LINES, printed_lines
+
+    dense, sparse = dense_term(3), dense_term(0)
+    assert printed_lines(dense, compact=False) > PRINT_LINES
+    assert printed_lines(dense, compact=True) < printed_lines(dense, compact=False) - 15
+    assert 23 <= printed_lines(sparse, compact=False) <= PRINT_LINES
+    page = Page(render_html([dense], TITLE))
+    first = page.activities["visit/0-0"]
+    assert first["class"] == "activity status-planned"
+    html = render_html([dense], TITLE)
+    assert '<span class="date">9-3</span> <span class="time">14:00</span>' in html
+    assert '<span class="date">' not in render_html([sparse], TITLE)
+    assert '<div class="date">9-3</div>' in render_html([sparse], TITLE)
+
+
+def test_weekend_columns_widen_when_a_weekend_holds_an_activity() -> None:
+    assert 'class="grid busy-weekends"' not in render_html(grids(), TITLE)
+    a = agreement()
+    saturday = occ("visit/2024-autumn/1", "2024-10-12", dt.time(9), "周六活动")
+    g = build_grid(Plan(a, (saturday,)), SchoolCalendar(a), "2024-autumn")
+    assert '<table class="grid busy-weekends">' in render_html([g], TITLE)

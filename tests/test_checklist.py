@@ -13,29 +13,28 @@ from factory import EXAMPLE, per_term, term
 from rich.console import Console
 
 from partnership.checklist import (
-    FOLLOW_UPS,
     ID_LENGTH,
-    TEMPLATES,
     ChecklistTask,
     build_checklist,
+    current_terms,
     due_date,
     prep_lines,
-    render_html,
-    render_markdown,
-    render_rich,
     select,
     short_ids,
-    template,
     to_json,
 )
+from partnership.checklist_templates import builtin
 from partnership.loader import load_agreement
 from partnership.model import KINDS, Agreement
 from partnership.placement import place
 from partnership.plan import Occurrence, Plan
 from partnership.records import Records, TaskRecord
 from partnership.schoolcalendar import SchoolCalendar
+from partnership.views.checklist import render_html, render_markdown, render_rich
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
+TEMPLATES = {kind: tuple(t.tasks) for kind, t in builtin().kinds.items()}
+FOLLOW_UPS = builtin().follow_up
 
 
 def agreement(commitments: list[dict[str, Any]], language: str = "zh-CN") -> Agreement:
@@ -84,7 +83,7 @@ def checklist(
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_kind_has_a_template_in_both_languages(kind: str) -> None:
-    items = template(kind)
+    items = builtin().tasks(kind)
     assert items[: len(TEMPLATES[kind])] == TEMPLATES[kind]
     assert items[len(TEMPLATES[kind]) :] == FOLLOW_UPS
     assert any(i.when == "before" for i in items)
@@ -146,13 +145,41 @@ def test_school_task_on_a_make_up_sunday_stays() -> None:
     assert due_date(dt.date(2024, 10, 10), "before", 11, "school", cal) == dt.date(2024, 9, 29)
 
 
-def test_after_task_in_a_holiday_moves_later_and_brigade_tasks_do_not_move() -> None:
+def test_after_task_in_a_holiday_moves_later_and_brigade_tasks_move_too() -> None:
     cal = SchoolCalendar(agreement([commitment("v", "visit")]))
     assert due_date(dt.date(2024, 9, 27), "after", 6, "school", cal) == dt.date(2024, 10, 8)
-    assert due_date(dt.date(2024, 10, 10), "before", 7, "brigade", cal) == dt.date(2024, 10, 3)
+    # 10-03 is 国庆: the brigade's office is off too, so its task goes to Monday 09-30
+    assert due_date(dt.date(2024, 10, 10), "before", 7, "brigade", cal) == dt.date(2024, 9, 30)
     # an ordinary weekend: Saturday 2024-11-16 -> Friday 11-15; after: Monday 11-18
     assert due_date(dt.date(2024, 11, 20), "before", 4, "school", cal) == dt.date(2024, 11, 15)
     assert due_date(dt.date(2024, 11, 14), "after", 2, "school", cal) == dt.date(2024, 11, 18)
+
+
+def test_a_brigade_task_leaves_the_brigades_own_busy_days() -> None:
+    a = factory.agreement(
+        terms=[term("2025-spring", "2025春季学期", "2025-02-17", "2025-07-04")],
+        commitments=[commitment("v", "visit")],
+        calendar={"brigade_unavailable": [{"name": "春节战备", "start": "2025-02-03",
+                                           "end": "2025-02-21"}]},
+    )  # fmt: skip
+    cal = SchoolCalendar(a)
+    # 2025-03-03 − 14 days = 02-17, inside 春节战备 (02-03..02-21); before it 02-01/02 are a
+    # weekend and 01-28..01-31 春节 days off: Monday 01-27 is the brigade's last working day
+    assert due_date(dt.date(2025, 3, 3), "before", 14, "brigade", cal) == dt.date(2025, 1, 27)
+    # the school is not bound by the brigade's days
+    assert due_date(dt.date(2025, 3, 3), "before", 14, "school", cal) == dt.date(2025, 2, 17)
+    # an after-task goes to the first working day after the busy period
+    assert due_date(dt.date(2025, 2, 14), "after", 2, "brigade", cal) == dt.date(2025, 2, 24)
+
+
+def test_no_example_brigade_task_falls_on_a_brigade_day_off() -> None:
+    a = load_agreement(EXAMPLE)
+    cal = SchoolCalendar(a)
+    tasks = build_checklist(place(a, cal), cal, None, dt.date(2026, 12, 1))
+    brigade = [t for t in tasks if t.owner == "brigade" and t.due != t.occurrence_date]
+    assert brigade
+    for t in brigade:
+        assert cal.is_workday(t.due) and not cal.day(t.due).brigade_busy, t
 
 
 def test_task_on_the_activity_day_stays_on_it() -> None:
@@ -207,7 +234,7 @@ def test_custom_checklist_replaces_the_template_and_follow_ups_come_after() -> N
         ("报送活动新闻稿", "after", dt.date(2024, 10, 18)),
     ]
     drill = [t.task for t in tasks if t.commitment == "drill"]
-    expected = [i.zh for i in template("drill")] + ["上报演练总结"]
+    expected = [i.zh for i in builtin().tasks("drill")] + ["上报演练总结"]
     assert sorted(drill) == sorted(expected)
     extra = next(t for t in tasks if t.task == "上报演练总结")
     assert (extra.owner, extra.kind, extra.due) == ("brigade", "after", dt.date(2024, 11, 11))
@@ -216,7 +243,7 @@ def test_custom_checklist_replaces_the_template_and_follow_ups_come_after() -> N
 def test_english_agreement_gets_english_tasks() -> None:
     a = agreement([commitment("talk", "lecture")], language="en")
     tasks = checklist(a, [occ("talk/2024-autumn/1", dt.date(2024, 11, 6))])
-    assert {t.task for t in tasks} == {i.en for i in template("lecture")}
+    assert {t.task for t in tasks} == {i.en for i in builtin().tasks("lecture")}
 
 
 def test_cancelled_occurrences_and_lead_ups_get_no_tasks() -> None:
@@ -226,7 +253,7 @@ def test_cancelled_occurrences_and_lead_ups_get_no_tasks() -> None:
     gone = occ("show/2025-spring/1", dt.date(2025, 5, 28), term="2025-spring", status="cancelled")
     tasks = checklist(a, [lead, main, gone])
     assert {t.occurrence for t in tasks} == {main.id}
-    assert len(tasks) == len(template("performance"))
+    assert len(tasks) == len(builtin().tasks("performance"))
 
 
 def test_tasks_are_sorted_by_due_then_occurrence_date_then_id() -> None:
@@ -377,13 +404,14 @@ def test_prep_lines() -> None:
         ]
     )
     tasks = checklist(a, [occ("v/2024-autumn/1", dt.date(2024, 10, 16))])
+    # 10-13 is a Sunday: the brigade task goes to the 调休 Saturday 10-12 before it
     assert prep_lines(tasks, "v/2024-autumn/1", "zh-CN") == [
         "09-30 学校：发放家长告知书",
-        "10-13 支队：确认接待方案",
+        "10-12 支队：确认接待方案",
     ]
     assert prep_lines(tasks, "v/2024-autumn/1", "en") == [
         "09-30 School: 发放家长告知书",
-        "10-13 Brigade: 确认接待方案",
+        "10-12 Brigade: 确认接待方案",
     ]
     assert prep_lines(tasks, "other/2024-autumn/1", "zh-CN") == []
 
@@ -467,3 +495,70 @@ def test_example_agreement_checklist() -> None:
         if t.owner == "school" and t.due != t.occurrence_date:
             assert cal.is_workday(t.due), t
         assert (t.due <= t.occurrence_date) == (t.kind == "before") or t.due == t.occurrence_date
+
+
+# ------------------------------------------------------------------ what is shown by default
+
+
+def test_current_terms_are_todays_term_and_the_next() -> None:
+    a = load_agreement(EXAMPLE)
+    terms = a.calendar.terms
+    ids = [t.id for t in terms]
+
+    def shown(day: str) -> list[str]:
+        return [t.id for t in current_terms(terms, dt.date.fromisoformat(day))]
+
+    assert shown("2026-12-01") == ["2026-autumn", "2027-spring"]
+    assert shown("2025-02-01") == [ids[1], ids[2]]  # between terms: the coming one and the next
+    assert shown("2024-06-20") == [ids[0], ids[1]]
+    assert shown("2027-12-01") == [ids[-1]]  # after the last term: its follow-ups
+
+
+def test_the_default_view_keeps_the_current_and_next_term_with_overdue_first() -> None:
+    a = load_agreement(EXAMPLE)
+    cal = SchoolCalendar(a)
+    today = dt.date(2026, 12, 1)
+    everything = build_checklist(place(a, cal), cal, None, today)
+    scope = current_terms(a.calendar.terms, today)
+    tasks = select(everything, today=today, terms=scope)
+    assert tasks and {t.term for t in tasks} == {"2026-autumn", "2027-spring"}
+    assert len(tasks) < len(everything) // 3
+    plan = place(a, cal)
+    md = render_markdown(tasks, plan, today=today, language="zh-CN", scope=[t.name for t in scope])
+    overdue = md.index("## 逾期未完成")
+    first_week = md.index("## 2026—2027学年第一学期 第")
+    assert overdue < first_week
+    assert "--all" in md
+
+
+def test_each_activity_says_when_where_and_whom_to_call() -> None:
+    a = factory.agreement(
+        terms=[term("2024-autumn", "2024秋季学期", "2024-09-01", "2025-01-17")],
+        commitments=[
+            commitment(
+                "visit", "visit", location="brigade", time={"start": "14:00", "end": "16:30"}
+            )
+        ],
+        parties={
+            "school": {
+                "name": "大磨小学",
+                "contacts": [{"name": "王老师", "role": "德育处\n主任", "phone": "023-1"}],
+            },
+            "brigade": {"name": "消防救援支队", "address": "永川区|兴龙大道"},
+        },
+        title="共建协议\n第二行",
+    )
+    o = dataclasses.replace(
+        occ("visit/2024-autumn/1", dt.date(2024, 10, 16)),
+        start=dt.time(14, 0),
+        end=dt.time(16, 30),
+        title="走进\n消防支队",
+    )
+    plan = Plan(a, (o,))
+    tasks = build_checklist(plan, SchoolCalendar(a), None, dt.date(2024, 9, 1))
+    md = render_markdown(tasks, plan, today=dt.date(2024, 9, 1), language="zh-CN")
+    assert "走进 消防支队 · 2024-10-16 周三 14:00–16:30 · 消防救援支队，永川区\\|兴龙大道" in md
+    assert "联系人：王老师（德育处 主任），023-1" in md
+    assert md.splitlines()[0] == "# 准备与跟进清单 · 共建协议 第二行"
+    page = render_html(tasks, plan, today=dt.date(2024, 9, 1), language="zh-CN")
+    assert "14:00–16:30" in page and "王老师" in page

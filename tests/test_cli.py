@@ -353,12 +353,12 @@ def test_record_and_tick_round_trip(runner: CliRunner, agreement: Path) -> None:
     task = tasks[0]["id"]
     assert runner.invoke(app, ["tick", str(agreement), task]).exit_code == 0
     tasks = json.loads(
-        runner.invoke(app, ["checklist", str(agreement), "--format", "json"]).stdout
+        runner.invoke(app, ["checklist", str(agreement), "--format", "json", "--all"]).stdout
     )["tasks"]
     assert next(t for t in tasks if t["id"] == task)["status"] == "done"
     assert runner.invoke(app, ["tick", str(agreement), task, "--undo"]).exit_code == 0
     tasks = json.loads(
-        runner.invoke(app, ["checklist", str(agreement), "--format", "json"]).stdout
+        runner.invoke(app, ["checklist", str(agreement), "--format", "json", "--all"]).stdout
     )["tasks"]
     assert next(t for t in tasks if t["id"] == task)["status"] == "open"
 
@@ -438,3 +438,55 @@ def test_internal_error_is_one_line_and_exit_70(
     assert "Traceback" not in result.output
     debug = runner.invoke(app, ["--debug", "plan", str(agreement)])
     assert isinstance(debug.exception, RuntimeError)
+
+
+def test_report_today_counts_the_unrecorded_past_as_missed(
+    runner: CliRunner, agreement: Path
+) -> None:
+    args = ["report", str(agreement), "--year", "2025", "--format", "json", "--today"]
+    data = json.loads(runner.invoke(app, [*args, "2026-12-01"]).stdout)
+    year = data["year"]
+    assert year["plan"] and year["missed"] == [e["occurrence"] for e in year["plan"]]
+    assert year["pending"] == [] and year["total"]["missed"] == len(year["plan"])
+    total = data["total"]
+    assert (
+        total["done"] + total["cancelled"] + total["missed"] + total["pending"] == total["placed"]
+    )
+    early = json.loads(runner.invoke(app, [*args, "2024-06-01"]).stdout)
+    assert early["year"]["missed"] == [] and early["total"]["missed"] == 0
+    bad = runner.invoke(app, [*args, "1 December"])
+    assert bad.exit_code == 2 and "--today" in bad.stderr
+
+
+def test_spreadsheets_from_plan_checklist_and_report(
+    runner: CliRunner, agreement: Path, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    for command, extra in (("plan", []), ("checklist", ["--all"]), ("report", ["--year", "2025"])):
+        out = tmp_path / f"{command}.xlsx"
+        result = runner.invoke(app, [command, str(agreement), *extra, "-o", str(out)], env=EPOCH)
+        assert result.exit_code == 0, result.output
+        book = load_workbook(out)
+        assert book.sheetnames and book.worksheets[0].max_row > 1
+    refused = runner.invoke(app, ["report", str(agreement), "--format", "xlsx"])
+    assert refused.exit_code == 2 and ".xlsx" in refused.stderr
+
+
+def test_checklist_shows_the_current_and_next_term_unless_asked_for_all(
+    runner: CliRunner, agreement: Path
+) -> None:
+    def tasks(*extra: str) -> list[dict[str, object]]:
+        args = ["checklist", str(agreement), "--format", "json", "--today", "2026-12-01", *extra]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)["tasks"]  # type: ignore[no-any-return]
+
+    shown, everything = tasks(), tasks("--all")
+    assert 0 < len(shown) < len(everything)
+    ids = {t["id"] for t in shown}
+    assert ids <= {t["id"] for t in everything}
+    now = {t["id"] for t in tasks("--term", "2026-autumn") + tasks("--term", "2027-spring")}
+    assert now <= ids
+    past = {t["id"] for t in tasks("--term", "2024-autumn")}
+    assert past and not past & ids

@@ -204,8 +204,8 @@ RENDER_FAULTS: dict[str, list[tuple[str, str, int]]] = {
         ("partnership.records", "publish", 2),
     ],
     "calendar": [("partnership.calendar_html", "render_html", 1)],
-    "checklist": [("partnership.checklist", "render_markdown", 1)],
-    "report": [("partnership.report", "render_markdown", 1)],
+    "checklist": [("partnership.views.checklist", "render_markdown", 1)],
+    "report": [("partnership.views.report", "render_markdown", 1)],
     "record": [("partnership.records", "record_cancel", 1)],
     "tick": [("partnership.records", "tick", 1)],
 }

@@ -595,3 +595,36 @@ def test_any_text_round_trips(
         if start is None
         else dt.datetime.combine(day, start, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
     )
+
+
+def test_family_files_say_where_when_and_what_to_bring_staff_files_keep_next_steps() -> None:
+    from partnership.build import build_outputs
+    from partnership.checklist_templates import builtin
+    from partnership.loader import load_agreement
+    from partnership.placement import place
+    from partnership.records import Records
+    from partnership.schoolcalendar import SchoolCalendar
+
+    a = load_agreement(factory.EXAMPLE)
+    cal = SchoolCalendar(a)
+    files = build_outputs(place(a, cal), cal, Records(), {"SOURCE_DATE_EPOCH": "1735689600"})
+    staff_tasks = {t.zh for kind in builtin().kinds.values() for t in kind.tasks}
+    staff_tasks |= {t.zh for t in builtin().follow_up}
+    for audience in ("parents", "students"):
+        cal_ = icalendar.Calendar.from_ical(files[f"{a.agreement.id}-{audience}.ics"])
+        events = list(cal_.walk("VEVENT"))
+        assert events
+        for ev in events:
+            desc = str(ev["DESCRIPTION"])
+            assert "事前准备" not in desc and "日期依据" not in desc, desc
+            assert not any(task in desc for task in staff_tasks), desc
+            assert "地点：" in desc
+        visits = [e for e in events if str(e["UID"]).startswith("brigade-visit.")]
+        assert visits
+        for ev in visits:
+            desc = str(ev["DESCRIPTION"])
+            assert "携带与注意：" in desc and "请于 13:45 前到达" in desc, desc
+    for audience in ("teachers", "brigade", None):
+        name = ics_filename(a.agreement.id, None, audience)
+        text = files[name].decode()
+        assert "事前准备" in text and "日期依据" in text, name

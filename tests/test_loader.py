@@ -268,9 +268,9 @@ def test_keys_that_look_like_pydantic_steps_are_still_named() -> None:
     text = MINIMAL + "notes[1]: x\nfunction-after[x]: y\n"
     assert refused(text) == [
         "a.yaml:28:1: top level: unknown key 'notes[1]' (valid keys: version, agreement, "
-        "parties, calendar, festivals, scheduling, commitments)",
+        "parties, calendar, festivals, scheduling, commitments, checklist_templates)",
         "a.yaml:29:1: top level: unknown key 'function-after[x]' (valid keys: version, "
-        "agreement, parties, calendar, festivals, scheduling, commitments)",
+        "agreement, parties, calendar, festivals, scheduling, commitments, checklist_templates)",
     ]
 
 

@@ -14,15 +14,10 @@ from partnership.errors import UsageError
 from partnership.model import Agreement
 from partnership.plan import Occurrence, Plan, Unplaced
 from partnership.records import Records, record_cancel, record_done, record_move
-from partnership.report import (
-    Counts,
-    build_report,
-    render_html,
-    render_markdown,
-    render_rich,
-    to_json,
-)
+from partnership.report import Counts, build_report, to_json
+from partnership.views.report import render_html, render_markdown, render_rich, sheets
 
+TODAY = dt.date(2026, 9, 1)  # before every planned occurrence of the history: none missed
 TERMS = [
     ("2024-autumn", "2024—2025学年第一学期", "2024-09-01", "2025-01-17"),
     ("2025-spring", "2024—2025学年第二学期", "2025-02-17", "2025-07-04"),
@@ -152,7 +147,7 @@ def history(language: str = "zh-CN") -> tuple[Plan, Records]:
 
 def test_three_year_totals() -> None:
     plan, records = history()
-    report = build_report(plan, records, None)
+    report = build_report(plan, records, None, today=TODAY)
     assert report.counts == Counts(required=16, placed=15, done=10, cancelled=2)
     assert report.counts.pending == 3
     assert report.counts.percent == pytest.approx(62.5)
@@ -162,7 +157,7 @@ def test_three_year_totals() -> None:
 
 def test_per_commitment_and_term() -> None:
     plan, records = history()
-    lines = {c.id: c for c in build_report(plan, records, None).commitments}
+    lines = {c.id: c for c in build_report(plan, records, None, today=TODAY).commitments}
     assert list(lines) == ["brigade-visit", "fun-sports", "festival-show", "signing-talk"]
     visit = lines["brigade-visit"]
     assert [t.term for t in visit.terms] == [t[0] for t in TERMS]
@@ -182,7 +177,7 @@ def test_per_commitment_and_term() -> None:
 
 def test_per_programme() -> None:
     plan, records = history()
-    programmes = {p.programme: p for p in build_report(plan, records, None).programmes}
+    programmes = {p.programme: p for p in build_report(plan, records, None, today=TODAY).programmes}
     assert list(programmes) == ["凝心工程", "安心工程", "暖心工程", None]
     assert programmes["安心工程"].counts == Counts(6, 6, 5, 0)
     assert programmes["凝心工程"].counts == Counts(6, 5, 3, 1)
@@ -193,7 +188,7 @@ def test_per_programme() -> None:
 
 def test_yearly_plan_and_year_end_summary() -> None:
     plan, records = history()
-    year = build_report(plan, records, 2025).year
+    year = build_report(plan, records, 2025, today=TODAY).year
     assert year is not None and year.year == 2025
     assert [(e.occurrence, e.date.isoformat()) for e in year.plan] == [
         ("fun-sports/2024-autumn/1", "2025-01-08"),  # the year follows the date, not the term
@@ -212,14 +207,14 @@ def test_yearly_plan_and_year_end_summary() -> None:
         ("brigade-visit/2025-spring/1", 1, "done")
     ]
     assert year.pending == ()
-    later = build_report(plan, records, 2027).year
+    later = build_report(plan, records, 2027, today=TODAY).year
     assert later is not None
     assert [e.occurrence for e in later.pending] == [
         "brigade-visit/2027-spring/1",
         "fun-sports/2027-spring/1",
     ]
     assert all(e.provisional for e in later.plan)
-    first = build_report(plan, records, 2024).year
+    first = build_report(plan, records, 2024, today=TODAY).year
     assert first is not None
     assert [e.note for e in first.done if e.note] == [
         "签约当天同时举行疏散演练",
@@ -231,35 +226,39 @@ def test_yearly_plan_and_year_end_summary() -> None:
 def test_a_year_outside_the_agreement_is_refused(year: int) -> None:
     plan, records = history()
     with pytest.raises(UsageError, match=str(year)):
-        build_report(plan, records, year)
+        build_report(plan, records, year, today=TODAY)
 
 
 def test_json_shape() -> None:
     plan, records = history()
-    data = to_json(build_report(plan, records, 2025))
-    counts = ["required", "placed", "done", "cancelled", "pending", "percent"]
+    data = to_json(build_report(plan, records, 2025, today=TODAY))
+    counts = ["required", "placed", "done", "cancelled", "missed", "pending", "percent"]
     assert list(data) == [
         "agreement", "title", "start", "end", "provisional_years", "unplaced",
-        "total", "commitments", "programmes", "year",
+        "total", "commitments", "programmes", "year", "today",
     ]  # fmt: skip
-    assert data["total"] == dict(zip(counts, [16, 15, 10, 2, 3, 62.5], strict=True))
+    assert data["today"] == "2026-09-01"
+    assert data["total"] == dict(zip(counts, [16, 15, 10, 2, 0, 3, 62.5], strict=True))
     visit = data["commitments"][0]
     assert list(visit) == ["id", "title", "kind", "programme", "total", "terms"]
     assert list(visit["terms"][0]) == ["term", "name", *counts]
     assert list(data["programmes"][0]) == ["programme", "commitments", *counts]
     year = data["year"]
-    assert list(year) == ["year", "plan", "done", "cancelled", "moved", "pending"]
+    assert list(year) == [
+        "year", "plan", "done", "cancelled", "moved", "missed", "pending",
+        "total", "commitments", "programmes",
+    ]  # fmt: skip
     assert year["cancelled"] == ["festival-show/national-day-2025", "fun-sports/2025-autumn/1"]
     assert list(year["plan"][0]) == [
         "occurrence", "commitment", "title", "date", "start", "end",
-        "status", "provisional", "moves", "note", "reason",
+        "status", "outcome", "provisional", "moves", "note", "reason",
     ]  # fmt: skip
-    assert to_json(build_report(plan, records, None))["year"] is None
+    assert to_json(build_report(plan, records, None, today=TODAY))["year"] is None
 
 
 def test_documents_an_admin_can_hand_in() -> None:
     plan, records = history()
-    report = build_report(plan, records, 2025)
+    report = build_report(plan, records, 2025, today=TODAY)
     md = render_markdown(report)
     for text in ("2025年度计划", "2025年终总结", "台风停课", "暴雨预警", "62.5%", "| 凝心工程 |"):
         assert text in md, text
@@ -275,7 +274,7 @@ def test_documents_an_admin_can_hand_in() -> None:
 def test_english_report_and_escaping() -> None:
     plan, records = history("en")
     records = record_cancel(records, "fun-sports/2025-autumn/1", "<b>storm</b> | [red]x[/red]")
-    report = build_report(plan, records, 2025)
+    report = build_report(plan, records, 2025, today=TODAY)
     page = render_html(report)
     assert "Year-end summary 2025" in page and "<b>storm" not in page and "&lt;b&gt;storm" in page
     assert "\\<b\\>storm\\</b\\> \\| \\[red\\]" in render_markdown(report)
@@ -291,8 +290,94 @@ def test_a_cancellation_is_not_counted_as_a_move() -> None:
     a = load_agreement(factory.EXAMPLE)
     records = record_cancel(Records(), "fire-sports-meet/2025-spring/1", "暴雨预警")
     records = record_move(records, "brigade-visit/2025-spring/1", dt.date(2025, 3, 26))
-    year = build_report(place(a, records=records), records, 2025).year
+    year = build_report(place(a, records=records), records, 2025, today=TODAY).year
     assert year is not None
     assert [e.occurrence for e in year.moved] == ["brigade-visit/2025-spring/1"]
     assert [e.sequence for e in year.moved] == [1]
     assert [e.occurrence for e in year.cancelled] == ["fire-sports-meet/2025-spring/1"]
+
+
+def test_what_nobody_recorded_is_missed_once_its_date_is_past() -> None:
+    plan, records = history()
+    late = build_report(plan, records, None, today=dt.date(2026, 12, 1))
+    # festival-show/national-day-2026 (09-30) was planned and nothing recorded: missed
+    assert late.counts == Counts(16, 15, 10, 2, 1)
+    assert late.counts.pending == 2
+    show = next(c for c in late.commitments if c.id == "festival-show")
+    assert [(t.term, t.counts.missed, t.counts.pending) for t in show.terms][-1] == (
+        "2026-autumn",
+        1,
+        0,
+    )
+    year = late.year
+    assert year is None
+    year_2026 = build_report(plan, records, 2026, today=dt.date(2026, 12, 1)).year
+    assert year_2026 is not None
+    assert [e.occurrence for e in year_2026.missed] == ["festival-show/national-day-2026"]
+    assert year_2026.pending == ()
+
+
+@pytest.mark.parametrize("day", ["2024-06-01", "2025-05-21", "2026-10-01", "2027-12-31"])
+def test_every_placed_occurrence_is_exactly_one_outcome(day: str) -> None:
+    plan, records = history()
+    report = build_report(plan, records, None, today=dt.date.fromisoformat(day))
+    for line in report.commitments:
+        for term in line.terms:
+            c = term.counts
+            assert min(c.done, c.cancelled, c.missed, c.pending) >= 0
+            assert c.done + c.cancelled + c.missed + c.pending == c.placed
+    data = to_json(report)
+    total = data["total"]
+    assert sum(total[k] for k in ("done", "cancelled", "missed", "pending")) == total["placed"]
+
+
+def test_the_example_2025_summary_with_nothing_recorded_is_all_missed() -> None:
+    from partnership.loader import load_agreement
+    from partnership.placement import place
+
+    a = load_agreement(factory.EXAMPLE)
+    plan = place(a, records=Records())
+    report = build_report(plan, Records(), 2025, today=dt.date(2026, 12, 1))
+    year = report.year
+    assert year is not None and year.plan
+    assert len(year.missed) == len(year.plan) and year.pending == ()
+    assert year.counts.missed == len(year.plan) and year.counts.pending == 0
+    md = render_markdown(report)
+    summary = md[md.index("2025年终总结") :]
+    assert f"未开展 {len(year.plan)} 次，待进行 0 次" in summary
+    for e in year.plan:
+        assert e.title in summary
+    assert "尚未进行" not in md
+
+
+def test_a_two_line_note_keeps_every_markdown_table_whole() -> None:
+    plan, records = history()
+    records = record_done(records, "brigade-visit/2025-autumn/1", "第一行 | 一\r\n第二行 <b>")
+    records = record_cancel(records, "fun-sports/2025-autumn/1", "暴雨\n预警")
+    md = render_markdown(build_report(plan, records, 2025, today=TODAY))
+    for block in md.split("\n\n"):
+        rows = block.splitlines()
+        if rows and rows[0].startswith("|"):
+            widths = {row.replace("\\|", "").count("|") for row in rows}
+            assert len(widths) == 1, block
+            assert all(row.startswith("|") and row.endswith("|") for row in rows), block
+    assert "第一行 \\| 一<br>第二行 \\<b\\>" in md and "暴雨<br>预警" in md
+
+
+def test_the_html_report_draws_each_term() -> None:
+    plan, records = history()
+    page = render_html(build_report(plan, records, None, today=dt.date(2026, 12, 1)))
+    assert "<script" not in page
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    for name in ("已完成", "已取消", "未开展", "待进行", "2025—2026学年第一学期"):
+        assert name in svg, name
+    assert "<title>未开展: 1</title>" in svg
+
+
+def test_report_sheets_hold_typed_cells() -> None:
+    plan, records = history()
+    out = sheets(build_report(plan, records, 2025, today=TODAY))
+    assert [s.name for s in out] == ["分项目分学期", "三心工程", "2025年度"]
+    year = out[2]
+    assert year.rows[0][0] == dt.date(2025, 1, 8)
+    assert all(len(r) == len(s.headers) for s in out for r in s.rows)

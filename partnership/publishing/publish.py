@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from partnership import records as rec
+from partnership.checklist_templates import Templates
 from partnership.errors import UsageError
 from partnership.fsio import atomic_write
 from partnership.ics import render_objects
@@ -86,12 +87,18 @@ def credentials(
 
 
 def wanted_objects(
-    plan: Plan, audience: str | None, dtstamp: dt.datetime, prep: Mapping[str, Sequence[str]]
+    plan: Plan,
+    audience: str | None,
+    dtstamp: dt.datetime,
+    prep: Mapping[str, Sequence[str]],
+    templates: Templates | None = None,
 ) -> dict[str, Wanted]:
     """Every object the collection must hold, by UID, rendered by :mod:`partnership.ics`."""
     aid = plan.agreement.agreement.id
     occurrences = {uid(o.id, aid): o for o in plan.occurrences}
-    bodies = render_objects(plan, audience=audience, dtstamp=dtstamp, prep=prep)
+    bodies = render_objects(
+        plan, audience=audience, dtstamp=dtstamp, prep=prep, templates=templates
+    )
     return {
         u: Wanted(
             body,

@@ -1,0 +1,57 @@
+"""The one escaping helper per format: any text (title, note, reason, contact) made safe.
+
+Every writer puts user text through these, so a newline, a CR, a ``|`` or a ``<`` never
+breaks a Markdown table, a heading or an HTML page. Control characters other than TAB and
+line breaks are dropped everywhere: no format can show them.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape as _html_escape
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c|\x85")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufeff]")
+_MD_SPECIAL = frozenset("\\`*_[]<>#|~")
+
+
+def lines(text: str) -> list[str]:
+    """``text`` split at every kind of line break, control characters dropped."""
+    return _LINE_BREAK.split(_CONTROL.sub("", text))
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: line breaks become spaces (headings, list items, cells of sheets)."""
+    return " ".join(part.strip() for part in lines(text) if part.strip())
+
+
+def _md(text: str) -> str:
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
+
+
+def md(text: str) -> str:
+    """Markdown inline text on one line: markup characters escaped, breaks become spaces.
+
+    Good for headings, list items and paragraphs: nothing the text holds starts markup.
+    """
+    out = _md(one_line(text))
+    # a line starting "1. ", "- " or "+ " would become a list; "=" or "-" alone a heading
+    return "\\" + out if re.match(r"^(\d+[.)]|[-+=])(\s|$)", out) else out
+
+
+def md_cell(text: str) -> str:
+    """A Markdown table cell: markup escaped, ``|`` escaped, line breaks as ``<br>``.
+
+    The cell stays on its row whatever the text holds, and its lines show as lines.
+    """
+    return "<br>".join(_md(part) for part in lines(text))
+
+
+def html(text: str) -> str:
+    """HTML text content: ``<``, ``>``, ``&`` and quotes escaped, line breaks as ``<br>``."""
+    return "<br>".join(_html_escape(part) for part in lines(text))
+
+
+def attr(text: str) -> str:
+    """An HTML attribute value (inside double quotes), on one line."""
+    return _html_escape(one_line(text), quote=True)

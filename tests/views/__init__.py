@@ -1,0 +1,1 @@
+"""Tests of partnership.views: one module per view module."""
