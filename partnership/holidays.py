@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 from partnership.errors import CalendarRangeError
@@ -63,7 +64,9 @@ class OfficialYear:
         return self.source == "provisional"
 
 
+@cache
 def _built_in(year: int) -> tuple[dict[dt.date, str], dict[dt.date, str]] | None:
+    """chinesecalendar's days of ``year`` (cached: callers copy before changing them)."""
     import chinese_calendar as cc
 
     try:

@@ -22,6 +22,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     StrictBool,
     StrictInt,
     field_validator,
@@ -186,6 +187,8 @@ class Term(_Model):
     start: Date
     end: Date
     closures: list[DayRange] = []
+    # set by Agreement (it knows the weekdays and holidays); None: no school day known
+    _first_school_day: dt.date | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _order(self) -> Term:
@@ -195,8 +198,10 @@ class Term(_Model):
 
     @property
     def week1_monday(self) -> dt.date:
-        """Monday of term week 1 (the Monday-to-Sunday week containing the first day)."""
-        return self.start - dt.timedelta(days=self.start.weekday())
+        """Monday of term week 1: the Monday-to-Sunday week containing the term's first
+        school day (the first day itself for a term outside an agreement or without one)."""
+        first = self._first_school_day or self.start
+        return first - dt.timedelta(days=first.weekday())
 
     @property
     def weeks(self) -> int:
@@ -396,6 +401,15 @@ class Agreement(_Model):
     festivals: list[CustomFestival] = []
     scheduling: Scheduling = Scheduling()
     commitments: Annotated[list[Commitment], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _number_weeks(self) -> Agreement:
+        """Week 1 of each term is the week of its first school day (agreement-format.md)."""
+        from partnership.schoolcalendar import first_school_day
+
+        for t in self.calendar.terms:
+            t._first_school_day = first_school_day(t, self.calendar)
+        return self
 
     def term(self, term_id: str) -> Term:
         """The term with this id (KeyError when there is none)."""
