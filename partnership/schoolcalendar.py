@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from partnership.errors import CalendarRangeError
-from partnership.holidays import OfficialYear, official_year
+from partnership.holidays import DayOffKind, OfficialYear, official_year
 from partnership.model import WEEKDAYS, Agreement, CalendarSpec, Term
 
 
@@ -50,6 +50,7 @@ class DayInfo:
     brigade_busy: tuple[str, ...]
     provisional: bool
     school_day: bool
+    day_off: DayOffKind | None = None  # what kind of official day off it is
 
     @property
     def open(self) -> bool:
@@ -162,6 +163,7 @@ class SchoolCalendar:
             brigade_busy=tuple(self._busy.get(day, ())),
             provisional=self.is_provisional(day),
             school_day=term is not None and school_weekday,
+            day_off=self.official(day.year).kind_of(day) if kind == "off" else None,
         )
 
     def term_days(self, term: Term) -> list[DayInfo]:
