@@ -559,7 +559,7 @@ _COUNT_LABELS: dict[str, tuple[str, str]] = {
     "brigade": ("支队不可用", "brigade unavailable"),
     "not-before": ("不在活动之前", "not before the activity"),
     "full": ("已有其他活动", "taken by another activity"),
-    "gap": ("间隔不足", "ruled out by min_gap_days"),
+    "gap": ("因最小间隔排除", "ruled out by min_gap_days"),
 }
 
 

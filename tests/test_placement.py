@@ -13,8 +13,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import chinese_calendar
 import pytest
-from checker import AUTUMN_2024, SPRING_2025, make_agreement, violations
+from checker import AUTUMN_2024, SPRING_2025, make_agreement
+from contract_v2 import violations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -82,8 +84,15 @@ def once(cid: str, day: str) -> dict[str, Any]:
 FIRST, LAST, LAST_PROVISIONAL = D(2023, 9, 1), D(2026, 12, 31), D(2027, 12, 31)
 
 
-def _weeks(start: dt.date, end: dt.date) -> int:
-    return (end - (start - dt.timedelta(days=start.weekday()))).days // 7 + 1
+def _weeks(start: dt.date, end: dt.date, weekdays: Sequence[str]) -> int:
+    """Term weeks from the week of the first school day (no notices here: chinesecalendar)."""
+    first = start
+    while first < end and not (
+        first in chinese_calendar.workdays
+        or (WEEKDAYS[first.weekday()] in weekdays and first not in chinese_calendar.holidays)
+    ):
+        first += dt.timedelta(days=1)
+    return max(1, (end - (first - dt.timedelta(days=first.weekday()))).days // 7 + 1)
 
 
 @st.composite
@@ -120,8 +129,8 @@ def agreements(draw: st.DrawFn) -> Agreement:
         cur = end + dt.timedelta(days=draw(st.integers(1, 60)))
     start = terms[0]["start"] - dt.timedelta(days=draw(st.integers(0, 20)))
     end = terms[-1]["end"] + dt.timedelta(days=draw(st.integers(0, 20)))
-    min_weeks = min(_weeks(t["start"], t["end"]) for t in terms)
     school_weekdays = draw(st.one_of(st.just(["mon", "tue", "wed", "thu", "fri"]), weekday_subsets))
+    min_weeks = min(_weeks(t["start"], t["end"], school_weekdays) for t in terms)
 
     def window() -> dict[str, Any]:
         if not draw(st.booleans()):
@@ -233,7 +242,7 @@ def _moved(plan: Plan, oid: str, day: dt.date, **changes: Any) -> Plan:
         (lambda p: _moved(p, VISIT, D(2024, 10, 15)), "not one of the commitment's weekdays"),
         (lambda p: _moved(p, VISIT, D(2024, 11, 7)), "on a closure"),
         (lambda p: _moved(p, VISIT, D(2024, 12, 4)), "brigade unavailable"),
-        (lambda p: _moved(p, VISIT, D(2024, 9, 5)), "outside term 2024-autumn or its window"),
+        (lambda p: _moved(p, VISIT, D(2024, 9, 5)), "outside window weeks (3, 12)"),
         (lambda p: _moved(p, VISIT, D(2024, 9, 30)), "max_per_day"),
         (lambda p: _moved(p, VISIT, D(2024, 10, 2)), "closer than min_gap_days 3"),
         (lambda p: _moved(p, VISIT, D(2024, 10, 16), provisional=True), "provisional flag"),
@@ -243,8 +252,8 @@ def _moved(plan: Plan, oid: str, day: dt.date, **changes: Any) -> Plan:
             lambda p: _moved(_moved(p, SHOW, D(2024, 9, 29)), f"{SHOW}/lead-up-1", D(2024, 9, 26)),
             None,
         ),
-        (lambda p: _moved(p, f"{SHOW}/lead-up-1", D(2024, 9, 26)), "a later open school day"),
-        (lambda p: _moved(p, f"{SHOW}/lead-up-1", D(2024, 10, 8)), "not on or before"),
+        (lambda p: _moved(p, f"{SHOW}/lead-up-1", D(2024, 9, 26)), "the contract's day is 2024-09-27"),
+        (lambda p: _moved(p, f"{SHOW}/lead-up-1", D(2024, 10, 8)), "not a usable day before"),
         (
             lambda p: dataclasses.replace(p, occurrences=p.occurrences[1:]),
             "missing",
@@ -273,7 +282,7 @@ def test_the_checker_catches_broken_plans(
     broken: Callable[[Plan], Plan], message: str | None
 ) -> None:
     plan = place(CHECKED)
-    assert dates(plan)[VISIT] == D(2024, 10, 16) and dates(plan)[SHOW] == D(2024, 9, 30)
+    assert dates(plan)[VISIT] == D(2024, 10, 23) and dates(plan)[SHOW] == D(2024, 9, 30)
     assert violations(CHECKED, plan) == []
     found = violations(CHECKED, broken(plan))
     if message is None:
@@ -358,7 +367,7 @@ def test_festival_whose_shift_window_is_all_holiday_is_unplaced_with_counts() ->
     (u,) = plan.unplaced
     assert u.id == "performance/national-day-2024"
     assert u.ruled_out == (("holiday", 4),)  # 10-01..10-04 are all 国庆 days off
-    assert "法定节假日4天" in u.reason
+    assert "放假4天" in u.reason and "及之后3天" in u.reason  # one side searched, not ±
 
 
 def test_festival_skip_drops_the_year_and_exact_keeps_the_date() -> None:
@@ -419,15 +428,15 @@ def test_term_occurrences_skip_a_make_up_sunday_unless_sunday_is_listed() -> Non
 
 
 def test_window_fully_closed_is_unplaced_and_names_the_closures() -> None:
-    closed = {"name": "运动会筹备", "start": "2024-10-14", "end": "2024-10-27"}  # weeks 8–9
-    a = make_agreement([visit(window={"weeks": [8, 9]})], closures=[closed])
+    closed = {"name": "运动会筹备", "start": "2024-10-14", "end": "2024-10-27"}  # weeks 7–8
+    a = make_agreement([visit(window={"weeks": [7, 8]})], closures=[closed])
     plan = checked(a)
     assert not plan.complete
     (u,) = plan.unplaced
     assert (u.id, u.commitment, u.term) == (VISIT, "brigade-visit", "2024-autumn")
-    assert dict(u.ruled_out) == {"closure": 10, "weekday": 4}
-    assert "停课/考试10天" in u.reason and "窗口第8–9周" in u.reason
-    english = make_agreement([visit(window={"weeks": [8, 9]})], closures=[closed], language="en")
+    assert dict(u.ruled_out) == {"closure": 10, "weekend": 4}
+    assert "停课/考试10天" in u.reason and "窗口第7–8周" in u.reason
+    english = make_agreement([visit(window={"weeks": [7, 8]})], closures=[closed], language="en")
     assert "closure: 10 days" in place(english).unplaced[0].reason
     assert "brigade-visit/2025-spring/1" in dates(plan)  # the other term is unaffected
 
@@ -461,7 +470,7 @@ def test_provisional_term_in_2027() -> None:
 
 # ----------------------------------------------------------------------- capacity and gaps
 
-WEEK3 = {"window": {"weeks": [3, 3]}}  # 2024-autumn week 3: 2024-09-09 (Mon)..09-15
+WEEK3 = {"window": {"weeks": [2, 2]}}  # 2024-autumn week 2: 2024-09-09 (Mon)..09-15
 
 
 def test_a_full_day_pushes_an_occurrence_to_the_nearest_free_day() -> None:
@@ -499,14 +508,14 @@ def test_min_gap_separates_activities_of_one_term() -> None:
     assert u.id == "lecture/2024-autumn/1"
     # 09-11 holds the visit, 09-14 is the 调休 Saturday, 09-15 is 中秋
     assert dict(u.ruled_out) == {"full": 1, "gap": 4, "holiday": 1, "weekday": 1}
-    assert "与其他活动间隔不足4天" in u.reason
+    assert "因最小间隔排除4天" in u.reason
 
 
 def test_min_gap_does_not_reach_across_terms() -> None:
     # 2024-autumn ends Friday 2025-01-17; the spring term starts Monday 2025-01-20.
     terms = [AUTUMN_2024, {**SPRING_2025, "start": "2025-01-20"}]
     last = {"id": "a", "title": "期末", "repeat": {"once_in": "2024-autumn"}, "weekdays": ["fri"]}
-    last["window"] = {"weeks": [21, 21]}
+    last["window"] = {"weeks": [20, 20]}
     first = {"id": "b", "title": "开学", "repeat": {"once_in": "2025-spring"}, "weekdays": ["mon"]}
     first["window"] = {"weeks": [1, 1]}
     plan = checked(make_agreement([last, first], terms, scheduling={"min_gap_days": 4}))
@@ -596,8 +605,9 @@ def test_lead_ups_go_before_and_do_not_count_for_capacity() -> None:
         [festival(["national-day"], "after", 7, lead_up=lead[1:])], [AUTUMN_2024]
     )
     o = checked(after).by_id()["performance/national-day-2024/lead-up-1"]
-    assert o.date == D(2024, 9, 14)  # 9-14 is the 调休 Saturday before 中秋
-    assert "不上课" in o.why
+    # the nearest usable day: 09-16 (off, tied) and 09-18 come before the 调休 Saturday 09-14
+    assert o.date == D(2024, 9, 18)
+    assert "09-16至09-17中秋节放假（法定假日1天、调休休息日1天）" in o.why
 
 
 # ----------------------------------------------------------------------- records
@@ -762,7 +772,7 @@ def test_two_fixed_dates_on_one_day_are_reported_not_hidden() -> None:
     )
     plan = place(parse_agreement(text.encode("utf-8"), "two.yaml"))
     assert plan.by_id()["open-day/once"].date == plan.by_id()["signing-ceremony/once"].date
-    (notice,) = plan.notices
+    (notice,) = [n for n in plan.notices if n.kind == "fixed-clash"]
     assert notice.occurrence == "signing-ceremony/once"
     assert "open-day/once" in notice.message and "冲突" in notice.message
     assert plan.by_id()["signing-ceremony/once"].sequence == 0
