@@ -252,7 +252,7 @@ def test_ics_writes_per_term_and_whole_and_remembers_dates(
     assert "damo-fire-2024.ics" in names
     assert "damo-fire-2024-2024-autumn.ics" in names and len(names) == 7
     records = (tmp_path / "damo-primary.records.yaml").read_text(encoding="utf-8")
-    assert "published: 2024-10-16" in records
+    assert "published: 2024-10-23" in records
     parents = runner.invoke(
         app,
         ["ics", str(agreement), "-o", str(out), "--audience", "parents", "--term", "2025-spring"],
