@@ -129,9 +129,7 @@ def official_year(
     source, off, work, lieu = _tables(year, notices)
     if source == "built-in":  # a notice or the provisional rules say what they say
         _join_weekends(year, off, work, notices)
-    return OfficialYear(
-        year, source, tuple(sorted(off.items())), tuple(sorted(work.items())), lieu
-    )
+    return OfficialYear(year, source, tuple(sorted(off.items())), tuple(sorted(work.items())), lieu)
 
 
 def _tables(

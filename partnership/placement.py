@@ -244,8 +244,8 @@ def place(
             if records.occurrences[d.id].unconfirmed:
                 notices.append(Notice(d.id, reasons.awaiting(held, lang), "awaiting-confirmation"))
             continue
-        why = reasons.held_impossible(held, d, calendar, agreement, board)
-        notices.append(Notice(d.id, why, "held-impossible"))
+        message = reasons.held_impossible(held, d, calendar, agreement, board)
+        notices.append(Notice(d.id, message, "held-impossible"))
         abandoned.add(d.id)
         flexible.append(d)
     placed = improve(flexible, candidates, board, strategy(flexible, candidates, board))
@@ -273,17 +273,19 @@ def place(
         else:
             why = reasons.chosen(d, day, candidates.get(d.id, []), calendar, agreement, board)
         if how in ("moved", "given") and len(why.claims) > 1:
-            kind = "given-day-off"
-            notices.append(
-                Notice(d.id, reasons.given_notice(day, why.claims[1:], agreement, how == "moved"), kind)
-            )
+            said = reasons.given_notice(day, why.claims[1:], agreement, how == "moved")
+            notices.append(Notice(d.id, said, "given-day-off"))
         main, sessions, missing = _with_lead_ups(d, day, why, calendar, records, agreement)
         occurrences.extend([main, *sessions])
         unplaced.extend(missing)
         for o in sessions:
             if o.term != main.term and any(c.rule == "left-term" for c in o.claims):
                 notices.append(
-                    Notice(o.id, reasons.left_term_notice(o.date, main.term or "", lang), "lead-up-left-term")
+                    Notice(
+                        o.id,
+                        reasons.left_term_notice(o.date, main.term or "", lang),
+                        "lead-up-left-term",
+                    )
                 )
     occurrences.sort(key=sort_key)
     # a published date that had to change goes out again with a higher SEQUENCE
@@ -332,7 +334,9 @@ def lead_up_day(
         if chosen is None:
             continue
         passed = reasons.passed_over(reasons.nearer(chosen, target, "nearest"), rule)
-        left = own if scope is None and own is not None and calendar.term_id(chosen) != own else None
+        left = (
+            own if scope is None and own is not None and calendar.term_id(chosen) != own else None
+        )
         return chosen, passed, left, {}
     counts: dict[str, int] = {}
     for x in (first + dt.timedelta(days=i) for i in range((activity - first).days)):
@@ -394,23 +398,22 @@ def _with_lead_ups(
         lu_id = f"{d.id}/lead-up-{k}"
         own = records.occurrences.get(lu_id)  # a session moved, cancelled or done on its own
         if own is not None and own.date is not None:
-            lu_day: dt.date | None = own.date
+            lu_day = own.date
             lu_why = reasons.moved(own.date, calendar, agreement)
         else:
             probe = Occurrence(lu_id, c.id, None, "", day, None, None, "", lead_up_of=d.id)
             brigade = "brigade" in audience_of(agreement, probe)
-            lu_day, passed, left, counts = lead_up_day(
+            found, passed, left, counts = lead_up_day(
                 day, lu.days_before, brigade, calendar, agreement
             )
-            if lu_day is None:
+            if found is None:
                 r = reasons.lead_up_unplaced(day, lu.days_before, counts, lang)
                 missing.append(
                     Unplaced(lu_id, c.id, main.term, r.text, tuple(counts.items()), r.claims)
                 )
                 continue
-            lu_why = reasons.lead_up(
-                lu_day, day, lu.days_before, passed, left, calendar, agreement
-            )
+            lu_day = found
+            lu_why = reasons.lead_up(lu_day, day, lu.days_before, passed, left, calendar, agreement)
         times = lu.time or c.time
         lu_start, lu_end = (times.start, times.end) if times else (None, None)
         lu_status: Status = "cancelled" if status == "cancelled" else "planned"

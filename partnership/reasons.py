@@ -167,9 +167,7 @@ def facts(info: DayInfo, d: Demand, agreement: Agreement) -> list[Claim]:
     return found
 
 
-def nearer(
-    chosen: dt.date, target: dt.date, side: str
-) -> Iterable[dt.date]:
+def nearer(chosen: dt.date, target: dt.date, side: str) -> Iterable[dt.date]:
     """The days a search from ``target`` looked at before it reached ``chosen``.
 
     ``side``: "before" (target down to chosen), "after" (up), "nearest" (ties: earlier).
@@ -205,7 +203,9 @@ def runs(claims: Iterable[Claim]) -> list[Claim]:
     return out
 
 
-def _add(a: tuple[tuple[str, int], ...], b: tuple[tuple[str, int], ...]) -> tuple[tuple[str, int], ...]:
+def _add(
+    a: tuple[tuple[str, int], ...], b: tuple[tuple[str, int], ...]
+) -> tuple[tuple[str, int], ...]:
     merged = dict(a)
     for k, n in b:
         merged[k] = merged.get(k, 0) + n
@@ -224,7 +224,9 @@ def shown(day_runs: list[Claim]) -> list[Claim]:
     rest = ranked[SHOWN_RUNS:]
     first = min(c.start for c in rest)
     last = max(c.end for c in rest)
-    more = Claim("more", first, last, parts=(("runs", len(rest)), ("days", sum(c.days for c in rest))))
+    more = Claim(
+        "more", first, last, parts=(("runs", len(rest)), ("days", sum(c.days for c in rest)))
+    )
     return [*keep, more]
 
 
@@ -254,7 +256,9 @@ def chosen(
         claims.append(_span_claim(d))
         k, n = d.rank
         target = _ideal(prefs, d.rank) if prefs else day
-        claims.append(Claim("ideal", target, target, parts=(("k", k), ("n", n), ("usable", len(prefs)))))
+        claims.append(
+            Claim("ideal", target, target, parts=(("k", k), ("n", n), ("usable", len(prefs))))
+        )
     passed: list[Claim] = []
     for x in nearer(day, target, side):
         rule = day_rule(calendar.day(x), d, agreement, board, d.id)
@@ -325,19 +329,33 @@ def unplaced(d: Demand, counts: dict[str, int], agreement: Agreement) -> Reason:
     if d.form == "festival":
         claims.append(Claim("festival", d.target, d.target, d.festival or ""))
         first, last = (d.domain[0], d.domain[-1]) if d.domain else (d.target, d.target)
-        claims.append(Claim("search", first, last, c.repeat.placement, parts=(("days", c.repeat.max_shift_days),)))
+        claims.append(
+            Claim(
+                "search",
+                first,
+                last,
+                c.repeat.placement,
+                parts=(("days", c.repeat.max_shift_days),),
+            )
+        )
     else:
         claims.append(_span_claim(d))
-    claims.extend(Claim("count", d.target, d.target, k, parts=(("days", n),)) for k, n in counts.items())
+    claims.extend(
+        Claim("count", d.target, d.target, k, parts=(("days", n),)) for k, n in counts.items()
+    )
     lang = agreement.agreement.language
     return Reason(_render_unplaced(claims, agreement, lang), tuple(claims))
 
 
-def lead_up_unplaced(activity: dt.date, days_before: int, counts: dict[str, int], lang: str) -> Reason:
+def lead_up_unplaced(
+    activity: dt.date, days_before: int, counts: dict[str, int], lang: str
+) -> Reason:
     """Why a lead-up session found no usable day before its activity."""
     target = activity - dt.timedelta(days=days_before)
     claims = [Claim("lead-up", target, activity, parts=(("days_before", days_before),))]
-    claims.extend(Claim("count", target, target, k, parts=(("days", n),)) for k, n in counts.items())
+    claims.extend(
+        Claim("count", target, target, k, parts=(("days", n),)) for k, n in counts.items()
+    )
     detail = _counts_text([c for c in claims if c.rule == "count"], lang)
     text = _t(
         lang,
@@ -450,7 +468,9 @@ def _lead_text(c: Claim, agreement: Agreement) -> str:
     raise AssertionError(r)
 
 
-def _reason(claims: list[Claim], day: dt.date, calendar: SchoolCalendar, agreement: Agreement) -> Reason:
+def _reason(
+    claims: list[Claim], day: dt.date, calendar: SchoolCalendar, agreement: Agreement
+) -> Reason:
     lang = agreement.agreement.language
     sep = _t(lang, "；", "; ")
     text = _prefix(day, calendar, lang) + sep.join(_sentences(claims, day, agreement))
@@ -480,9 +500,11 @@ def _sentences(claims: list[Claim], day: dt.date, agreement: Agreement) -> Itera
                 f"(ideal day {_md(ideal.start)})",
             )
         if passed:
-            yield _t(lang, "更近的日期：", "nearer days: ") + comma.join(
-                _day_text(c, agreement) for c in passed
-            ) + _t(lang, "；取最近的可用日", "; the nearest usable day")
+            yield (
+                _t(lang, "更近的日期：", "nearer days: ")
+                + comma.join(_day_text(c, agreement) for c in passed)
+                + _t(lang, "；取最近的可用日", "; the nearest usable day")
+            )
     elif "festival" in by:
         f = by["festival"]
         name = _lead_text(f, agreement)
@@ -499,17 +521,25 @@ def _sentences(claims: list[Claim], day: dt.date, agreement: Agreement) -> Itera
                     f"the nearest usable day: {n} days {'earlier' if s.end < s.start else 'later'}",
                 ),
             }[s.name]
-            yield _t(lang, f"{name}（{_md(f.start)}）{move[0]}", f"{name} ({_md(f.start)}) {move[1]}")
+            yield _t(
+                lang, f"{name}（{_md(f.start)}）{move[0]}", f"{name} ({_md(f.start)}) {move[1]}"
+            )
             if passed:
                 yield comma.join(_day_text(c, agreement) for c in passed)
     elif "lead-up" in by:
         lu = by["lead-up"]
         n = dict(lu.parts)["days_before"]
         if day == lu.start:
-            yield _t(lang, f"活动（{_md(lu.end)}）前{n}天", f"{n} days before the activity ({_md(lu.end)})")
+            yield _t(
+                lang,
+                f"活动（{_md(lu.end)}）前{n}天",
+                f"{n} days before the activity ({_md(lu.end)})",
+            )
         else:
             k = abs((day - lu.start).days)
-            way = _t(lang, "提前" if day < lu.start else "推迟", "earlier" if day < lu.start else "later")
+            way = _t(
+                lang, "提前" if day < lu.start else "推迟", "earlier" if day < lu.start else "later"
+            )
             yield _t(
                 lang,
                 f"活动（{_md(lu.end)}）前{n}天为{_md(lu.start)}，取最近的可用日（{way}{k}天）",
@@ -534,14 +564,20 @@ def _sentences(claims: list[Claim], day: dt.date, agreement: Agreement) -> Itera
         else:
             yield _t(lang, f"按记录改期至{_md(day)}", f"moved to {_md(day)} as recorded")
         if passed:
-            yield _t(lang, "注意：", "note: ") + comma.join(
-                _day_text(c, agreement) for c in passed
-            ) + _t(lang, "（仍按要求保留）", " (kept as asked)")
+            yield (
+                _t(lang, "注意：", "note: ")
+                + comma.join(_day_text(c, agreement) for c in passed)
+                + _t(lang, "（仍按要求保留）", " (kept as asked)")
+            )
 
 
 def _counts_text(counts: Sequence[Claim], lang: str) -> str:
     parts = [
-        _t(lang, f"{_COUNT_LABELS[c.name][0]}{dict(c.parts)['days']}天", f"{_COUNT_LABELS[c.name][1]}: {dict(c.parts)['days']} days")
+        _t(
+            lang,
+            f"{_COUNT_LABELS[c.name][0]}{dict(c.parts)['days']}天",
+            f"{_COUNT_LABELS[c.name][1]}: {dict(c.parts)['days']} days",
+        )
         for c in counts
     ]
     return _t(lang, "，".join(parts), ", ".join(parts)) or _t(lang, "没有日期", "no days")
@@ -582,7 +618,9 @@ def _render_unplaced(claims: list[Claim], agreement: Agreement, lang: str) -> st
         where_text = _t(lang, where[0], where[1]) + span
     else:
         where_text = _lead_text(by["span"], agreement)
-    return _t(lang, f"{where_text}内没有可用日：{detail}", f"no usable day in {where_text}: {detail}")
+    return _t(
+        lang, f"{where_text}内没有可用日：{detail}", f"no usable day in {where_text}: {detail}"
+    )
 
 
 # --------------------------------------------------------------------------- counts and notices
@@ -681,4 +719,3 @@ PassedRule = Callable[[dt.date], Claim | None]
 def passed_over(days: Iterable[dt.date], rule: PassedRule) -> list[Claim]:
     """The claims of the days a search passed over (each ruled out by ``rule``)."""
     return [c for c in map(rule, days) if c is not None]
-

@@ -52,7 +52,9 @@ class Cal:
                 self.work |= {d for d in cc.workdays if d.year == n.year}
             for n in sorted(a.calendar.notices, key=lambda n: n.year):
                 for r in n.days_off:
-                    days = {r.start + dt.timedelta(days=i) for i in range((r.end - r.start).days + 1)}
+                    days = {
+                        r.start + dt.timedelta(days=i) for i in range((r.end - r.start).days + 1)
+                    }
                     self.off |= days
                     self.work -= days
                 for w in n.workdays:
@@ -129,7 +131,10 @@ def lead_up_violations(a: Agreement, plan: Plan) -> list[str]:
         if not lead_up_ok(a, cal, o, o.date, main.date):
             bad.append(f"{o.id} on {o.date}: not a usable day before {main.date}")
             continue
-        span = [a.agreement.start + dt.timedelta(days=i) for i in range((main.date - a.agreement.start).days)]
+        span = [
+            a.agreement.start + dt.timedelta(days=i)
+            for i in range((main.date - a.agreement.start).days)
+        ]
         good = [d for d in span if lead_up_ok(a, cal, o, d, main.date)]
         in_own = [d for d in good if own is not None and cal.term(d) == own]
         pool = in_own or good
@@ -145,8 +150,13 @@ def lead_up_violations(a: Agreement, plan: Plan) -> list[str]:
             if lid not in placed and lid not in unplaced:
                 bad.append(f"{main.id}: lead-up {k} is missing")
             if lid in unplaced:
-                probe = Occurrence(lid, c.id, None, "", main.date, None, None, "", lead_up_of=main.id)
-                span = [a.agreement.start + dt.timedelta(days=i) for i in range((main.date - a.agreement.start).days)]
+                probe = Occurrence(
+                    lid, c.id, None, "", main.date, None, None, "", lead_up_of=main.id
+                )
+                span = [
+                    a.agreement.start + dt.timedelta(days=i)
+                    for i in range((main.date - a.agreement.start).days)
+                ]
                 if any(lead_up_ok(a, cal, probe, d, main.date) for d in span):
                     bad.append(f"{lid}: reported unplaced though a usable day exists")
     return bad
@@ -168,17 +178,24 @@ def window_violations(a: Agreement, plan: Plan) -> list[str]:
         t = a.term(term_id)
         if not t.start <= o.date <= t.end:
             bad.append(f"{o.id} on {o.date}: outside term {t.id}")
-        elif c.window is not None and not c.window.weeks[0] <= cal.week(t, o.date) <= c.window.weeks[1]:
+        elif (
+            c.window is not None
+            and not c.window.weeks[0] <= cal.week(t, o.date) <= c.window.weeks[1]
+        ):
             bad.append(f"{o.id} on {o.date}: outside window weeks {c.window.weeks}")
     return bad
 
 
-_REPLACED = re.compile(r"or its window|lead-up|not on or before|a later open school day|not an open school day")
+_REPLACED = re.compile(
+    r"or its window|lead-up|not on or before|a later open school day|not an open school day"
+)
 
 
 def violations(a: Agreement, plan: Plan) -> list[str]:
     """tests/checker.py's findings, with the window and lead-up rules of issue 12 checked here."""
-    windowed_months = {c.id for c in a.commitments if c.window is not None and c.repeat.per == "month"}
+    windowed_months = {
+        c.id for c in a.commitments if c.window is not None and c.repeat.per == "month"
+    }
 
     def replaced(msg: str) -> bool:
         if _REPLACED.search(msg):

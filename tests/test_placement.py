@@ -252,7 +252,10 @@ def _moved(plan: Plan, oid: str, day: dt.date, **changes: Any) -> Plan:
             lambda p: _moved(_moved(p, SHOW, D(2024, 9, 29)), f"{SHOW}/lead-up-1", D(2024, 9, 26)),
             None,
         ),
-        (lambda p: _moved(p, f"{SHOW}/lead-up-1", D(2024, 9, 26)), "the contract's day is 2024-09-27"),
+        (
+            lambda p: _moved(p, f"{SHOW}/lead-up-1", D(2024, 9, 26)),
+            "the contract's day is 2024-09-27",
+        ),
         (lambda p: _moved(p, f"{SHOW}/lead-up-1", D(2024, 10, 8)), "not a usable day before"),
         (
             lambda p: dataclasses.replace(p, occurrences=p.occurrences[1:]),

@@ -96,7 +96,7 @@ def test_unplaced_festival_says_the_side_searched() -> None:
             "title": "汇演",
             "repeat": {"festivals": ["national-day"], "placement": placement, "max_shift_days": 3},
         }
-        a, cal, ds = setup([c])
+        a, _, ds = setup([c])
         d = ds["show/national-day-2024"]
         return reasons.unplaced(d, {"holiday": 4}, a).text
 
@@ -178,7 +178,7 @@ def _true(
         t = cal.term(day)
         return t is not None and t.id == cl.name
     if r == "holiday":
-        return day in cal.off and cal.term(day) is not None or day in cal.off
+        return (day in cal.off and cal.term(day) is not None) or day in cal.off
     if r == "weekend":
         return day.weekday() >= 5 and not cal.school_day(day)
     if r == "not-school-day":
@@ -207,20 +207,18 @@ def _true(
         }
         return bool(cl.others) and set(cl.others) <= near
     if r == "not-before":
-        return day >= next(m.date for m in sum(mains.values(), []) if m.id == o.lead_up_of)
+        return any(day >= m.date for ms in mains.values() for m in ms if m.id == o.lead_up_of)
     return True
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(agreements())
 def test_every_claim_of_every_reason_is_true(a: Agreement) -> None:
     plan = place(a)
     assert claim_errors(a, plan) == []
     for o in plan.occurrences:
         assert o.claims, o.id  # every reason is built from claims
-        assert "±" not in o.why and "前后" not in o.why or "nearest" in repr(o.claims)
+        assert ("±" not in o.why and "前后" not in o.why) or "nearest" in repr(o.claims)
 
 
 def test_a_false_claim_is_caught() -> None:
