@@ -722,6 +722,27 @@ def test_a_held_date_that_became_impossible_gets_a_notice_and_a_new_date() -> No
     assert dates(plan)["brigade-visit/2025-spring/1"] == dates(first)["brigade-visit/2025-spring/1"]
 
 
+def test_the_proposed_date_stays_flagged_in_every_build_until_confirmed() -> None:
+    a = make_agreement([visit()])
+    first = checked(a)
+    held = dates(first)[VISIT]
+    closure = {"name": "校舍维修", "start": held.isoformat(), "end": held.isoformat()}
+    b = make_agreement(a.model_dump()["commitments"], closures=[closure])
+    records = publish(Records(), first)
+    proposed = checked(b, records)
+    records = publish(records, proposed)  # the build writes the proposal to the .ics
+    assert records.occurrences[VISIT].unconfirmed
+    again = checked(b, records)
+    (notice,) = again.notices
+    assert (notice.occurrence, notice.kind) == (VISIT, "awaiting-confirmation")
+    assert "record --move" in notice.message
+    assert dates(again) == dates(proposed) and again.by_id()[VISIT].sequence == 1
+    assert publish(records, again) == records  # a third build changes nothing
+    confirmed = record_move(records, VISIT, dates(again)[VISIT])
+    assert not confirmed.occurrences[VISIT].unconfirmed
+    assert checked(b, publish(confirmed, checked(b, confirmed))).notices == ()
+
+
 def test_a_held_date_taken_by_a_new_fixed_date_gets_a_notice() -> None:
     a = make_agreement([visit()], [AUTUMN_2024])
     first = checked(a)
