@@ -577,6 +577,9 @@ def cross_check(a: Agreement) -> list[tuple[Path, str]]:
         lead_titles = [lu.days_before for lu in cm.lead_up]
         if len(set(lead_titles)) != len(lead_titles):
             found.append(((*base, "lead_up"), "two lead-up sessions have the same days_before"))
+    from partnership.calendar_checks import dst_findings
+
+    found.extend(dst_findings(a))
     return found
 
 

@@ -272,7 +272,11 @@ def place(
             why = reasons.given(d, calendar, agreement)
         else:
             why = reasons.chosen(d, day, candidates.get(d.id, []), calendar, agreement, board)
-        if how in ("moved", "given") and len(why.claims) > 1:
+        # a recorded move onto any non-school day, an agreed date on a day off or closure
+        acted = {c.rule for c in why.claims[1:]}
+        if (how == "moved" and acted) or (
+            how == "given" and acted & {"holiday", "closure", "brigade"}
+        ):
             said = reasons.given_notice(day, why.claims[1:], agreement, how == "moved")
             notices.append(Notice(d.id, said, "given-day-off"))
         main, sessions, missing = _with_lead_ups(d, day, why, calendar, records, agreement)
