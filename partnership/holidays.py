@@ -154,13 +154,11 @@ def _tables(
     neighbours = sorted((n for n in notices if n.year != year), key=lambda n: n.year)
     for n in [*neighbours, *([notice] if notice is not None else [])]:
         _apply(n, year, off, work)
-    # a weekday a notice gives off beyond the statutory days is a 调休 rest day
+    # a weekday a notice adds beyond the statutory days is a 调休 rest day (notices
+    # compensate such days with make-up workdays); built-in days keep their kind
     statutory = statutory_days(year)
     lieu = frozenset(
-        d
-        for d in off
-        if (d in lieu and known.get(d) == off[d])
-        or (d not in known and d.weekday() < 5 and d not in statutory)
+        d for d in off if d in lieu or (d not in known and d.weekday() < 5 and d not in statutory)
     )
     return source, off, work, lieu
 

@@ -107,3 +107,18 @@ def test_a_hand_edited_move_onto_national_day_warns(tmp_path: Path) -> None:
     got = CliRunner().invoke(app, ["plan", str(path), "--json"], env={"PARTNERSHIP_LANG": "en"})
     assert got.exit_code == 0
     assert "warning:" in got.stderr and "2024-10-01" in got.stderr and "国庆节" in got.stderr
+
+
+def test_the_staff_calendar_says_the_signing_ceremony_is_on_a_holiday() -> None:
+    import icalendar
+    from factory import EXAMPLE
+
+    from partnership.ics import render_ics
+    from partnership.loader import load_agreement
+    from partnership.placement import place
+
+    plan = place(load_agreement(EXAMPLE))
+    data = render_ics(plan, audience="teachers", dtstamp=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    cal = icalendar.Calendar.from_ical(data)
+    (event,) = [e for e in cal.walk("VEVENT") if "signing-ceremony" in str(e.get("UID"))]
+    assert "端午节放假" in str(event.get("DESCRIPTION"))

@@ -168,7 +168,35 @@ def agreements(draw: st.DrawFn) -> Agreement:
         c["brigade"] = draw(st.booleans())
         befores = draw(st.lists(st.integers(1, 30), max_size=2, unique=True))
         c["lead_up"] = [{"title": f"筹备{k}", "days_before": n} for k, n in enumerate(befores)]
+        for lu in c["lead_up"]:  # joint rehearsals with the brigade, or the school alone
+            who = draw(st.sampled_from([None, ["teachers", "brigade"], ["students"]]))
+            if who is not None:
+                lu["audience"] = who
         commitments.append(c)
+    notices = []
+    if draw(st.booleans()):  # a notice: extra days off and a make-up weekend day, clear of
+        # every term's first two weeks so that week 1 stays where _weeks puts it
+        t = draw(
+            st.sampled_from([t for t in terms if (t["end"] - t["start"]).days > 20] or terms[:1])
+        )
+        lo = t["start"] + dt.timedelta(days=14)
+        off = draw(st.dates(min(lo, t["end"]), t["end"]))
+        off_end = min(t["end"], off + dt.timedelta(days=draw(st.integers(0, 4))))
+        weekend = [
+            lo + dt.timedelta(days=i)
+            for i in range(max(0, (t["end"] - lo).days + 1))
+            if (lo + dt.timedelta(days=i)).weekday() >= 5
+            and (lo + dt.timedelta(days=i)).year == off.year
+        ]
+        notices.append(
+            {
+                "year": off.year,
+                "days_off": [{"name": "通知假", "start": off, "end": off_end}]
+                if off_end.year == off.year
+                else [],
+                "workdays": draw(st.lists(st.sampled_from(weekend), max_size=1)) if weekend else [],
+            }
+        )
     a = Agreement.model_validate(
         {
             "version": 1,
@@ -176,6 +204,7 @@ def agreements(draw: st.DrawFn) -> Agreement:
             "parties": {"school": {"name": "学校"}, "brigade": {"name": "支队"}},
             "calendar": {
                 "weekdays": school_weekdays,
+                "notices": notices,
                 "terms": terms,
                 "closures": draw(day_ranges(start, end, "停课")),
                 "brigade_unavailable": draw(day_ranges(start, end, "战备")),

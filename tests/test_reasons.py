@@ -15,6 +15,7 @@ from test_placement import agreements
 
 from partnership import reasons
 from partnership.demands import Demand, expand
+from partnership.holidays import statutory_days
 from partnership.model import WEEKDAYS, Agreement
 from partnership.placement import place
 from partnership.plan import Occurrence, Plan
@@ -108,6 +109,10 @@ def test_unplaced_festival_says_the_side_searched() -> None:
 # ----------------------------------------------------------------------- claims are true
 
 
+def _range(r: Any) -> list[dt.date]:
+    return [r.start + dt.timedelta(days=i) for i in range((r.end - r.start).days + 1)]
+
+
 def _days(c: Claim) -> list[dt.date]:
     return [c.start + dt.timedelta(days=i) for i in range(c.days)]
 
@@ -130,13 +135,17 @@ def claim_errors(a: Agreement, plan: Plan) -> list[str]:
                     bad.append(f"{where}: not true on {day}")
             if cl.rule == "holiday":
                 kinds = {"weekend": 0, "in-lieu": 0, "statutory": 0}
+                noticed = {d for n in a.calendar.notices for r in n.days_off for d in _range(r)}
                 for day in _days(cl):
+                    # a weekday off beyond the statutory days that a notice adds is a 调休
+                    # rest day (notices compensate such days with make-up workdays)
+                    swapped = day in cc.in_lieu_days or (
+                        day in noticed
+                        and day not in cc.holidays
+                        and day not in statutory_days(day.year)
+                    )
                     kind = (
-                        "weekend"
-                        if day.weekday() >= 5
-                        else "in-lieu"
-                        if day in cc.in_lieu_days
-                        else "statutory"
+                        "weekend" if day.weekday() >= 5 else "in-lieu" if swapped else "statutory"
                     )
                     kinds[kind] += 1
                 if any(dict(cl.parts).get(k, 0) != n for k, n in kinds.items()) and all(
