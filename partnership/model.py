@@ -200,7 +200,9 @@ class Term(_Model):
     def week1_monday(self) -> dt.date:
         """Monday of term week 1: the Monday-to-Sunday week containing the term's first
         school day (the first day itself for a term outside an agreement or without one)."""
-        first = self._first_school_day or self.start
+        # read the private value directly: pydantic's __getattr__ is slow on this hot path
+        private = self.__pydantic_private__ or {}
+        first = private.get("_first_school_day") or self.start
         return first - dt.timedelta(days=first.weekday())
 
     @property

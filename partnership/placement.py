@@ -10,7 +10,7 @@ default strategy; any function with the same signature can replace it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from partnership import reasons
@@ -326,10 +326,7 @@ def lead_up_day(
     first = agreement.agreement.start
     scopes: list[str | None] = [own, None] if own is not None else [None]
     for scope in scopes:
-        days = sorted(
-            (first + dt.timedelta(days=i) for i in range((activity - first).days)),
-            key=lambda x: (abs((x - target).days), x),
-        )
+        days = _nearest_first(target, first, activity - dt.timedelta(days=1))
 
         def rule(x: dt.date, scope: str | None = scope) -> reasons.Claim | None:
             return reasons.lead_up_rule(calendar.day(x), agreement, activity, scope, brigade)
@@ -348,6 +345,17 @@ def lead_up_day(
         if claim is not None:
             counts[claim.rule] = counts.get(claim.rule, 0) + 1
     return None, [], None, {k: counts[k] for k in reasons.RULED_OUT if k in counts}
+
+
+def _nearest_first(target: dt.date, lo: dt.date, hi: dt.date) -> Iterator[dt.date]:
+    """Days of lo..hi by distance from ``target``, the earlier first on a tie."""
+    for i in range(abs((target - lo).days) + abs((hi - target).days) + 1):
+        step = dt.timedelta(days=i)
+        for x in (target - step, target + step) if i else (target,):
+            if lo <= x <= hi:
+                yield x
+        if target - step < lo and target + step > hi:
+            return
 
 
 def _with_lead_ups(
