@@ -829,3 +829,44 @@ def test_two_fixed_dates_on_one_day_are_reported_not_hidden() -> None:
     assert notice.occurrence == "signing-ceremony/once"
     assert "open-day/once" in notice.message and "冲突" in notice.message
     assert plan.by_id()["signing-ceremony/once"].sequence == 0
+
+
+def _show(day: str, days_before: int, **lead: Any) -> dict[str, Any]:
+    return {**once("show", day), "lead_up": [{"title": "彩排", "days_before": days_before, **lead}]}
+
+
+def test_a_rehearsal_stays_in_its_activity_s_term_when_it_can() -> None:
+    # show on Tuesday 2025-02-18, the term's second day: 3 days before is Saturday 02-15,
+    # outside the term; Monday 02-17 is nearer than the autumn term's last day
+    plan = checked(make_agreement([_show("2025-02-18", 3)]))
+    o = plan.by_id()["show/once/lead-up-1"]
+    assert (o.date, o.term) == (D(2025, 2, 17), "2025-spring")
+    assert plan.notices == ()
+    assert "02-13至02-16不在学期内" in o.why and "推迟2天" in o.why
+
+
+def test_a_rehearsal_leaves_the_term_only_when_it_must_and_says_so() -> None:
+    plan = checked(make_agreement([_show("2025-02-17", 2)]))  # the term's first day
+    o = plan.by_id()["show/once/lead-up-1"]
+    assert (o.date, o.term) == (D(2025, 1, 17), "2024-autumn")  # the last autumn school day
+    assert "排在更早的学期" in o.why
+    (notice,) = plan.notices
+    assert (notice.occurrence, notice.kind) == ("show/once/lead-up-1", "lead-up-left-term")
+
+
+def test_a_rehearsal_with_no_usable_day_is_unplaced_not_on_the_show_day() -> None:
+    plan = checked(make_agreement([_show("2024-09-02", 2)], [AUTUMN_2024]))
+    assert [u.id for u in plan.unplaced] == ["show/once/lead-up-1"]
+    assert "show/once/lead-up-1" not in plan.by_id()
+
+
+def test_a_joint_rehearsal_avoids_the_brigade_s_busy_days() -> None:
+    busy = [{"name": "春节战备", "start": "2025-01-06", "end": "2025-01-10"}]
+    alone = make_agreement([_show("2025-01-13", 3)], brigade_unavailable=busy)
+    joint = make_agreement(
+        [_show("2025-01-13", 3, audience=["students", "brigade"])], brigade_unavailable=busy
+    )
+    assert dates(checked(alone))["show/once/lead-up-1"] == D(2025, 1, 10)
+    o = checked(joint).by_id()["show/once/lead-up-1"]
+    assert o.date == D(2025, 1, 3)
+    assert "01-06至01-10支队不可用（春节战备）" in o.why
