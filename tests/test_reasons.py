@@ -240,3 +240,54 @@ def test_a_false_claim_is_caught() -> None:
         forged = Occurrence(**{**o.__dict__, "claims": (*o.claims, claim)})
         broken = Plan(a, tuple(x if x.id != o.id else forged for x in plan.occurrences))
         assert claim_errors(a, broken) != []
+
+
+def _fire_day(**extra: Any) -> dict[str, Any]:
+    repeat = {"festivals": ["fire-day"], "placement": "before", "max_shift_days": 7}
+    return {"id": "talk", "title": "讲座", "repeat": repeat, **extra}
+
+
+def test_a_festival_day_taken_or_off_the_weekdays_is_not_called_brigade_busy() -> None:
+    # 2025-11-07 (Friday) is usable; fire-day 2025-11-09 is a Sunday
+    taken = make_agreement(
+        [
+            {**_fire_day(), "repeat": {**_fire_day()["repeat"], "festivals": ["teachers-day"]}},
+            {"id": "x", "title": "X", "repeat": {"once": "2025-09-10"}},
+        ],
+        [
+            AUTUMN_2024,
+            SPRING_2025,
+            {"id": "2025-autumn", "name": "秋", "start": "2025-09-01", "end": "2026-01-16"},
+        ],
+        end="2026-06-30",
+    )
+    why = place(taken).by_id()["talk/teachers-day-2025"].why
+    assert "09-10已有其他活动（x/once）" in why and "支队" not in why
+    wed = make_agreement([_fire_day(weekdays=["wed"])], [AUTUMN_2024])
+    why = place(wed).by_id()["talk/fire-day-2024"].why
+    assert "不是本活动的星期（周三）" in why and "支队" not in why
+    assert "向前找" in why and "前后" not in why
+
+
+def test_gap_wording_counts_the_days_it_ruled_out() -> None:
+    a = make_agreement(
+        [
+            {"id": "x", "title": "X", "repeat": {"once": "2024-10-22"}},
+            {**PER_TERM, "window": {"weeks": [7, 8]}},
+        ],
+        [AUTUMN_2024],
+        scheduling={"min_gap_days": 3},
+    )
+    why = place(a).by_id()["visit/2024-autumn/1"].why
+    assert place(a).by_id()["visit/2024-autumn/1"].date == D(2024, 10, 18)
+    assert "10-21因与x/once须间隔3天而排除（1天）" in why and "10-22已有其他活动（x/once）" in why
+    en = make_agreement(
+        [
+            {"id": "x", "title": "X", "repeat": {"once": "2024-10-22"}},
+            {**PER_TERM, "window": {"weeks": [7, 8]}},
+        ],
+        [AUTUMN_2024],
+        scheduling={"min_gap_days": 3},
+        language="en",
+    )
+    assert "ruled out by the 3-day gap to x/once" in place(en).by_id()["visit/2024-autumn/1"].why
