@@ -368,6 +368,10 @@ def lead_up_unplaced(
 # --------------------------------------------------------------------------- rendering
 
 
+def _n_days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
 def _md(day: dt.date) -> str:
     return f"{day:%m-%d}"
 
@@ -513,16 +517,23 @@ def _sentences(claims: list[Claim], day: dt.date, agreement: Agreement) -> Itera
         else:
             s = by["search"]
             n = abs((s.end - s.start).days)
+            back = s.end < s.start
             move = {
-                "before": (f"向前找最近的可用日，提前{n}天", f"searched back: {n} days earlier"),
-                "after": (f"向后找最近的可用日，推迟{n}天", f"searched forward: {n} days later"),
+                "before": (
+                    f"向前找最近的可用日，提前{n}天",
+                    f"searched back: {_n_days(n)} earlier",
+                ),
+                "after": (
+                    f"向后找最近的可用日，推迟{n}天",
+                    f"searched forward: {_n_days(n)} later",
+                ),
                 "nearest": (
-                    f"找前后最近的可用日，{'提前' if s.end < s.start else '推迟'}{n}天",
-                    f"the nearest usable day: {n} days {'earlier' if s.end < s.start else 'later'}",
+                    f"找前后最近的可用日，{'提前' if back else '推迟'}{n}天",
+                    f"the nearest usable day: {_n_days(n)} {'earlier' if back else 'later'}",
                 ),
             }[s.name]
             yield _t(
-                lang, f"{name}（{_md(f.start)}）{move[0]}", f"{name} ({_md(f.start)}) {move[1]}"
+                lang, f"{name}（{_md(f.start)}）{move[0]}", f"{name} ({_md(f.start)}): {move[1]}"
             )
             if passed:
                 yield comma.join(_day_text(c, agreement) for c in passed)
@@ -533,7 +544,7 @@ def _sentences(claims: list[Claim], day: dt.date, agreement: Agreement) -> Itera
             yield _t(
                 lang,
                 f"活动（{_md(lu.end)}）前{n}天",
-                f"{n} days before the activity ({_md(lu.end)})",
+                f"{_n_days(n)} before the activity ({_md(lu.end)})",
             )
         else:
             k = abs((day - lu.start).days)
@@ -543,8 +554,8 @@ def _sentences(claims: list[Claim], day: dt.date, agreement: Agreement) -> Itera
             yield _t(
                 lang,
                 f"活动（{_md(lu.end)}）前{n}天为{_md(lu.start)}，取最近的可用日（{way}{k}天）",
-                f"{n} days before the activity ({_md(lu.end)}) is {_md(lu.start)}; the nearest "
-                f"usable day ({k} days {way})",
+                f"{_n_days(n)} before the activity ({_md(lu.end)}) is {_md(lu.start)}; the "
+                f"nearest usable day ({_n_days(k)} {way})",
             )
         if "left-term" in by:
             yield _t(
@@ -608,9 +619,9 @@ def _render_unplaced(claims: list[Claim], agreement: Agreement, lang: str) -> st
         n = dict(s.parts)["days"]
         md = _md(by["festival"].start)
         where = {
-            "before": (f"{name}（{md}）及之前{n}天", f"{name} ({md}) and the {n} days before"),
-            "after": (f"{name}（{md}）及之后{n}天", f"{name} ({md}) and the {n} days after"),
-            "nearest": (f"{name}（{md}）前后{n}天", f"{name} ({md}) ± {n} days"),
+            "before": (f"{name}（{md}）及之前{n}天", f"{name} ({md}) and the {_n_days(n)} before"),
+            "after": (f"{name}（{md}）及之后{n}天", f"{name} ({md}) and the {_n_days(n)} after"),
+            "nearest": (f"{name}（{md}）前后{n}天", f"{name} ({md}) ± {_n_days(n)}"),
             "skip": (f"{name}（{md}）当天", f"{name} ({md}) itself"),
             "exact": (f"{name}（{md}）当天", f"{name} ({md}) itself"),
         }[s.name]
