@@ -3,8 +3,11 @@
 The flow: :func:`partnership.demands.expand` lists what the agreement asks for;
 records fix what already happened or was published; a :data:`Strategy` picks
 dates on a :class:`Board` that enforces ``max_per_day`` and ``min_gap_days``;
-lead-up sessions and reasons are added last. :func:`greedy_with_repair` is the
-default strategy; any function with the same signature can replace it.
+:func:`improve` then moves each chosen date to its most preferred free day (so every
+day a reason says was passed over really is ruled out); lead-up sessions
+(:func:`lead_up_day`) and reasons (built from the final board) are added last.
+:func:`greedy_with_repair` is the default strategy; any function with the same
+signature can replace it.
 """
 
 from __future__ import annotations
