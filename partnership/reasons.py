@@ -649,14 +649,6 @@ def ruled_out(
     return {k: v for k, v in counts.items() if v}
 
 
-def why_not(
-    day: dt.date, d: Demand, calendar: SchoolCalendar, agreement: Agreement, board: Board | None
-) -> str | None:
-    """The first rule that rules ``day`` out for demand ``d`` (a RULED_OUT key), or None."""
-    claim = day_rule(calendar.day(day), d, agreement, board, d.id)
-    return claim.rule if claim is not None else None
-
-
 def fixed_clash(day: dt.date, others: Sequence[str], lang: str) -> str:
     """Notice for a fixed date that breaks max_per_day or min_gap_days with other fixed dates."""
     ids = ", ".join(others)

@@ -58,7 +58,8 @@ PER_TERM = {"id": "visit", "title": "参观", "repeat": {"per": "term", "count":
 )
 def test_why_not_names_the_first_rule(day: dt.date, rule: str | None) -> None:
     a, cal, ds = setup([PER_TERM])
-    assert reasons.why_not(day, ds[VISIT], cal, a, None) == rule
+    claim = reasons.day_rule(cal.day(day), ds[VISIT], a, None, VISIT)
+    assert (claim.rule if claim else None) == rule
 
 
 def test_holiday_claims_name_each_kind_of_day_off() -> None:
