@@ -147,7 +147,19 @@ def _plan(path: Path) -> tuple[Agreement, SchoolCalendar, Records, Plan]:
     agreement = _load(path)
     calendar = SchoolCalendar(agreement)
     records = _records(path)
-    return agreement, calendar, records, place(agreement, calendar, records)
+    plan = place(agreement, calendar, records)
+    _warn_moved_onto_days_off(plan, records)
+    return agreement, calendar, records, plan
+
+
+def _warn_moved_onto_days_off(plan: Plan, records: Records) -> None:
+    """A move in the records file (perhaps hand-edited) onto a day off warns like --move."""
+    from partnership.messages import t
+
+    for n in plan.notices:
+        rec = records.occurrences.get(n.occurrence)
+        if n.kind == "given-day-off" and rec is not None and rec.status == "moved":
+            typer.echo(t("calendar.warning", message=n.message), err=True)
 
 
 def _check_term(agreement: Agreement, term: str | None) -> None:
@@ -225,9 +237,25 @@ def validate(
         except InputError as exc:
             problems.extend(exc.problems)
             continue
+        _calendar_warnings(f, a)
         typer.echo(f"{f}: OK ({a.agreement.id}, {len(a.commitments)} commitments)")
     if problems:
         raise InputError(problems)
+
+
+def _calendar_warnings(path: Path, agreement: Agreement) -> None:
+    """Kept-but-surprising calendar facts of a valid agreement, each at its key (stderr)."""
+    from partnership.calendar_checks import warnings
+    from partnership.loader import read_limited
+    from partnership.messages import t
+    from partnership.schoolcalendar import SchoolCalendar
+    from partnership.yamlsource import parse_yaml
+
+    found = warnings(agreement, SchoolCalendar(agreement))
+    if found:
+        doc = parse_yaml(read_limited(path), str(path))
+        for where, message in found:
+            typer.echo(str(doc.problem(where, t("calendar.warning", message=message))), err=True)
 
 
 @app.command()

@@ -56,16 +56,19 @@ def unusable(
 ) -> str | None:
     """The first rule that keeps the commitment off a day, before capacity and gaps.
 
-    One of "outside-term", "holiday", "weekday", "closure", "brigade", or None when the
-    day can hold it. ``strict`` also requires the day's own weekday to be one of
-    ``weekdays``; festival placement without explicit weekdays accepts any school day,
-    调休 workdays included.
+    One of "outside-term", "holiday" (an official day off), "weekend" or "not-school-day"
+    (no school that day), "weekday" (a school day, but not one of the commitment's
+    weekdays), "closure", "brigade", or None when the day can hold it. ``strict`` requires
+    the day's own weekday to be one of ``weekdays``; festival placement without explicit
+    weekdays accepts any school day, 调休 workdays included.
     """
     if info.term is None:
         return "outside-term"
     if info.official == "off":
         return "holiday"
-    if not info.school_day or (strict and info.date.weekday() not in weekdays):
+    if not info.school_day:
+        return "weekend" if info.date.weekday() >= 5 else "not-school-day"
+    if strict and info.date.weekday() not in weekdays:
         return "weekday"
     if info.closures:
         return "closure"

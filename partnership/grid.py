@@ -89,7 +89,7 @@ class GridWeek:
 
 @dataclass(frozen=True)
 class TermGrid:
-    """A whole term: week 1 (containing the first day) to the week containing the last day.
+    """A whole term: the week of its first day to the week containing the last day.
 
     ``provisional`` is set when a shown day or activity lies in a year without official data.
     """
@@ -113,19 +113,22 @@ def build_grid(plan: Plan, calendar: SchoolCalendar, term_id: str) -> TermGrid:
         known = ", ".join(t.id for t in calendar.terms)
         raise UsageError(f"unknown term {term_id!r} (terms: {known})") from None
     language = agreement.agreement.language
-    first, last = term.week1_monday, term.week1_monday + dt.timedelta(weeks=term.weeks, days=-1)
+    # rows from the week of the first day: days before week 1 (a term starting on a
+    # Sunday) show in a row numbered 0 (or less), as on a printed 校历
+    first = term.start - dt.timedelta(days=term.start.weekday())
+    last = term.week1_monday + dt.timedelta(weeks=term.weeks, days=-1)
     by_day: dict[dt.date, list[Occurrence]] = {}
     for o in sorted(plan.occurrences, key=sort_key):
         if first <= o.date <= last:
             by_day.setdefault(o.date, []).append(o)
     weeks: list[GridWeek] = []
-    for n in range(term.weeks):
+    for n in range(((last - first).days + 1) // 7):
         monday = first + dt.timedelta(weeks=n)
         days = tuple(
             _day(calendar, monday + dt.timedelta(days=i), term.start, term.end, language, by_day)
             for i in range(7)
         )
-        weeks.append(GridWeek(number=n + 1, monday=monday, days=days))
+        weeks.append(GridWeek(number=term.week_of(monday), monday=monday, days=days))
     shown = [d for w in weeks for d in w.days]
     years = {d.date.year for d in shown if d.provisional}
     years |= {o.date.year for d in shown for o in d.occurrences if o.provisional}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 from partnership.errors import CalendarRangeError
@@ -17,6 +18,9 @@ from partnership.festivals import lunar_to_solar, qingming
 from partnership.model import Notice
 
 Source = Literal["built-in", "notice", "provisional", "none"]
+# what a day off is: a statutory holiday (法定假日), a rest day swapped from a working
+# day by 调休 (调休休息日), or a Saturday or Sunday inside the holiday (周末)
+DayOffKind = Literal["statutory", "in-lieu", "weekend"]
 FIRST_YEAR = 2004
 LAST_YEAR = 2099
 
@@ -56,6 +60,13 @@ class OfficialYear:
     source: Source
     days_off: tuple[tuple[dt.date, str], ...]
     workdays: tuple[tuple[dt.date, str], ...]
+    in_lieu: frozenset[dt.date] = frozenset()  # weekday days off given for a 调休 workday
+
+    def kind_of(self, day: dt.date) -> DayOffKind:
+        """What kind of day off ``day`` (one of ``days_off``) is."""
+        if day.weekday() >= 5:
+            return "weekend"
+        return "in-lieu" if day in self.in_lieu else "statutory"
 
     @property
     def provisional(self) -> bool:
@@ -63,7 +74,11 @@ class OfficialYear:
         return self.source == "provisional"
 
 
-def _built_in(year: int) -> tuple[dict[dt.date, str], dict[dt.date, str]] | None:
+@cache
+def _built_in(
+    year: int,
+) -> tuple[dict[dt.date, str], dict[dt.date, str], frozenset[dt.date]] | None:
+    """chinesecalendar's days of ``year`` (cached: callers copy before changing them)."""
     import chinese_calendar as cc
 
     try:
@@ -72,11 +87,16 @@ def _built_in(year: int) -> tuple[dict[dt.date, str], dict[dt.date, str]] | None
         return None
     off = {d: _CC_NAMES.get(h, h) for d, h in cc.holidays.items() if d.year == year}
     work = {d: _CC_NAMES.get(h, h) for d, h in cc.workdays.items() if d.year == year}
-    return off, work
+    return off, work, frozenset(d for d in cc.in_lieu_days if d.year == year)
 
 
 def statutory_days(year: int) -> dict[dt.date, str]:
     """Statutory days off under the 2025 rules (国务院令第795号), without any 调休."""
+    return dict(_statutory(year))
+
+
+@cache
+def _statutory(year: int) -> dict[dt.date, str]:
     days: dict[dt.date, str] = {dt.date(year, 1, 1): "元旦"}
     new_year = lunar_to_solar(year, 1, 1)
     for k in range(-1, 3):
@@ -106,23 +126,63 @@ def official_year(
         raise CalendarRangeError(
             f"no holiday data for {year}: the calendar covers {FIRST_YEAR}–{LAST_YEAR}"
         )
+    source, off, work, lieu = _tables(year, notices)
+    if source == "built-in":  # a notice or the provisional rules say what they say
+        _join_weekends(year, off, work, notices)
+    return OfficialYear(year, source, tuple(sorted(off.items())), tuple(sorted(work.items())), lieu)
+
+
+def _tables(
+    year: int, notices: Sequence[Notice]
+) -> tuple[Source, dict[dt.date, str], dict[dt.date, str], frozenset[dt.date]]:
+    """Source, days off, make-up workdays and 调休 rest days of ``year`` (no weekends joined)."""
     notice = next((n for n in notices if n.year == year), None)
-    built = _built_in(year)
+    built = _built_in(year) if FIRST_YEAR <= year <= LAST_YEAR else None
     source: Source
+    lieu: frozenset[dt.date] = frozenset()
     if notice is not None:
         source = "notice"
-        off, work = built if built is not None else ({}, {})
+        off, work, lieu = built if built is not None else ({}, {}, lieu)
     elif built is not None:
         source = "built-in"
-        off, work = built
+        off, work, lieu = built
     else:
         source = "provisional"
         off, work = statutory_days(year), {}
     off, work = dict(off), dict(work)
+    known = dict(off)
     neighbours = sorted((n for n in notices if n.year != year), key=lambda n: n.year)
     for n in [*neighbours, *([notice] if notice is not None else [])]:
         _apply(n, year, off, work)
-    return OfficialYear(year, source, tuple(sorted(off.items())), tuple(sorted(work.items())))
+    # a weekday a notice adds beyond the statutory days is a 调休 rest day (notices
+    # compensate such days with make-up workdays); built-in days keep their kind
+    statutory = statutory_days(year)
+    lieu = frozenset(
+        d for d in off if d in lieu or (d not in known and d.weekday() < 5 and d not in statutory)
+    )
+    return source, off, work, lieu
+
+
+def _join_weekends(
+    year: int, off: dict[dt.date, str], work: dict[dt.date, str], notices: Sequence[Notice]
+) -> None:
+    """Add the Saturdays and Sundays a holiday runs into (放假，与周末连休) to ``off``.
+
+    The built-in data leaves some of them out (端午 2024: 06-10 only, though the notice
+    gives 06-08..06-10); a run that crosses the new year counts on both sides.
+    """
+    seen = dict(off)
+    for other, edge in ((year - 1, dt.date(year - 1, 12, 31)), (year + 1, dt.date(year + 1, 1, 1))):
+        near = _tables(other, notices)[1].get(edge)
+        if near is not None:
+            seen[edge] = near
+    for d, name in sorted(seen.items()):
+        for step in (dt.timedelta(days=-1), dt.timedelta(days=1)):
+            x = d + step
+            while x.weekday() >= 5 and x not in work and x not in seen:
+                if x.year == year:
+                    off[x] = name
+                x += step
 
 
 def _apply(notice: Notice, year: int, off: dict[dt.date, str], work: dict[dt.date, str]) -> None:

@@ -22,6 +22,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     StrictBool,
     StrictInt,
     field_validator,
@@ -186,6 +187,8 @@ class Term(_Model):
     start: Date
     end: Date
     closures: list[DayRange] = []
+    # set by Agreement (it knows the weekdays and holidays); None: no school day known
+    _first_school_day: dt.date | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _order(self) -> Term:
@@ -195,8 +198,12 @@ class Term(_Model):
 
     @property
     def week1_monday(self) -> dt.date:
-        """Monday of term week 1 (the Monday-to-Sunday week containing the first day)."""
-        return self.start - dt.timedelta(days=self.start.weekday())
+        """Monday of term week 1: the Monday-to-Sunday week containing the term's first
+        school day (the first day itself for a term outside an agreement or without one)."""
+        # read the private value directly: pydantic's __getattr__ is slow on this hot path
+        private = self.__pydantic_private__ or {}
+        first = private.get("_first_school_day") or self.start
+        return first - dt.timedelta(days=first.weekday())
 
     @property
     def weeks(self) -> int:
@@ -409,6 +416,15 @@ class Agreement(_Model):
         | None
     ) = None
 
+    @model_validator(mode="after")
+    def _number_weeks(self) -> Agreement:
+        """Week 1 of each term is the week of its first school day (agreement-format.md)."""
+        from partnership.schoolcalendar import first_school_day
+
+        for t in self.calendar.terms:
+            t._first_school_day = first_school_day(t, self.calendar)
+        return self
+
     def term(self, term_id: str) -> Term:
         """The term with this id (KeyError when there is none)."""
         for t in self.calendar.terms:
@@ -575,6 +591,9 @@ def cross_check(a: Agreement) -> list[tuple[Path, str]]:
         lead_titles = [lu.days_before for lu in cm.lead_up]
         if len(set(lead_titles)) != len(lead_titles):
             found.append(((*base, "lead_up"), "two lead-up sessions have the same days_before"))
+    from partnership.calendar_checks import dst_findings
+
+    found.extend(dst_findings(a))
     return found
 
 

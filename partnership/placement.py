@@ -3,17 +3,21 @@
 The flow: :func:`partnership.demands.expand` lists what the agreement asks for;
 records fix what already happened or was published; a :data:`Strategy` picks
 dates on a :class:`Board` that enforces ``max_per_day`` and ``min_gap_days``;
-lead-up sessions and reasons are added last. :func:`greedy_with_repair` is the
-default strategy; any function with the same signature can replace it.
+:func:`improve` then moves each chosen date to its most preferred free day (so every
+day a reason says was passed over really is ruled out); lead-up sessions
+(:func:`lead_up_day`) and reasons (built from the final board) are added last.
+:func:`greedy_with_repair` is the default strategy; any function with the same
+signature can replace it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from partnership import reasons
+from partnership.audience import audience_of
 from partnership.demands import Demand, expand, usable
 from partnership.model import Agreement
 from partnership.plan import Notice, Occurrence, Plan, Status, Unplaced, sort_key
@@ -154,6 +158,35 @@ def preference(d: Demand, calendar: SchoolCalendar, agreement: Agreement) -> lis
     return sorted(days, key=lambda x: (abs((x - ideal).days), x))
 
 
+def improve(
+    demands: Sequence[Demand], candidates: Candidates, board: Board, placed: Placed
+) -> Placed:
+    """Move each placed demand to its most preferred free day and place any failed demand
+    that now fits, until nothing changes: so every candidate a reason says was passed
+    over is really ruled out in the final plan. Each move is a strict improvement."""
+    dates = dict(placed.dates)
+    failed = list(placed.failed)
+    changed = True
+    while changed:
+        changed = False
+        for d in demands:
+            if d.id not in dates:
+                continue
+            here = dates[d.id]
+            board.remove(d.id, here)
+            best = next(c for c in candidates[d.id] if c == here or board.fits(c))
+            board.add(d.id, best)
+            if best != here:
+                dates[d.id], changed = best, True
+        for oid in list(failed):
+            free = next((c for c in candidates[oid] if board.fits(c)), None)
+            if free is not None:
+                board.add(oid, free)
+                dates[oid], changed = free, True
+                failed.remove(oid)
+    return Placed(dates, tuple(failed))
+
+
 def place(
     agreement: Agreement,
     calendar: SchoolCalendar | None = None,
@@ -170,6 +203,7 @@ def place(
         term_at=calendar.term_id,
     )
     demands = expand(agreement, calendar)
+    # how each fixed date came about: "moved" (a record), "given" (once, exact), "chosen"
     fixed: dict[str, tuple[dt.date, str]] = {}
     notices: list[Notice] = []
     flexible: list[Demand] = []
@@ -178,23 +212,23 @@ def place(
     for d in demands:
         rec = records.occurrences.get(d.id, _NO_RECORD)
         if rec.status == "moved" and rec.date is not None:
-            fixed[d.id] = (rec.date, reasons.moved(rec.date, lang))
+            fixed[d.id] = (rec.date, "moved")
             continue
         if d.fixed:
-            fixed[d.id] = (d.target, reasons.fixed(d, calendar, agreement))
+            fixed[d.id] = (d.target, "given")
             continue
         prefs = preference(d, calendar, agreement)
+        candidates[d.id] = prefs
         if d.form == "festival" and d.commitment.repeat.placement == "skip" and not prefs:
             continue
         held = rec.published
         if rec.status in ("done", "cancelled"):
             # what happened stays where it happened (or was announced)
             day = rec.date or held or (prefs[0] if prefs else d.target)
-            fixed[d.id] = (day, reasons.chosen(d, day, prefs, calendar, agreement))
+            fixed[d.id] = (day, "moved" if rec.date else "chosen")
         elif held is not None and not calendar.is_provisional(held):
             holds.append((d, prefs, held))
         else:
-            candidates[d.id] = prefs
             flexible.append(d)
     abandoned: set[str] = set()
     for oid in sorted(fixed, key=lambda o: (fixed[o][0], o)):
@@ -203,45 +237,63 @@ def place(
         day = fixed[oid][0]
         clash = board.blockers(day)
         if clash:  # two dates the admin fixed (once, exact, a move) break a rule together
-            notices.append(
-                Notice(oid, reasons.fixed_clash(day, sorted({b for _, b in clash}), lang))
-            )
+            others = sorted({b for _, b in clash})
+            notices.append(Notice(oid, reasons.fixed_clash(day, others, lang), "fixed-clash"))
         board.add(oid, day)
     for d, prefs, held in sorted(holds, key=lambda h: (h[2], h[0].id)):
         if held in prefs and board.fits(held):
-            # the same reason as a fresh placement on that day, so that publishing
-            # changes no output byte when nothing else changed
-            fixed[d.id] = (held, reasons.chosen(d, held, prefs, calendar, agreement))
+            fixed[d.id] = (held, "chosen")
             board.add(d.id, held)
+            if records.occurrences[d.id].unconfirmed:
+                notices.append(Notice(d.id, reasons.awaiting(held, lang), "awaiting-confirmation"))
             continue
-        notices.append(Notice(d.id, reasons.held_impossible(held, d, calendar, board, lang)))
+        message = reasons.held_impossible(held, d, calendar, agreement, board)
+        notices.append(Notice(d.id, message, "held-impossible"))
         abandoned.add(d.id)
-        candidates[d.id] = prefs
         flexible.append(d)
-    placed = strategy(flexible, candidates, board)
+    placed = improve(flexible, candidates, board, strategy(flexible, candidates, board))
     occurrences: list[Occurrence] = []
     unplaced: list[Unplaced] = []
     for d in demands:
         if d.id in fixed:
-            day, why = fixed[d.id]
+            day, how = fixed[d.id]
         elif d.id in placed.dates:
-            day = placed.dates[d.id]
-            why = reasons.chosen(d, day, candidates[d.id], calendar, agreement)
+            day, how = placed.dates[d.id], "chosen"
         elif d.id in placed.failed:
             counts = reasons.ruled_out(d, calendar, agreement, board)
+            r = reasons.unplaced(d, counts, agreement)
+            term = d.term.id if d.term else None
             unplaced.append(
-                Unplaced(
-                    d.id,
-                    d.commitment.id,
-                    d.term.id if d.term else None,
-                    reasons.unplaced(d, counts, agreement),
-                    tuple(counts.items()),
-                )
+                Unplaced(d.id, d.commitment.id, term, r.text, tuple(counts.items()), r.claims)
             )
             continue
         else:
             continue  # a skipped festival
-        occurrences.extend(_with_lead_ups(d, day, why, calendar, records, agreement))
+        if how == "moved":
+            why = reasons.moved(day, calendar, agreement, d)
+        elif how == "given":
+            why = reasons.given(d, calendar, agreement)
+        else:
+            why = reasons.chosen(d, day, candidates.get(d.id, []), calendar, agreement, board)
+        # a recorded move onto any non-school day, an agreed date on a day off or closure
+        acted = {c.rule for c in why.claims[1:]}
+        if (how == "moved" and acted) or (
+            how == "given" and acted & {"holiday", "closure", "brigade"}
+        ):
+            said = reasons.given_notice(day, why.claims[1:], agreement, how == "moved")
+            notices.append(Notice(d.id, said, "given-day-off"))
+        main, sessions, missing = _with_lead_ups(d, day, why, calendar, records, agreement)
+        occurrences.extend([main, *sessions])
+        unplaced.extend(missing)
+        for o in sessions:
+            if o.term != main.term and any(c.rule == "left-term" for c in o.claims):
+                notices.append(
+                    Notice(
+                        o.id,
+                        reasons.left_term_notice(o.date, main.term or "", lang),
+                        "lead-up-left-term",
+                    )
+                )
     occurrences.sort(key=sort_key)
     # a published date that had to change goes out again with a higher SEQUENCE
     occurrences = [
@@ -256,14 +308,67 @@ def place(
     )
 
 
+def lead_up_day(
+    activity: dt.date,
+    days_before: int,
+    brigade: bool,
+    calendar: SchoolCalendar,
+    agreement: Agreement,
+) -> tuple[dt.date | None, list[reasons.Claim], str | None, dict[str, int]]:
+    """Where a lead-up session goes (agreement-format.md, "Lead-up sessions").
+
+    The usable day nearest to ``days_before`` before ``activity`` (ties: the earlier),
+    strictly before it, in the activity's own term when that term has one; else in an
+    earlier term. Returns the day (None: no usable day at all), the claims of the days
+    passed over, the term it had to leave (or None) and, when there is no day, the
+    rule counts. The commitment's own weekdays do not bind it: a rehearsal at school
+    needs a school day, not the brigade's visiting day.
+    """
+    target = activity - dt.timedelta(days=days_before)
+    own = calendar.term_id(activity)
+    first = agreement.agreement.start
+    scopes: list[str | None] = [own, None] if own is not None else [None]
+    for scope in scopes:
+        days = _nearest_first(target, first, activity - dt.timedelta(days=1))
+
+        def rule(x: dt.date, scope: str | None = scope) -> reasons.Claim | None:
+            return reasons.lead_up_rule(calendar.day(x), agreement, activity, scope, brigade)
+
+        chosen = next((x for x in days if rule(x) is None), None)
+        if chosen is None:
+            continue
+        passed = reasons.passed_over(reasons.nearer(chosen, target, "nearest"), rule)
+        left = (
+            own if scope is None and own is not None and calendar.term_id(chosen) != own else None
+        )
+        return chosen, passed, left, {}
+    counts: dict[str, int] = {}
+    for x in (first + dt.timedelta(days=i) for i in range((activity - first).days)):
+        claim = reasons.lead_up_rule(calendar.day(x), agreement, activity, None, brigade)
+        if claim is not None:
+            counts[claim.rule] = counts.get(claim.rule, 0) + 1
+    return None, [], None, {k: counts[k] for k in reasons.RULED_OUT if k in counts}
+
+
+def _nearest_first(target: dt.date, lo: dt.date, hi: dt.date) -> Iterator[dt.date]:
+    """Days of lo..hi by distance from ``target``, the earlier first on a tie."""
+    for i in range(abs((target - lo).days) + abs((hi - target).days) + 1):
+        step = dt.timedelta(days=i)
+        for x in (target - step, target + step) if i else (target,):
+            if lo <= x <= hi:
+                yield x
+        if target - step < lo and target + step > hi:
+            return
+
+
 def _with_lead_ups(
     d: Demand,
     day: dt.date,
-    why: str,
+    why: reasons.Reason,
     calendar: SchoolCalendar,
     records: Records,
     agreement: Agreement,
-) -> list[Occurrence]:
+) -> tuple[Occurrence, list[Occurrence], list[Unplaced]]:
     c = d.commitment
     lang = agreement.agreement.language
     rec = records.occurrences.get(d.id)
@@ -294,49 +399,65 @@ def _with_lead_ups(
         date=day,
         start=start,
         end=end,
-        why=why,
+        why=why.text,
         provisional=calendar.is_provisional(day),
         status=status,
         sequence=sequence,
         note=note,
         festival=d.festival,
+        claims=why.claims,
     )
-    out = [main]
+    sessions: list[Occurrence] = []
+    missing: list[Unplaced] = []
     for k, lu in enumerate(c.lead_up, start=1):
         lu_id = f"{d.id}/lead-up-{k}"
-        lu_day, lu_why = reasons.lead_up_day(day, lu.days_before, calendar, lang)
+        own = records.occurrences.get(lu_id)  # a session moved, cancelled or done on its own
+        if own is not None and own.date is not None:
+            lu_day = own.date
+            lu_why = reasons.moved(own.date, calendar, agreement)
+        else:
+            probe = Occurrence(lu_id, c.id, None, "", day, None, None, "", lead_up_of=d.id)
+            brigade = "brigade" in audience_of(agreement, probe)
+            found, passed, left, counts = lead_up_day(
+                day, lu.days_before, brigade, calendar, agreement
+            )
+            if found is None:
+                r = reasons.lead_up_unplaced(day, lu.days_before, counts, lang)
+                missing.append(
+                    Unplaced(lu_id, c.id, main.term, r.text, tuple(counts.items()), r.claims)
+                )
+                continue
+            lu_day = found
+            lu_why = reasons.lead_up(lu_day, day, lu.days_before, passed, left, calendar, agreement)
         times = lu.time or c.time
         lu_start, lu_end = (times.start, times.end) if times else (None, None)
         lu_status: Status = "cancelled" if status == "cancelled" else "planned"
         lu_note = note if status == "cancelled" else None
         lu_sequence = sequence
-        own = records.occurrences.get(lu_id)  # a session moved, cancelled or done on its own
         if own is not None:
-            if own.date is not None:
-                lu_day, lu_why = own.date, reasons.moved(own.date, lang)
             if own.time is not None:
                 lu_start, lu_end = own.time.start, own.time.end
             if own.status is not None and lu_status != "cancelled":
                 lu_status = own.status
             lu_note = own.note or own.reason or lu_note
             lu_sequence = max(sequence, own.sequence)
-        lu_term = calendar.term_of(lu_day)
-        out.append(
+        sessions.append(
             Occurrence(
                 id=lu_id,
                 commitment=c.id,
-                term=lu_term.id if lu_term else main.term,
+                term=calendar.term_id(lu_day),
                 title=f"{lu.title}：{title}" if lang != "en" else f"{lu.title}: {title}",
                 date=lu_day,
                 start=lu_start,
                 end=lu_end,
-                why=lu_why,
+                why=lu_why.text,
                 provisional=calendar.is_provisional(lu_day),
                 status=lu_status,
                 lead_up_of=d.id,
                 sequence=lu_sequence,
                 note=lu_note,
                 festival=d.festival,
+                claims=lu_why.claims,
             )
         )
-    return out
+    return main, sessions, missing

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from partnership.model import Agreement
+
+if TYPE_CHECKING:
+    from partnership.reasons import Claim
 
 Status = Literal["planned", "done", "moved", "cancelled"]
 STATUSES: tuple[Status, ...] = ("planned", "done", "moved", "cancelled")
@@ -30,6 +33,7 @@ class Occurrence:
     sequence: int = 0
     note: str | None = None
     festival: str | None = None
+    claims: tuple[Claim, ...] = ()  # what ``why`` says, as checkable facts
 
     @property
     def all_day(self) -> bool:
@@ -51,6 +55,16 @@ class Unplaced:
     term: str | None
     reason: str
     ruled_out: tuple[tuple[str, int], ...] = ()
+    claims: tuple[Claim, ...] = ()  # what ``reason`` says, as checkable facts
+
+
+NoticeKind = Literal[
+    "held-impossible",  # a published date became impossible; a new one is proposed
+    "awaiting-confirmation",  # that proposal went out; confirm it with record --move
+    "fixed-clash",  # two dates the admin fixed break max_per_day or min_gap_days
+    "given-day-off",  # a once date or a recorded move on no ordinary school day
+    "lead-up-left-term",  # a lead-up session had to leave its activity's term
+]
 
 
 @dataclass(frozen=True)
@@ -59,6 +73,7 @@ class Notice:
 
     occurrence: str
     message: str
+    kind: NoticeKind | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +96,11 @@ class Plan:
         if term_id is None:
             return self.occurrences
         return tuple(o for o in self.occurrences if o.term == term_id)
+
+    def unconfirmed(self) -> frozenset[str]:
+        """Occurrences whose date is a proposal the admin has not confirmed yet."""
+        kinds = ("held-impossible", "awaiting-confirmation")
+        return frozenset(n.occurrence for n in self.notices if n.kind in kinds)
 
     def by_id(self) -> dict[str, Occurrence]:
         """Occurrences keyed by id."""

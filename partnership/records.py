@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 if TYPE_CHECKING:
     from filelock import FileLock
@@ -39,6 +39,9 @@ class OccurrenceRecord(_Model):
     time: TimeRange | None = None  # the time it was moved to, when changed
     sequence: StrictInt = Field(default=0, ge=0)  # iCalendar SEQUENCE: +1 per move
     published: Date | None = None  # the date last written to an .ics (held on later runs)
+    # the published date is a proposal (the earlier one became impossible): it stays
+    # flagged in every plan until record --move confirms a date
+    unconfirmed: StrictBool = False
 
 
 class TaskRecord(_Model):
@@ -63,12 +66,13 @@ _HEADER = """\
 # 共建协议执行记录（partnership 命令 record、tick、ics 写入；也可以手工编辑）。
 #   occurrences: 活动编号 -> status（done 已完成 | cancelled 已取消 | moved 已改期）、
 #     note 备注、reason 取消原因、date/time 改期后的日期和时间、sequence 改期次数、
-#     published 已写入 .ics 的日期（以后重新生成时保持不变）
+#     published 已写入 .ics 的日期（以后重新生成时保持不变）、unconfirmed 该日期是尚未确认的建议
 #   tasks: 清单任务编号 -> done 勾选日期、note 备注
 # Records of a partnership agreement, written by `partnership record`, `tick` and `ics`;
 # safe to edit by hand. occurrences: activity id -> status (done | cancelled | moved), note,
 # reason (why cancelled), date/time (moved to), sequence (number of moves), published (the
-# date written to an .ics, kept on later runs). tasks: checklist task id -> done (day ticked).
+# date written to an .ics, kept on later runs), unconfirmed (that date is a proposal not yet
+# confirmed with record --move). tasks: checklist task id -> done (day ticked).
 """
 
 
@@ -178,6 +182,7 @@ def record_move(
             "date": date,
             "time": time if time is not None else rec.time,
             "sequence": rec.sequence + 1,
+            "unconfirmed": False,
         }
     )
     return _with_occurrence(records, occurrence_id, changed)
@@ -196,12 +201,18 @@ def tick(records: Records, task_id: str, today: dt.date, undo: bool = False) -> 
 def publish(records: Records, plan: Plan) -> Records:
     """Remember the date of every occurrence written to an .ics (not provisional, not cancelled)."""
     occurrences = dict(records.occurrences)
+    proposed = plan.unconfirmed()
     for o in plan.occurrences:
         if o.provisional or o.status == "cancelled" or not o.is_main:
             continue
         rec = occurrences.get(o.id, OccurrenceRecord())
-        # a proposed new date went out with a higher SEQUENCE: keep it from going back
-        update = {"published": o.date, "sequence": max(rec.sequence, o.sequence)}
-        if (rec.published, rec.sequence) != (update["published"], update["sequence"]):
+        # a proposed new date went out with a higher SEQUENCE: keep it from going back,
+        # and remember that nobody confirmed it yet
+        update = {
+            "published": o.date,
+            "sequence": max(rec.sequence, o.sequence),
+            "unconfirmed": o.id in proposed,
+        }
+        if (rec.published, rec.sequence, rec.unconfirmed) != tuple(update.values()):
             occurrences[o.id] = rec.model_copy(update=update)
     return records.model_copy(update={"occurrences": dict(sorted(occurrences.items()))})

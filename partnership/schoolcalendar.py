@@ -9,8 +9,32 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from partnership.holidays import OfficialYear, official_year
-from partnership.model import WEEKDAYS, Agreement, Term
+from partnership.errors import CalendarRangeError
+from partnership.holidays import DayOffKind, OfficialYear, official_year
+from partnership.model import WEEKDAYS, Agreement, CalendarSpec, Term
+
+
+def first_school_day(term: Term, spec: CalendarSpec) -> dt.date | None:
+    """The term's first school day (closures aside: they do not move the 校历's week 1).
+
+    None when the term has none, or its years have no holiday data (the calendar then
+    reports that itself).
+    """
+    weekdays = {WEEKDAYS.index(w) for w in spec.weekdays}
+    tables: dict[int, tuple[set[dt.date], set[dt.date]]] = {}
+    day = term.start
+    while day <= term.end:
+        if day.year not in tables:
+            try:
+                year = official_year(day.year, spec.notices, spec.holidays)
+            except CalendarRangeError:
+                return None
+            tables[day.year] = ({d for d, _ in year.days_off}, {d for d, _ in year.workdays})
+        off, work = tables[day.year]
+        if day in work or (day not in off and day.weekday() in weekdays):
+            return day
+        day += dt.timedelta(days=1)
+    return None
 
 
 @dataclass(frozen=True)
@@ -26,6 +50,7 @@ class DayInfo:
     brigade_busy: tuple[str, ...]
     provisional: bool
     school_day: bool
+    day_off: DayOffKind | None = None  # what kind of official day off it is
 
     @property
     def open(self) -> bool:
@@ -138,6 +163,7 @@ class SchoolCalendar:
             brigade_busy=tuple(self._busy.get(day, ())),
             provisional=self.is_provisional(day),
             school_day=term is not None and school_weekday,
+            day_off=self.official(day.year).kind_of(day) if kind == "off" else None,
         )
 
     def term_days(self, term: Term) -> list[DayInfo]:

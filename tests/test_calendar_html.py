@@ -147,10 +147,10 @@ def test_one_section_and_one_row_per_term_week() -> None:
     sections = [a["data-term"] for tag, a in page.tags if tag == "section"]
     assert sections == list(TERMS)
     for g in gs:
-        assert page.rows[g.term_id] == [str(n) for n in range(1, len(g.weeks) + 1)]
+        assert page.rows[g.term_id] == [str(w.number) for w in g.weeks]
     assert len(page.rows["2024-autumn"]) == 21
     html = render_html(gs, TITLE)
-    assert '<th class="week" scope="row">第1周<span class="span">08-26–09-01</span></th>' in html
+    assert '<th class="week" scope="row">第0周<span class="span">08-26–09-01</span></th>' in html
     assert '<th class="week" scope="row">第1周<span class="span">02-17–02-23</span></th>' in html
     heads = [
         html.index(f"<th{c}>{d}</th>") for c, d in (("", "周一"), (' class="weekend"', "周日"))
@@ -268,7 +268,7 @@ def test_browser_dom_has_every_week_and_activity(browser: str, tmp_path: Path) -
     dom = run_browser(browser, tmp_path, "--dump-dom", page.as_uri()).stdout
     parsed = Page(dom)
     for g in gs:
-        assert parsed.rows[g.term_id] == [str(n) for n in range(1, len(g.weeks) + 1)]
+        assert parsed.rows[g.term_id] == [str(w.number) for w in g.weeks]
     assert sorted(parsed.activities) == sorted(o.id for o in OCCURRENCES)
     text = "".join(parsed.text)
     for o in OCCURRENCES:

@@ -90,9 +90,9 @@ def test_title_week_column_and_weekday_headers() -> None:
     header = next(line for line in out.splitlines() if "周一" in line)
     positions = [header.index(d) for d in ("周一", "周二", "周三", "周四", "周五", "周六", "周日")]
     assert positions == sorted(positions)
-    assert "第1周" in out and "08-26–09-01" in out
-    assert "第2周" in out and "09-02–09-08" in out
-    assert "第21周" in out and "01-13–01-19" in out
+    assert "第0周" in out and "08-26–09-01" in out  # the Sunday before the first school day
+    assert "第1周" in out and "09-02–09-08" in out
+    assert "第20周" in out and "01-13–01-19" in out
     assert "第22周" not in out
 
 
@@ -119,7 +119,7 @@ def test_days_holidays_make_up_days_closures_and_out_of_term() -> None:
     assert table["9-29"] == "9-29调休上班国庆节"
     assert table["10-1"] == "10-1国庆节"
     assert table["11-7"] == "11-7期中考试"
-    assert table["第1周"] == "第1周08-26–09-01"
+    assert table["第0周"] == "第0周08-26–09-01"
 
 
 def test_activities_named_with_time_and_status() -> None:

@@ -39,11 +39,11 @@ def test_per_term_gives_n_demands_in_every_term_over_the_window() -> None:
         "c/2025-spring/2",
     ]
     first = got["c/2024-autumn/1"]
-    # 2024-09-01 is a Sunday, so week 1 is that single day and week 2 starts 09-02
-    assert first.domain == span(D(2024, 9, 2), D(2024, 9, 15))
+    # 2024-09-01 is a Sunday: week 1 starts on the first school day's Monday, 09-02
+    assert first.domain == span(D(2024, 9, 9), D(2024, 9, 22))
     assert (first.form, first.term and first.term.id, first.rank) == ("term", "2024-autumn", (1, 2))
     assert got["c/2024-autumn/2"].rank == (2, 2)
-    assert first.target == D(2024, 9, 9)  # the middle of the 14 days
+    assert first.target == D(2024, 9, 16)  # the middle of the 14 days
     assert got["c/2025-spring/1"].domain == span(D(2025, 2, 24), D(2025, 3, 9))
 
 
@@ -87,14 +87,13 @@ def test_per_month_counts_a_month_whose_only_school_day_is_a_make_up_saturday() 
 def test_per_month_with_a_window_keeps_only_the_window_months() -> None:
     a = make_agreement([commitment({"per": "month", "count": 1}, window={"weeks": [6, 7]})])
     got = demands(a)
-    # 2024-autumn weeks 6–7 are 09-30..10-13; 2025-spring (from Mon 02-17) weeks 6–7: 03-24..04-06
+    # 2024-autumn weeks 6–7 are 10-07..10-20; 2025-spring (from Mon 02-17) weeks 6–7: 03-24..04-06
     assert sorted(got) == [
-        "c/2024-autumn/2024-09-1",
         "c/2024-autumn/2024-10-1",
         "c/2025-spring/2025-03-1",
         "c/2025-spring/2025-04-1",
     ]
-    assert got["c/2024-autumn/2024-09-1"].domain == (D(2024, 9, 30),)
+    assert got["c/2024-autumn/2024-10-1"].domain == span(D(2024, 10, 7), D(2024, 10, 20))
 
 
 def test_festival_domains_follow_placement_and_the_agreement_period() -> None:

@@ -12,8 +12,9 @@ How the table maps onto Gregorian dates (the module keys every day by its own da
   is 2023-12-30..2024-01-01. The table lists only 1-1; the built-in data also records the
   joined weekend 2023-12-30/31 as 元旦 days off, which we accept: they are in
   ``official_year(2023)`` below (``EXTRA_OFF``). The same notice's "端午节：6月10日放假，与周
-  末连休" weekend (2024-06-08/09) is *not* recorded as 端午节 by the built-in data; those are
-  ordinary weekend days, off either way, so only the holiday label differs.
+  末连休" weekend (2024-06-08/09) is not recorded by the built-in data; the module joins
+  every weekend a holiday runs into (与周末连休), so both are 端午节 days off too
+  (``EXTRA_OFF``): off either way, but a `once` there is warned about as a holiday.
 """
 
 from __future__ import annotations
@@ -51,7 +52,12 @@ TABLE: dict[int, tuple[str, str]] = {
     ),
 }
 # The joined weekend of the 2024 notice's 元旦 (see the module docstring).
-EXTRA_OFF = {dt.date(2023, 12, 30): {"元旦"}, dt.date(2023, 12, 31): {"元旦"}}
+EXTRA_OFF = {
+    dt.date(2023, 12, 30): {"元旦"},
+    dt.date(2023, 12, 31): {"元旦"},
+    dt.date(2024, 6, 8): {"端午节"},
+    dt.date(2024, 6, 9): {"端午节"},
+}
 
 # Table names -> the names used on the notices (and by the module); a combined range may
 # carry either name day by day.
@@ -105,8 +111,8 @@ def test_table_parses_to_the_published_totals() -> None:
         per_year[d.year] = per_year.get(d.year, 0) + 1
     assert per_year == {
         2022: 1,
-        2023: 2 + 7 + 1 + 5 + 3 + 8 + len(EXTRA_OFF),
-        2024: 1 + 8 + 3 + 5 + 1 + 3 + 7,
+        2023: 2 + 7 + 1 + 5 + 3 + 8 + 2,  # + the 2024 元旦's joined weekend
+        2024: 1 + 8 + 3 + 5 + 1 + 3 + 7 + 2,  # + 端午's joined weekend
         2025: 1 + 8 + 3 + 5 + 3 + 8,
         2026: 3 + 9 + 3 + 5 + 3 + 3 + 7,
     }

@@ -232,16 +232,18 @@ def test_a_term_closure_outside_its_term() -> None:
 
 
 def test_window_weeks_past_a_term() -> None:
-    # 2024-autumn (Sun 2024-09-01..2025-01-17) has 21 weeks, 2025-spring 20
+    # 2024-autumn (Sun 2024-09-01..2025-01-17) has 20 weeks (week 1 from Mon 09-02), as has
+    # 2025-spring; the Sunday before week 1 is week 0, not a week of its own
     assert findings(changed(lambda d: commitment(d).update(window={"weeks": [3, 20]}))) == []
     loc, msg = one_finding(changed(lambda d: commitment(d).update(window={"weeks": [3, 21]})))
     assert loc == ("commitments", 0, "window", "weeks")
-    assert "window weeks [3, 21] go past term '2025-spring', which has 20 weeks" in msg
+    assert "window weeks [3, 21] go past term '2024-autumn', which has 20 weeks" in msg
 
 
 def test_a_once_in_window_is_measured_against_its_own_term() -> None:
     def once_in(d: dict[str, Any]) -> None:
-        commitment(d).update(repeat={"once_in": "2024-autumn"}, window={"weeks": [3, 21]})
+        d["calendar"]["terms"][1]["end"] = "2025-05-30"  # 2025-spring: 15 weeks
+        commitment(d).update(repeat={"once_in": "2024-autumn"}, window={"weeks": [3, 20]})
 
     assert findings(changed(once_in)) == []
 

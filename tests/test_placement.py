@@ -13,8 +13,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import chinese_calendar
 import pytest
-from checker import AUTUMN_2024, SPRING_2025, make_agreement, violations
+from checker import AUTUMN_2024, SPRING_2025, make_agreement
+from contract_v2 import violations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -82,8 +84,15 @@ def once(cid: str, day: str) -> dict[str, Any]:
 FIRST, LAST, LAST_PROVISIONAL = D(2023, 9, 1), D(2026, 12, 31), D(2027, 12, 31)
 
 
-def _weeks(start: dt.date, end: dt.date) -> int:
-    return (end - (start - dt.timedelta(days=start.weekday()))).days // 7 + 1
+def _weeks(start: dt.date, end: dt.date, weekdays: Sequence[str]) -> int:
+    """Term weeks from the week of the first school day (no notices here: chinesecalendar)."""
+    first = start
+    while first < end and not (
+        first in chinese_calendar.workdays
+        or (WEEKDAYS[first.weekday()] in weekdays and first not in chinese_calendar.holidays)
+    ):
+        first += dt.timedelta(days=1)
+    return max(1, (end - (first - dt.timedelta(days=first.weekday()))).days // 7 + 1)
 
 
 @st.composite
@@ -120,8 +129,8 @@ def agreements(draw: st.DrawFn) -> Agreement:
         cur = end + dt.timedelta(days=draw(st.integers(1, 60)))
     start = terms[0]["start"] - dt.timedelta(days=draw(st.integers(0, 20)))
     end = terms[-1]["end"] + dt.timedelta(days=draw(st.integers(0, 20)))
-    min_weeks = min(_weeks(t["start"], t["end"]) for t in terms)
     school_weekdays = draw(st.one_of(st.just(["mon", "tue", "wed", "thu", "fri"]), weekday_subsets))
+    min_weeks = min(_weeks(t["start"], t["end"], school_weekdays) for t in terms)
 
     def window() -> dict[str, Any]:
         if not draw(st.booleans()):
@@ -159,7 +168,35 @@ def agreements(draw: st.DrawFn) -> Agreement:
         c["brigade"] = draw(st.booleans())
         befores = draw(st.lists(st.integers(1, 30), max_size=2, unique=True))
         c["lead_up"] = [{"title": f"筹备{k}", "days_before": n} for k, n in enumerate(befores)]
+        for lu in c["lead_up"]:  # joint rehearsals with the brigade, or the school alone
+            who = draw(st.sampled_from([None, ["teachers", "brigade"], ["students"]]))
+            if who is not None:
+                lu["audience"] = who
         commitments.append(c)
+    notices = []
+    if draw(st.booleans()):  # a notice: extra days off and a make-up weekend day, clear of
+        # every term's first two weeks so that week 1 stays where _weeks puts it
+        t = draw(
+            st.sampled_from([t for t in terms if (t["end"] - t["start"]).days > 20] or terms[:1])
+        )
+        lo = t["start"] + dt.timedelta(days=14)
+        off = draw(st.dates(min(lo, t["end"]), t["end"]))
+        off_end = min(t["end"], off + dt.timedelta(days=draw(st.integers(0, 4))))
+        weekend = [
+            lo + dt.timedelta(days=i)
+            for i in range(max(0, (t["end"] - lo).days + 1))
+            if (lo + dt.timedelta(days=i)).weekday() >= 5
+            and (lo + dt.timedelta(days=i)).year == off.year
+        ]
+        notices.append(
+            {
+                "year": off.year,
+                "days_off": [{"name": "通知假", "start": off, "end": off_end}]
+                if off_end.year == off.year
+                else [],
+                "workdays": draw(st.lists(st.sampled_from(weekend), max_size=1)) if weekend else [],
+            }
+        )
     a = Agreement.model_validate(
         {
             "version": 1,
@@ -167,6 +204,7 @@ def agreements(draw: st.DrawFn) -> Agreement:
             "parties": {"school": {"name": "学校"}, "brigade": {"name": "支队"}},
             "calendar": {
                 "weekdays": school_weekdays,
+                "notices": notices,
                 "terms": terms,
                 "closures": draw(day_ranges(start, end, "停课")),
                 "brigade_unavailable": draw(day_ranges(start, end, "战备")),
@@ -233,7 +271,7 @@ def _moved(plan: Plan, oid: str, day: dt.date, **changes: Any) -> Plan:
         (lambda p: _moved(p, VISIT, D(2024, 10, 15)), "not one of the commitment's weekdays"),
         (lambda p: _moved(p, VISIT, D(2024, 11, 7)), "on a closure"),
         (lambda p: _moved(p, VISIT, D(2024, 12, 4)), "brigade unavailable"),
-        (lambda p: _moved(p, VISIT, D(2024, 9, 5)), "outside term 2024-autumn or its window"),
+        (lambda p: _moved(p, VISIT, D(2024, 9, 5)), "outside window weeks (3, 12)"),
         (lambda p: _moved(p, VISIT, D(2024, 9, 30)), "max_per_day"),
         (lambda p: _moved(p, VISIT, D(2024, 10, 2)), "closer than min_gap_days 3"),
         (lambda p: _moved(p, VISIT, D(2024, 10, 16), provisional=True), "provisional flag"),
@@ -243,8 +281,11 @@ def _moved(plan: Plan, oid: str, day: dt.date, **changes: Any) -> Plan:
             lambda p: _moved(_moved(p, SHOW, D(2024, 9, 29)), f"{SHOW}/lead-up-1", D(2024, 9, 26)),
             None,
         ),
-        (lambda p: _moved(p, f"{SHOW}/lead-up-1", D(2024, 9, 26)), "a later open school day"),
-        (lambda p: _moved(p, f"{SHOW}/lead-up-1", D(2024, 10, 8)), "not on or before"),
+        (
+            lambda p: _moved(p, f"{SHOW}/lead-up-1", D(2024, 9, 26)),
+            "the contract's day is 2024-09-27",
+        ),
+        (lambda p: _moved(p, f"{SHOW}/lead-up-1", D(2024, 10, 8)), "not a usable day before"),
         (
             lambda p: dataclasses.replace(p, occurrences=p.occurrences[1:]),
             "missing",
@@ -273,7 +314,7 @@ def test_the_checker_catches_broken_plans(
     broken: Callable[[Plan], Plan], message: str | None
 ) -> None:
     plan = place(CHECKED)
-    assert dates(plan)[VISIT] == D(2024, 10, 16) and dates(plan)[SHOW] == D(2024, 9, 30)
+    assert dates(plan)[VISIT] == D(2024, 10, 23) and dates(plan)[SHOW] == D(2024, 9, 30)
     assert violations(CHECKED, plan) == []
     found = violations(CHECKED, broken(plan))
     if message is None:
@@ -358,7 +399,7 @@ def test_festival_whose_shift_window_is_all_holiday_is_unplaced_with_counts() ->
     (u,) = plan.unplaced
     assert u.id == "performance/national-day-2024"
     assert u.ruled_out == (("holiday", 4),)  # 10-01..10-04 are all 国庆 days off
-    assert "法定节假日4天" in u.reason
+    assert "放假4天" in u.reason and "及之后3天" in u.reason  # one side searched, not ±
 
 
 def test_festival_skip_drops_the_year_and_exact_keeps_the_date() -> None:
@@ -419,15 +460,15 @@ def test_term_occurrences_skip_a_make_up_sunday_unless_sunday_is_listed() -> Non
 
 
 def test_window_fully_closed_is_unplaced_and_names_the_closures() -> None:
-    closed = {"name": "运动会筹备", "start": "2024-10-14", "end": "2024-10-27"}  # weeks 8–9
-    a = make_agreement([visit(window={"weeks": [8, 9]})], closures=[closed])
+    closed = {"name": "运动会筹备", "start": "2024-10-14", "end": "2024-10-27"}  # weeks 7–8
+    a = make_agreement([visit(window={"weeks": [7, 8]})], closures=[closed])
     plan = checked(a)
     assert not plan.complete
     (u,) = plan.unplaced
     assert (u.id, u.commitment, u.term) == (VISIT, "brigade-visit", "2024-autumn")
-    assert dict(u.ruled_out) == {"closure": 10, "weekday": 4}
-    assert "停课/考试10天" in u.reason and "窗口第8–9周" in u.reason
-    english = make_agreement([visit(window={"weeks": [8, 9]})], closures=[closed], language="en")
+    assert dict(u.ruled_out) == {"closure": 10, "weekend": 4}
+    assert "停课/考试10天" in u.reason and "窗口第7–8周" in u.reason
+    english = make_agreement([visit(window={"weeks": [7, 8]})], closures=[closed], language="en")
     assert "closure: 10 days" in place(english).unplaced[0].reason
     assert "brigade-visit/2025-spring/1" in dates(plan)  # the other term is unaffected
 
@@ -461,7 +502,7 @@ def test_provisional_term_in_2027() -> None:
 
 # ----------------------------------------------------------------------- capacity and gaps
 
-WEEK3 = {"window": {"weeks": [3, 3]}}  # 2024-autumn week 3: 2024-09-09 (Mon)..09-15
+WEEK3 = {"window": {"weeks": [2, 2]}}  # 2024-autumn week 2: 2024-09-09 (Mon)..09-15
 
 
 def test_a_full_day_pushes_an_occurrence_to_the_nearest_free_day() -> None:
@@ -499,14 +540,14 @@ def test_min_gap_separates_activities_of_one_term() -> None:
     assert u.id == "lecture/2024-autumn/1"
     # 09-11 holds the visit, 09-14 is the 调休 Saturday, 09-15 is 中秋
     assert dict(u.ruled_out) == {"full": 1, "gap": 4, "holiday": 1, "weekday": 1}
-    assert "与其他活动间隔不足4天" in u.reason
+    assert "因最小间隔排除4天" in u.reason
 
 
 def test_min_gap_does_not_reach_across_terms() -> None:
     # 2024-autumn ends Friday 2025-01-17; the spring term starts Monday 2025-01-20.
     terms = [AUTUMN_2024, {**SPRING_2025, "start": "2025-01-20"}]
     last = {"id": "a", "title": "期末", "repeat": {"once_in": "2024-autumn"}, "weekdays": ["fri"]}
-    last["window"] = {"weeks": [21, 21]}
+    last["window"] = {"weeks": [20, 20]}
     first = {"id": "b", "title": "开学", "repeat": {"once_in": "2025-spring"}, "weekdays": ["mon"]}
     first["window"] = {"weeks": [1, 1]}
     plan = checked(make_agreement([last, first], terms, scheduling={"min_gap_days": 4}))
@@ -596,8 +637,9 @@ def test_lead_ups_go_before_and_do_not_count_for_capacity() -> None:
         [festival(["national-day"], "after", 7, lead_up=lead[1:])], [AUTUMN_2024]
     )
     o = checked(after).by_id()["performance/national-day-2024/lead-up-1"]
-    assert o.date == D(2024, 9, 14)  # 9-14 is the 调休 Saturday before 中秋
-    assert "不上课" in o.why
+    # the nearest usable day: 09-16 (off, tied) and 09-18 come before the 调休 Saturday 09-14
+    assert o.date == D(2024, 9, 18)
+    assert "09-16至09-17中秋节放假（法定假日1天、调休休息日1天）" in o.why
 
 
 # ----------------------------------------------------------------------- records
@@ -709,6 +751,27 @@ def test_a_held_date_that_became_impossible_gets_a_notice_and_a_new_date() -> No
     assert dates(plan)["brigade-visit/2025-spring/1"] == dates(first)["brigade-visit/2025-spring/1"]
 
 
+def test_the_proposed_date_stays_flagged_in_every_build_until_confirmed() -> None:
+    a = make_agreement([visit()])
+    first = checked(a)
+    held = dates(first)[VISIT]
+    closure = {"name": "校舍维修", "start": held.isoformat(), "end": held.isoformat()}
+    b = make_agreement(a.model_dump()["commitments"], closures=[closure])
+    records = publish(Records(), first)
+    proposed = checked(b, records)
+    records = publish(records, proposed)  # the build writes the proposal to the .ics
+    assert records.occurrences[VISIT].unconfirmed
+    again = checked(b, records)
+    (notice,) = again.notices
+    assert (notice.occurrence, notice.kind) == (VISIT, "awaiting-confirmation")
+    assert "record --move" in notice.message
+    assert dates(again) == dates(proposed) and again.by_id()[VISIT].sequence == 1
+    assert publish(records, again) == records  # a third build changes nothing
+    confirmed = record_move(records, VISIT, dates(again)[VISIT])
+    assert not confirmed.occurrences[VISIT].unconfirmed
+    assert checked(b, publish(confirmed, checked(b, confirmed))).notices == ()
+
+
 def test_a_held_date_taken_by_a_new_fixed_date_gets_a_notice() -> None:
     a = make_agreement([visit()], [AUTUMN_2024])
     first = checked(a)
@@ -762,7 +825,48 @@ def test_two_fixed_dates_on_one_day_are_reported_not_hidden() -> None:
     )
     plan = place(parse_agreement(text.encode("utf-8"), "two.yaml"))
     assert plan.by_id()["open-day/once"].date == plan.by_id()["signing-ceremony/once"].date
-    (notice,) = plan.notices
+    (notice,) = [n for n in plan.notices if n.kind == "fixed-clash"]
     assert notice.occurrence == "signing-ceremony/once"
     assert "open-day/once" in notice.message and "冲突" in notice.message
     assert plan.by_id()["signing-ceremony/once"].sequence == 0
+
+
+def _show(day: str, days_before: int, **lead: Any) -> dict[str, Any]:
+    return {**once("show", day), "lead_up": [{"title": "彩排", "days_before": days_before, **lead}]}
+
+
+def test_a_rehearsal_stays_in_its_activity_s_term_when_it_can() -> None:
+    # show on Tuesday 2025-02-18, the term's second day: 3 days before is Saturday 02-15,
+    # outside the term; Monday 02-17 is nearer than the autumn term's last day
+    plan = checked(make_agreement([_show("2025-02-18", 3)]))
+    o = plan.by_id()["show/once/lead-up-1"]
+    assert (o.date, o.term) == (D(2025, 2, 17), "2025-spring")
+    assert plan.notices == ()
+    assert "02-13至02-16不在学期内" in o.why and "推迟2天" in o.why
+
+
+def test_a_rehearsal_leaves_the_term_only_when_it_must_and_says_so() -> None:
+    plan = checked(make_agreement([_show("2025-02-17", 2)]))  # the term's first day
+    o = plan.by_id()["show/once/lead-up-1"]
+    assert (o.date, o.term) == (D(2025, 1, 17), "2024-autumn")  # the last autumn school day
+    assert "排在更早的学期" in o.why
+    (notice,) = plan.notices
+    assert (notice.occurrence, notice.kind) == ("show/once/lead-up-1", "lead-up-left-term")
+
+
+def test_a_rehearsal_with_no_usable_day_is_unplaced_not_on_the_show_day() -> None:
+    plan = checked(make_agreement([_show("2024-09-02", 2)], [AUTUMN_2024]))
+    assert [u.id for u in plan.unplaced] == ["show/once/lead-up-1"]
+    assert "show/once/lead-up-1" not in plan.by_id()
+
+
+def test_a_joint_rehearsal_avoids_the_brigade_s_busy_days() -> None:
+    busy = [{"name": "春节战备", "start": "2025-01-06", "end": "2025-01-10"}]
+    alone = make_agreement([_show("2025-01-13", 3)], brigade_unavailable=busy)
+    joint = make_agreement(
+        [_show("2025-01-13", 3, audience=["students", "brigade"])], brigade_unavailable=busy
+    )
+    assert dates(checked(alone))["show/once/lead-up-1"] == D(2025, 1, 10)
+    o = checked(joint).by_id()["show/once/lead-up-1"]
+    assert o.date == D(2025, 1, 3)
+    assert "01-06至01-10支队不可用（春节战备）" in o.why

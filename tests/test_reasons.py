@@ -1,46 +1,47 @@
-"""Why this date: the rule that rules a day out, counts per rule, texts in both languages."""
+"""Why this date: every claim of every reason is true of the calendar and the plan, checked
+on random agreements against chinesecalendar and the agreement (tests/contract_v2.Cal)."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Any
 
+import chinese_calendar as cc
 import pytest
 from checker import AUTUMN_2024, SPRING_2025, make_agreement
+from contract_v2 import Cal, session_audience
+from hypothesis import HealthCheck, given, settings
+from test_placement import agreements
 
 from partnership import reasons
 from partnership.demands import Demand, expand
-from partnership.model import Agreement
-from partnership.placement import Board
+from partnership.holidays import statutory_days
+from partnership.model import WEEKDAYS, Agreement
+from partnership.placement import place
+from partnership.plan import Occurrence, Plan
+from partnership.reasons import Claim
 from partnership.schoolcalendar import SchoolCalendar
 
 D = dt.date
-CLOSURES = {"closures": [{"name": "期中考试", "start": "2024-11-07", "end": "2024-11-08"}]}
-AUTUMN = {**AUTUMN_2024, **CLOSURES}
 BUSY = [{"name": "战备执勤", "start": "2024-12-02", "end": "2024-12-06"}]
+CLOSURES = {"closures": [{"name": "期中考试", "start": "2024-11-07", "end": "2024-11-08"}]}
 
 
 def setup(
     commitments: list[dict[str, Any]], language: str = "zh-CN"
 ) -> tuple[Agreement, SchoolCalendar, dict[str, Demand]]:
     a = make_agreement(
-        commitments, [AUTUMN, SPRING_2025], language=language, brigade_unavailable=BUSY
+        commitments,
+        [{**AUTUMN_2024, **CLOSURES}, SPRING_2025],
+        language=language,
+        brigade_unavailable=BUSY,
     )
     cal = SchoolCalendar(a)
     return a, cal, {d.id: d for d in expand(a, cal)}
 
 
-def per_term(count: int = 1, **extra: Any) -> dict[str, Any]:
-    return {"id": "visit", "title": "参观", "repeat": {"per": "term", "count": count}, **extra}
-
-
-def festival(keys: list[str], placement: str = "before", **extra: Any) -> dict[str, Any]:
-    repeat = {"festivals": keys, "placement": placement, "max_shift_days": 3}
-    return {"id": "show", "title": "汇演", "repeat": repeat, **extra}
-
-
 VISIT = "visit/2024-autumn/1"
+PER_TERM = {"id": "visit", "title": "参观", "repeat": {"per": "term", "count": 1}}
 
 
 @pytest.mark.parametrize(
@@ -48,7 +49,7 @@ VISIT = "visit/2024-autumn/1"
     [
         (D(2024, 8, 30), "outside-term"),
         (D(2024, 10, 1), "holiday"),
-        (D(2024, 9, 7), "weekday"),  # an ordinary Saturday
+        (D(2024, 9, 7), "weekend"),  # an ordinary Saturday
         (D(2024, 9, 14), "weekday"),  # a 调休 Saturday: a school day, not a visit weekday
         (D(2024, 11, 7), "closure"),
         (D(2024, 12, 3), "brigade"),
@@ -56,174 +57,238 @@ VISIT = "visit/2024-autumn/1"
     ],
 )
 def test_why_not_names_the_first_rule(day: dt.date, rule: str | None) -> None:
-    a, cal, ds = setup([per_term()])
-    assert reasons.why_not(day, ds[VISIT], cal, a, None) == rule
+    a, cal, ds = setup([PER_TERM])
+    claim = reasons.day_rule(cal.day(day), ds[VISIT], a, None, VISIT)
+    assert (claim.rule if claim else None) == rule
 
 
-def test_why_not_for_festivals_accepts_make_up_days_and_honours_brigade_false() -> None:
-    a, cal, ds = setup([festival(["teachers-day"]), {**per_term(), "brigade": False}])
-    show = ds["show/teachers-day-2024"]
-    assert reasons.why_not(D(2024, 9, 14), show, cal, a, None) is None
-    assert reasons.why_not(D(2024, 12, 3), ds[VISIT], cal, a, None) is None
-    strict = setup([festival(["teachers-day"], weekdays=["mon", "tue", "wed", "thu", "fri"])])
-    assert (
-        reasons.why_not(
-            D(2024, 9, 14), strict[2]["show/teachers-day-2024"], strict[1], strict[0], None
+def test_holiday_claims_name_each_kind_of_day_off() -> None:
+    a, cal, ds = setup([PER_TERM])
+    got = reasons.runs(
+        c
+        for c in (
+            reasons.day_rule(cal.day(D(2024, 10, n)), ds[VISIT], a, None, VISIT)
+            for n in range(1, 8)
         )
-        == "weekday"
+        if c is not None
     )
+    assert got == [
+        Claim(
+            "holiday",
+            D(2024, 10, 1),
+            D(2024, 10, 7),
+            "国庆节",
+            parts=(("statutory", 3), ("in-lieu", 2), ("weekend", 2)),
+        )
+    ]
 
 
-def test_why_not_full_and_gap_come_from_the_board() -> None:
-    a, cal, ds = setup([per_term()])
-    board = Board(max_per_day=1, min_gap_days=2, term_at=cal.term_id)
-    board.add("other/2024-autumn/1", D(2024, 10, 16))
-    got = {n: reasons.why_not(D(2024, 10, n), ds[VISIT], cal, a, board) for n in (15, 16, 17, 18)}
-    assert got == {15: "gap", 16: "full", 17: "gap", 18: None}
-    # another term's activity does not make a gap
-    assert reasons.why_not(D(2025, 2, 18), ds["visit/2025-spring/1"], cal, a, board) is None
+def test_long_lists_name_the_longest_runs_and_count_the_rest() -> None:
+    runs = [Claim("weekend", D(2024, 9, d), D(2024, 9, d)) for d in (1, 8, 15, 22)]
+    runs.insert(1, Claim("closure", D(2024, 9, 3), D(2024, 9, 6), "x"))
+    kept = reasons.shown(runs)
+    assert [c.rule for c in kept] == ["weekend", "closure", "weekend", "more"]
+    assert dict(kept[-1].parts) == {"runs": 2, "days": 2}
 
 
-def test_ruled_out_counts_every_day_of_the_domain() -> None:
-    a, cal, ds = setup([per_term(window={"weeks": [11, 11]})])  # 11-04..11-10
-    board = Board(max_per_day=1, min_gap_days=0, term_at=cal.term_id)
-    board.add("other", D(2024, 11, 5))
-    counts = reasons.ruled_out(ds[VISIT], cal, a, board)
-    assert counts == {"weekday": 2, "closure": 2, "full": 1}
-    assert list(counts) == [k for k in reasons.RULED_OUT if k in counts]
+def test_unplaced_festival_says_the_side_searched() -> None:
+    def reason(placement: str) -> str:
+        c = {
+            "id": "show",
+            "title": "汇演",
+            "repeat": {"festivals": ["national-day"], "placement": placement, "max_shift_days": 3},
+        }
+        a, _, ds = setup([c])
+        d = ds["show/national-day-2024"]
+        return reasons.unplaced(d, {"holiday": 4}, a).text
+
+    assert "及之前3天" in reason("before") and "±" not in reason("before")
+    assert "及之后3天" in reason("after") and "前后" not in reason("after")
+    assert "前后3天" in reason("nearest")
 
 
-def test_unplaced_texts_in_both_languages() -> None:
-    for lang, text in (
-        ("zh-CN", "窗口第11–11周内没有可用日：非活动星期2天，停课/考试2天"),
-        (
-            "en",
-            "no usable day in window weeks 11–11: not an allowed weekday: 2 days, closure: 2 days",
-        ),
-    ):
-        a, _, ds = setup([per_term(window={"weeks": [11, 11]})], lang)
-        assert reasons.unplaced(ds[VISIT], {"weekday": 2, "closure": 2}, a) == text
-    a, _, ds = setup([festival(["national-day"], "after")])
-    got = reasons.unplaced(ds["show/national-day-2024"], {"holiday": 4}, a)
-    assert got == "国庆节（10-01）前后3天内没有可用日：法定节假日4天"
-    a, _, ds = setup([per_term()])
-    empty = dataclasses.replace(ds[VISIT], domain=())
-    assert reasons.unplaced(empty, {}, a) == "全学期内没有可用日：没有日期"
-    a, _, ds = setup([{**per_term(), "repeat": {"per": "month", "count": 1}}])
-    got = reasons.unplaced(ds["visit/2024-autumn/2024-09-1"], {"closure": 1}, a)
-    assert got.startswith("2024年9月内没有可用日")
+# ----------------------------------------------------------------------- claims are true
 
 
-def test_chosen_explains_the_middle_the_spread_and_a_taken_day() -> None:
-    a, cal, ds = setup([per_term(window={"weeks": [5, 11]})])
-    why = reasons.chosen(ds[VISIT], D(2024, 10, 16), [D(2024, 10, 16)], cal, a)
-    assert why.startswith("第8周周三：窗口第5–11周可用日的中点")
-    assert "10-01至10-07国庆节放假不可用" in why and "11-07至11-08期中考试不可用" in why
-    taken = reasons.chosen(ds[VISIT], D(2024, 10, 17), [D(2024, 10, 16), D(2024, 10, 17)], cal, a)
-    assert "（10-16已有其他活动，取最近的空闲日）" in taken
-    a, cal, ds = setup([per_term(3)], "en")
-    why = reasons.chosen(ds["visit/2024-autumn/2"], D(2024, 11, 4), [D(2024, 11, 4)], cal, a)
-    assert "occurrence 2 of 3, spread evenly over the whole term" in why
+def _range(r: Any) -> list[dt.date]:
+    return [r.start + dt.timedelta(days=i) for i in range((r.end - r.start).days + 1)]
 
 
-def test_chosen_for_festivals_says_what_happened_to_the_festival_day() -> None:
-    a, cal, ds = setup([festival(["national-day", "new-year", "teachers-day", "fire-day"])])
-    d = ds["show/national-day-2024"]
-    assert reasons.chosen(d, D(2024, 9, 30), [], cal, a).endswith(
-        "国庆节（10-01）放假，提前到之前最近的可用上学日"
-    )
-    assert reasons.chosen(ds["show/teachers-day-2024"], D(2024, 9, 10), [], cal, a).endswith(
-        "教师节当天"
-    )
-    fire = reasons.chosen(ds["show/fire-day-2024"], D(2024, 11, 8), [], cal, a)
-    assert "全国消防日（11-09）是周六" in fire  # a Saturday
-    a, cal, ds = setup([festival(["national-day"], "after")], "en")
-    got = reasons.chosen(ds["show/national-day-2024"], D(2024, 10, 8), [], cal, a)
-    assert got.endswith("the next usable school day after")
+def _days(c: Claim) -> list[dt.date]:
+    return [c.start + dt.timedelta(days=i) for i in range(c.days)]
 
 
-def test_fixed_and_moved_reasons() -> None:
-    a, cal, ds = setup(
+def claim_errors(a: Agreement, plan: Plan) -> list[str]:
+    """Every claim of every reason that the calendar or the plan contradicts."""
+    cal = Cal(a)
+    mains: dict[dt.date, list[Occurrence]] = {}
+    for o in plan.occurrences:
+        if o.is_main and o.status != "cancelled":
+            mains.setdefault(o.date, []).append(o)
+    bad: list[str] = []
+    for o in plan.occurrences:
+        c = a.commitment(o.commitment)
+        brigade = "brigade" in session_audience(a, o) if o.lead_up_of else c.brigade
+        for cl in o.claims:
+            where = f"{o.id}: {cl}"
+            for day in _days(cl) if cl.rule in reasons.RULED_OUT else []:
+                if not _true(a, cal, cl, day, o, brigade, mains):
+                    bad.append(f"{where}: not true on {day}")
+            if cl.rule == "holiday":
+                kinds = {"weekend": 0, "in-lieu": 0, "statutory": 0}
+                noticed = {d for n in a.calendar.notices for r in n.days_off for d in _range(r)}
+                for day in _days(cl):
+                    # a weekday off beyond the statutory days that a notice adds is a 调休
+                    # rest day (notices compensate such days with make-up workdays)
+                    swapped = day in cc.in_lieu_days or (
+                        day in noticed
+                        and day not in cc.holidays
+                        and day not in statutory_days(day.year)
+                    )
+                    kind = (
+                        "weekend" if day.weekday() >= 5 else "in-lieu" if swapped else "statutory"
+                    )
+                    kinds[kind] += 1
+                if any(dict(cl.parts).get(k, 0) != n for k, n in kinds.items()) and all(
+                    d.year in {x.year for x in cc.holidays} for d in _days(cl)
+                ):
+                    bad.append(f"{where}: kinds of day off are {kinds}")
+            if cl.rule == "search":
+                side = c.repeat.placement if o.lead_up_of is None else "nearest"
+                if side == "before" and not cl.end <= cl.start:
+                    bad.append(f"{where}: a before-search that went forward")
+                if side == "after" and not cl.end >= cl.start:
+                    bad.append(f"{where}: an after-search that went back")
+                if cl.end != o.date:
+                    bad.append(f"{where}: the search does not end on the day")
+            if cl.rule == "lead-up" and (
+                cl.end != next(m.date for m in plan.occurrences if m.id == o.lead_up_of)
+            ):
+                bad.append(f"{where}: not the activity's day")
+        if o.is_main and c.brigade is False and any(cl.rule == "brigade" for cl in o.claims):
+            bad.append(f"{o.id}: names the brigade, which takes no part")
+    return bad
+
+
+def _true(
+    a: Agreement,
+    cal: Cal,
+    cl: Claim,
+    day: dt.date,
+    o: Occurrence,
+    brigade: bool,
+    mains: dict[dt.date, list[Occurrence]],
+) -> bool:
+    r = cl.rule
+    if r == "outside-agreement":
+        return not a.agreement.start <= day <= a.agreement.end
+    if r == "outside-term":
+        return cal.term(day) is None
+    if r == "other-term":
+        t = cal.term(day)
+        return t is not None and t.id == cl.name
+    if r == "holiday":
+        return (day in cal.off and cal.term(day) is not None) or day in cal.off
+    if r == "weekend":
+        return day.weekday() >= 5 and not cal.school_day(day)
+    if r == "not-school-day":
+        return day.weekday() < 5 and not cal.school_day(day) and day not in cal.off
+    if r == "weekday":
+        wanted = a.commitment(o.commitment).weekdays or a.calendar.weekdays
+        return cal.school_day(day) and WEEKDAYS[day.weekday()] not in wanted
+    if r == "closure":
+        ranges = [*a.calendar.closures, *(t.closures for t in a.calendar.terms)]
+        flat = [x for x in ranges for x in (x if isinstance(x, list) else [x])]
+        return any(x.name == cl.name and x.start <= day <= x.end for x in flat)
+    if r == "brigade":
+        return brigade and any(
+            x.name == cl.name and x.start <= day <= x.end for x in a.calendar.brigade_unavailable
+        )
+    if r == "full":
+        here = {m.id for m in mains.get(day, [])}
+        return set(cl.others) <= here and len(here) >= a.scheduling.max_per_day
+    if r == "gap":
+        g = a.scheduling.min_gap_days
+        near = {
+            m.id
+            for k in range(-(g - 1), g)
+            for m in mains.get(day + dt.timedelta(days=k), [])
+            if m.term == (cal.term(day).id if cal.term(day) else None)
+        }
+        return bool(cl.others) and set(cl.others) <= near
+    if r == "not-before":
+        return any(day >= m.date for ms in mains.values() for m in ms if m.id == o.lead_up_of)
+    return True
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(agreements())
+def test_every_claim_of_every_reason_is_true(a: Agreement) -> None:
+    plan = place(a)
+    assert claim_errors(a, plan) == []
+    for o in plan.occurrences:
+        assert o.claims, o.id  # every reason is built from claims
+        assert ("±" not in o.why and "前后" not in o.why) or "nearest" in repr(o.claims)
+
+
+def test_a_false_claim_is_caught() -> None:
+    a, _, _ = setup([PER_TERM])
+    plan = place(a)
+    o = plan.by_id()[VISIT]
+    lie = Claim("holiday", D(2024, 10, 15), D(2024, 10, 15), "国庆节", parts=(("statutory", 1),))
+    busy = Claim("brigade", D(2024, 10, 15), D(2024, 10, 15), "战备执勤")
+    for claim in (lie, busy):
+        forged = Occurrence(**{**o.__dict__, "claims": (*o.claims, claim)})
+        broken = Plan(a, tuple(x if x.id != o.id else forged for x in plan.occurrences))
+        assert claim_errors(a, broken) != []
+
+
+def _fire_day(**extra: Any) -> dict[str, Any]:
+    repeat = {"festivals": ["fire-day"], "placement": "before", "max_shift_days": 7}
+    return {"id": "talk", "title": "讲座", "repeat": repeat, **extra}
+
+
+def test_a_festival_day_taken_or_off_the_weekdays_is_not_called_brigade_busy() -> None:
+    # 2025-11-07 (Friday) is usable; fire-day 2025-11-09 is a Sunday
+    taken = make_agreement(
         [
-            {"id": "signing", "title": "签约", "repeat": {"once": "2024-06-08"}},
-            festival(["national-day"], "exact"),
-        ]
+            {**_fire_day(), "repeat": {**_fire_day()["repeat"], "festivals": ["teachers-day"]}},
+            {"id": "x", "title": "X", "repeat": {"once": "2025-09-10"}},
+        ],
+        [
+            AUTUMN_2024,
+            SPRING_2025,
+            {"id": "2025-autumn", "name": "秋", "start": "2025-09-01", "end": "2026-01-16"},
+        ],
+        end="2026-06-30",
     )
-    assert reasons.fixed(ds["signing/once"], cal, a) == "06-08周六（学期外）：协议约定的日期"
-    assert reasons.fixed(ds["show/national-day-2024"], cal, a).endswith(
-        "国庆节当天（按约定保留原日期）"
-    )
-    assert reasons.moved(D(2024, 12, 5), "zh-CN") == "按记录改期至12-05"
-    assert reasons.moved(D(2024, 12, 5), "en") == "moved to 12-05 as recorded"
+    why = place(taken).by_id()["talk/teachers-day-2025"].why
+    assert "09-10已有其他活动（x/once）" in why and "支队" not in why
+    wed = make_agreement([_fire_day(weekdays=["wed"])], [AUTUMN_2024])
+    why = place(wed).by_id()["talk/fire-day-2024"].why
+    assert "不是本活动的星期（周三）" in why and "支队" not in why
+    assert "向前找" in why and "前后" not in why
 
 
-@pytest.mark.parametrize(
-    ("day", "cause"),
-    [
-        (D(2024, 11, 7), "期中考试"),
-        (D(2024, 10, 2), "国庆节放假"),
-        (D(2025, 2, 10), "不在学期内"),  # between the terms
-        (D(2024, 12, 4), "支队战备执勤"),
-        (D(2024, 10, 16), "当天已安排其他活动"),
-        (D(2024, 10, 19), "不再符合安排规则"),  # a Saturday
-    ],
-)
-def test_held_impossible_names_the_cause(day: dt.date, cause: str) -> None:
-    _, cal, ds = setup([per_term()])
-    board = Board(max_per_day=1, min_gap_days=0, term_at=cal.term_id)
-    board.add("other", D(2024, 10, 16))
-    got = reasons.held_impossible(day, ds[VISIT], cal, board, "zh-CN")
-    assert got == f"已发布的日期{day}不再可用（{cause}），已建议新日期；请用 record --move 确认"
-
-
-def test_held_impossible_in_english() -> None:
-    _, cal, ds = setup([per_term()], "en")
-    got = reasons.held_impossible(D(2024, 10, 2), ds[VISIT], cal, Board(1, 0, cal.term_id), "en")
-    assert got.startswith("published date 2024-10-02 is no longer possible (National Day holiday")
-    assert "record --move" in got
-
-
-def test_lead_up_day_goes_back_to_an_open_school_day() -> None:
-    a = make_agreement([per_term()], [AUTUMN, SPRING_2025])
-    cal = SchoolCalendar(a)
-    assert reasons.lead_up_day(D(2024, 9, 30), 3, cal, "zh-CN") == (
-        D(2024, 9, 27),
-        "第5周周五：活动前3天",
-    )
-    day, why = reasons.lead_up_day(D(2024, 12, 31), 3, cal, "zh-CN")
-    assert day == D(2024, 12, 27)
-    assert why == "第18周周五：活动前3天（12-28）不上课，提前到之前最近的上学日"
-    assert reasons.lead_up_day(D(2024, 11, 11), 3, cal, "zh-CN")[0] == D(2024, 11, 6)  # exams
-    assert reasons.lead_up_day(D(2024, 9, 16), 2, cal, "zh-CN")[0] == D(2024, 9, 14)  # 调休
-    day, why = reasons.lead_up_day(D(2024, 12, 31), 3, cal, "en")
-    assert why.endswith("3 days before (12-28) is not a school day; the school day before")
-    # no school day in the 62 days before the summer: the session keeps its day
-    assert reasons.lead_up_day(D(2024, 6, 8), 1, cal, "zh-CN")[0] == D(2024, 6, 7)
-
-
-def test_english_reasons_have_no_chinese_beyond_the_agreements_own_names() -> None:
-    from partnership.placement import place
-
+def test_gap_wording_counts_the_days_it_ruled_out() -> None:
     a = make_agreement(
         [
-            per_term(2, window={"weeks": [3, 7]}),
-            festival(
-                ["national-day", "fire-day", "new-year"],
-                lead_up=[{"title": "Rehearsal", "days_before": 3}],
-            ),
-            {**festival(["national-day"], "after"), "id": "late"},
+            {"id": "x", "title": "X", "repeat": {"once": "2024-10-22"}},
+            {**PER_TERM, "window": {"weeks": [7, 8]}},
         ],
-        [
-            {
-                **AUTUMN_2024,
-                "closures": [{"name": "Exams", "start": "2024-11-07", "end": "2024-11-08"}],
-            }
-        ],
-        language="en",
-        brigade_unavailable=[{"name": "Duty", "start": "2024-12-02", "end": "2024-12-06"}],
+        [AUTUMN_2024],
+        scheduling={"min_gap_days": 3},
     )
-    plan = place(a)
-    texts = [o.why for o in plan.occurrences] + [u.reason for u in plan.unplaced]
-    assert plan.unplaced and texts
-    for text in texts:
-        assert not any("\u4e00" <= ch <= "\u9fff" for ch in text), text
+    why = place(a).by_id()["visit/2024-autumn/1"].why
+    assert place(a).by_id()["visit/2024-autumn/1"].date == D(2024, 10, 18)
+    assert "10-21因与x/once须间隔3天而排除（1天）" in why and "10-22已有其他活动（x/once）" in why
+    en = make_agreement(
+        [
+            {"id": "x", "title": "X", "repeat": {"once": "2024-10-22"}},
+            {**PER_TERM, "window": {"weeks": [7, 8]}},
+        ],
+        [AUTUMN_2024],
+        scheduling={"min_gap_days": 3},
+        language="en",
+    )
+    assert "ruled out by the 3-day gap to x/once" in place(en).by_id()["visit/2024-autumn/1"].why

@@ -89,14 +89,28 @@ def test_days_outside_every_term_are_not_school_days() -> None:
     assert not calendar().day(D(2025, 1, 20)).school_day
 
 
-def test_week_one_contains_a_sunday_first_day() -> None:
+def test_week_one_is_the_week_of_the_first_school_day() -> None:
     cal = calendar()
-    assert cal.day(D(2024, 9, 1)).week == 1  # Sunday
-    assert cal.day(D(2024, 9, 2)).week == 2  # Monday
-    assert cal.day(D(2024, 9, 8)).week == 2
-    assert cal.day(D(2024, 9, 9)).week == 3
+    assert cal.day(D(2024, 9, 1)).week == 0  # Sunday: the term's first day, before week 1
+    assert cal.day(D(2024, 9, 2)).week == 1  # Monday: the first school day
+    assert cal.day(D(2024, 9, 8)).week == 1
+    assert cal.day(D(2024, 9, 9)).week == 2
     last = cal.day(D(2025, 1, 17))
-    assert last.week == agreement().term("2024-autumn").weeks == 21
+    assert last.week == agreement().term("2024-autumn").weeks == 20
+
+
+def test_week_one_after_a_holiday_at_the_start_of_a_term() -> None:
+    # a term opening on 国庆 (Tuesday 2024-10-01): the first school day is Tuesday 10-08
+    a = agreement(terms=[{"id": "t", "name": "t", "start": "2024-10-01", "end": "2024-12-31"}])
+    cal = SchoolCalendar(a)
+    assert [cal.day(D(2024, 10, d)).week for d in (1, 6, 7, 8, 13, 14)] == [0, 0, 1, 1, 1, 2]
+
+
+def test_a_make_up_workday_can_open_week_one() -> None:
+    # Sunday 2024-09-29 is a 调休 workday: a term starting that day has it in week 1
+    a = agreement(terms=[{"id": "t", "name": "t", "start": "2024-09-29", "end": "2024-12-31"}])
+    assert SchoolCalendar(a).day(D(2024, 9, 29)).week == 1
+    assert SchoolCalendar(a).day(D(2024, 9, 30)).week == 2
 
 
 def test_week_one_of_a_term_starting_on_monday() -> None:
@@ -242,7 +256,9 @@ def test_mon_to_fri_school_days_agree_with_chinesecalendar(day: dt.date) -> None
     cal = covering(frozenset({"mon", "tue", "wed", "thu", "fri"}))
     assert cal.day(day).school_day == chinese_calendar.is_workday(day)
     assert cal.is_workday(day) == chinese_calendar.is_workday(day)
-    assert (cal.day(day).official == "off") == (day in chinese_calendar.holidays)
+    # off: chinesecalendar's days off, and the weekends they run into (与周末连休)
+    if day.weekday() < 5 or day in chinese_calendar.holidays:
+        assert (cal.day(day).official == "off") == (day in chinese_calendar.holidays)
 
 
 @settings(deadline=None)
