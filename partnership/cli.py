@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
 
 import typer
 import typer.core
+from typer._click import exceptions as click_exc
 
 from partnership import __version__
 from partnership.messages import t
@@ -35,10 +36,33 @@ EXIT_INCOMPLETE = 1
 EXIT_INPUT = 2
 EXIT_BUG = 70
 DEBUG_ENV = "PARTNERSHIP_DEBUG"
+LangOpt = Literal["zh-CN", "en"]
 
 
 class _Group(typer.core.TyperGroup):
     """Runs a command and translates errors, once, for every command."""
+
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **extra: Any) -> Any:
+        """Choose the language and make the console safe before click parses anything."""
+        from partnership import clitext, console
+        from partnership.messages import set_language, system_language
+
+        words = sys.argv[1:] if args is None else list(args)
+        set_language(clitext.chosen_language(words) or system_language())
+        console.degrade_streams()
+        clitext.translate_tree(self)
+        if clitext.wants_help(words):
+            clitext.translate_rich_help()
+        try:
+            return super().main(args, *rest, **extra)
+        finally:
+            set_language(None)
+
+    def make_context(self, *args: Any, **extra: Any) -> Any:
+        try:
+            return super().make_context(*args, **extra)
+        except click_exc.UsageError as exc:
+            raise _usage_error(exc) from exc
 
     def invoke(self, ctx: Any) -> Any:  # typer's (vendored) click Context
         from partnership.errors import InputError, PartnershipError
@@ -50,27 +74,40 @@ class _Group(typer.core.TyperGroup):
                 typer.echo(str(problem), err=True)
             ctx.exit(EXIT_INPUT)
         except PartnershipError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            typer.echo(t("cli.error", message=exc), err=True)
             ctx.exit(exc.exit_code)
         except OSError as exc:
             if _debug(ctx):
                 raise
             # the disk, not the program: full, read-only, permissions; nothing was changed
             where = f"{exc.filename}: " if exc.filename else ""
-            typer.echo(f"error: {where}{exc.strerror or exc} (nothing was changed)", err=True)
+            typer.echo(t("cli.os_error", where=where, problem=exc.strerror or exc), err=True)
             ctx.exit(EXIT_INPUT)
+        except click_exc.UsageError as exc:
+            raise _usage_error(exc) from exc
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise  # typer's own: --help, usage errors, exit codes
         except Exception as exc:
             if _debug(ctx):
                 raise
             typer.echo(
-                f"internal error (this is a bug in partnership {__version__}): "
-                f"{type(exc).__name__}: {exc}. Run again with --debug or {DEBUG_ENV}=1 "
-                "for the full traceback, and report it.",
+                t(
+                    "cli.bug",
+                    version=__version__,
+                    error=f"{type(exc).__name__}: {exc}",
+                    env=DEBUG_ENV,
+                ),
                 err=True,
             )
             ctx.exit(EXIT_BUG)
+
+
+def _usage_error(exc: click_exc.UsageError) -> click_exc.UsageError:
+    """click's usage error in the user's language, shown in typer's translated panel."""
+    from partnership import clitext
+
+    clitext.translate_rich_help()
+    return clitext.usage_error(exc)
 
 
 def _debug(ctx: Any) -> bool:
@@ -83,8 +120,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
-    help="Turn a school–fire-brigade partnership agreement into dated term plans, "
-    "calendars (.ics, HTML), checklists and reports.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="cli.help.app",
 )
 
 
@@ -98,12 +135,12 @@ def _version(value: bool) -> None:
 def _main(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+        typer.Option("--version", callback=_version, is_eager=True, help="cli.help.version"),
     ] = False,
-    debug: Annotated[
-        bool,
-        typer.Option("--debug", help=f"Show tracebacks of internal errors (or {DEBUG_ENV}=1)."),
-    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="cli.help.debug")] = False,
+    lang: Annotated[
+        LangOpt | None, typer.Option("--lang", help="cli.help.lang", show_default=False)
+    ] = None,
 ) -> None:
     """partnership: school–fire-brigade partnership plans."""
 
@@ -153,7 +190,7 @@ def _check_term(agreement: Agreement, term: str | None) -> None:
     if term is None:
         return
     known = [t.id for t in agreement.calendar.terms]
-    _check_known("term", term, known, f"terms: {', '.join(known)}")
+    _check_known("term", term, known, t("cli.known.terms", terms=", ".join(known)))
 
 
 def _date(value: str | None, option: str) -> dt.date:
@@ -163,13 +200,15 @@ def _date(value: str | None, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        _fail(f"{option} {value!r}: write the date as YYYY-MM-DD")
+        _fail(t("cli.bad_date", option=option, value=repr(value)))
 
 
 def _report_unplaced(plan: Plan) -> None:
+    from rich.text import Text
+
     err = _console(stderr=True)
     for u in plan.unplaced:
-        err.print(f"[red]unplaced[/red] {u.id}: {u.reason}", markup=True)
+        err.print(Text(t("cli.unplaced", id=u.id, reason=u.reason), style="red"))
 
 
 # the choices of options (typer checks them and lists them in --help)
@@ -179,61 +218,88 @@ OwnerOpt = Literal["school", "brigade"]
 AudienceOpt = Literal["teachers", "students", "parents", "brigade"]
 
 
-FileArg = Annotated[
-    Path, typer.Argument(help="The agreement file (YAML).", dir_okay=False, show_default=False)
-]
-TermOpt = Annotated[str | None, typer.Option("--term", help="Only this term (its id).")]
+FileArg = Annotated[Path, typer.Argument(help="cli.help.file", dir_okay=False, show_default=False)]
+TermOpt = Annotated[str | None, typer.Option("--term", help="cli.help.term")]
 
 
 # --------------------------------------------------------------------------- commands
 
 
-@app.command()
+@app.command(help="cli.help.init")
 def init(
-    path: Annotated[Path, typer.Argument(help="Where to write the starter agreement.")] = Path(
+    path: Annotated[Path, typer.Argument(help="cli.help.init.path")] = Path(
         "schedules/agreement.yaml"
     ),
+    agreement_id: Annotated[
+        str | None, typer.Option("--id", metavar="ID", help="cli.help.init.id")
+    ] = None,
 ) -> None:
     """Write a commented starter agreement (refuses to overwrite an existing file)."""
-    from importlib.resources import files
-
     from partnership.fsio import atomic_write, prepare_output_dir
+    from partnership.model import SLUG_RE
+    from partnership.starter import PLACEHOLDER, derived_id, starter_yaml
 
     if path.exists():
-        _fail(f"{path}: already exists; choose another path (nothing was written)")
-    data = files("partnership").joinpath("templates/starter.yaml").read_bytes()
+        _fail(t("cli.init.exists", path=path))
+    aid = agreement_id if agreement_id is not None else derived_id(path)
+    if aid is None:
+        _fail(t("cli.init.no_id", name=path.name))
+    if not SLUG_RE.fullmatch(aid):
+        _fail(t("cli.init.bad_id", id=repr(aid)))
     prepare_output_dir(path.parent)
-    atomic_write(path, data)
-    typer.echo(f"wrote {path}; edit it, then run: partnership validate {path}")
+    atomic_write(path, starter_yaml(aid))
+    typer.echo(t("cli.init.wrote", path=path, id=aid, mark=PLACEHOLDER))
 
 
-@app.command()
+@app.command(help="cli.help.validate")
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Agreement files to check.")],
+    files: Annotated[list[Path], typer.Argument(help="cli.help.validate.files")],
 ) -> None:
     """Check agreement files: a one-line OK per file, or every problem found."""
-    from partnership.errors import InputError
+    from partnership.errors import InputError, Problem
     from partnership.loader import load_agreement
 
     problems = []
-    for f in files:
+    first: dict[str, Path] = {}
+    for f in _agreement_files(files):
         try:
             a = load_agreement(f)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
-        typer.echo(f"{f}: OK ({a.agreement.id}, {len(a.commitments)} commitments)")
+        aid = a.agreement.id
+        if aid in first:
+            problems.append(Problem(str(f), None, None, _id_taken(aid, first[aid])))
+            continue
+        first[aid] = f
+        typer.echo(t("cli.validate.ok", file=f, id=aid, count=len(a.commitments)))
     if problems:
         raise InputError(problems)
 
 
-@app.command()
+def _agreement_files(files: Sequence[Path]) -> list[Path]:
+    """The agreements among ``files``; a records file among them is skipped with a note."""
+    from partnership.inputs import split_records
+
+    agreements, records = split_records(files)
+    for f in records:
+        typer.echo(t("cli.skip_records", file=f), err=True)
+    if not agreements:
+        _fail(t("cli.no_agreements"))
+    return agreements
+
+
+def _id_taken(aid: str, first: Path) -> str:
+    return t("cli.id_taken", id=repr(aid), first=first)
+
+
+@app.command(help="cli.help.holidays")
 def holidays(
-    year: Annotated[int, typer.Argument(help="The year, e.g. 2025.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    year: Annotated[int, typer.Argument(help="cli.help.holidays.year")],
+    as_json: Annotated[bool, typer.Option("--json", help="cli.help.json")] = False,
     file: Annotated[
         Path | None,
-        typer.Option("--file", "-f", help="Use this agreement's calendar.notices too."),
+        typer.Option("--file", "-f", help="cli.help.holidays.file"),
     ] = None,
 ) -> None:
     """The days off and make-up workdays of YEAR, and where they come from."""
@@ -258,25 +324,23 @@ def holidays(
     from rich.table import Table
 
     from partnership.i18n import weekday
+    from partnership.messages import language
 
-    source = {
-        "built-in": "built-in (国务院办公厅通知, chinesecalendar)",
-        "notice": "notice (calendar.notices)",
-        "provisional": "PROVISIONAL — statutory days of the 2025 rules; no 调休 known yet",
-        "none": "none",
-    }[o.source]
+    source = t(f"cli.holidays.source.{o.source.replace('-', '_')}")
     table = Table(title=f"{year} · {source}")
-    table.add_column("日期")
-    table.add_column("星期")
-    table.add_column("")
-    table.add_column("节日")
-    rows = [(d, "放假", n) for d, n in o.days_off] + [(d, "调休上班", n) for d, n in o.workdays]
+    table.add_column(t("cli.holidays.date"), no_wrap=True)
+    table.add_column(t("cli.holidays.weekday"), no_wrap=True)
+    table.add_column(t("cli.holidays.kind"), no_wrap=True)
+    table.add_column(t("cli.holidays.name"))
+    rows = [(d, t("cli.holidays.off"), n) for d, n in o.days_off] + [
+        (d, t("cli.holidays.workday"), n) for d, n in o.workdays
+    ]
     for d, kind, name in sorted(rows):
-        table.add_row(d.isoformat(), weekday(d, "zh-CN"), kind, name)
+        table.add_row(d.isoformat(), weekday(d, language()), kind, name)
     _print(table)
 
 
-@app.command()
+@app.command(help="cli.help.schema")
 def schema() -> None:
     """Print the JSON Schema of the agreement file (for editor completion)."""
     from partnership.model import Agreement
@@ -290,11 +354,11 @@ def schema() -> None:
     typer.echo(json.dumps(out, ensure_ascii=False, indent=2, sort_keys=True))
 
 
-@app.command()
+@app.command(help="cli.help.plan")
 def plan(
     file: FileArg,
     term: TermOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="cli.help.json")] = False,
 ) -> None:
     """The placed activities with date, time, place and why this date; unplaced ones with why."""
     from partnership.plan_views import plan_json, render_plan
@@ -309,18 +373,21 @@ def plan(
         raise typer.Exit(EXIT_INCOMPLETE)
 
 
-@app.command()
+@app.command(help="cli.help.calendar")
 def calendar(
     file: FileArg,
     term: TermOpt = None,
-    fmt: Annotated[Fmt, typer.Option("--format", help="rich (terminal) or html.")] = "rich",
+    fmt: Annotated[
+        Fmt | None, typer.Option("--format", help="cli.help.calendar.format", show_default=False)
+    ] = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write the HTML page here.")
+        Path | None, typer.Option("-o", "--output", help="cli.help.calendar.output")
     ] = None,
 ) -> None:
     """The term calendar (校历 grid): weeks × Mon..Sun with activities, holidays and closures."""
     from partnership.grid import build_grid
 
+    fmt = _calendar_format(fmt, output)
     agreement, cal, _, p = _plan(file)
     _check_term(agreement, term)
     terms = [t.id for t in cal.terms if term is None or t.id == term]
@@ -335,19 +402,34 @@ def calendar(
         from partnership.calendar_html import render_html
         from partnership.fsio import atomic_write, prepare_output_dir
 
-        page = render_html(grids, agreement.agreement.title).encode("utf-8")
+        page = render_html(grids, agreement.agreement.title)
         if output is None:
-            sys.stdout.buffer.write(page)
-            sys.stdout.flush()
+            _write_stdout(page)
         else:
             if output.is_dir():
                 output = output / f"{agreement.agreement.id}{'-' + term if term else ''}.html"
             prepare_output_dir(output.parent)
-            atomic_write(output, page)
+            atomic_write(output, page.encode("utf-8"))
             typer.echo(t("cli.wrote", path=output))
     if not p.complete:
         _report_unplaced(p)
         raise typer.Exit(EXIT_INCOMPLETE)
+
+
+_FORMAT_OF_SUFFIX: dict[str, Fmt] = {".html": "html", ".htm": "html", ".txt": "rich"}
+
+
+def _calendar_format(fmt: Fmt | None, output: Path | None) -> Fmt:
+    """--format, else the one ``-o FILE``'s extension says; a mismatch is refused."""
+    suffix = output.suffix.lower() if output is not None and not output.is_dir() else ""
+    implied = _FORMAT_OF_SUFFIX.get(suffix)
+    if fmt is None:
+        if suffix and implied is None:
+            _fail(t("cli.calendar.unknown_suffix", path=output, suffix=suffix))
+        return implied or "rich"
+    if implied is not None and implied != fmt:
+        _fail(t("cli.calendar.mismatch", path=output, format=fmt, implied=implied))
+    return fmt
 
 
 def _ics_files(
@@ -378,11 +460,7 @@ def _refuse_incomplete(p: Plan, allow: bool) -> None:
     if p.complete or allow:
         return
     _report_unplaced(p)
-    typer.echo(
-        "the plan is incomplete: nothing was written (fix the agreement, or pass "
-        "--allow-incomplete to write the rest)",
-        err=True,
-    )
+    typer.echo(t("cli.incomplete"), err=True)
     raise typer.Exit(EXIT_INCOMPLETE)
 
 
@@ -417,17 +495,17 @@ def _write_and_publish(
 
 AllowOpt = Annotated[
     bool,
-    typer.Option("--allow-incomplete", help="Write the files even when something is unplaced."),
+    typer.Option("--allow-incomplete", help="cli.help.allow_incomplete"),
 ]
 
 
-@app.command()
+@app.command(help="cli.help.ics")
 def ics(
     file: FileArg,
-    output: Annotated[Path, typer.Option("-o", "--output", help="Output folder.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="cli.help.ics.output")],
     term: TermOpt = None,
     audience: Annotated[
-        AudienceOpt | None, typer.Option("--audience", help="Only what concerns this audience.")
+        AudienceOpt | None, typer.Option("--audience", help="cli.help.ics.audience")
     ] = None,
     allow_incomplete: AllowOpt = False,
 ) -> None:
@@ -445,23 +523,22 @@ def ics(
         raise typer.Exit(EXIT_INCOMPLETE)
 
 
-@app.command()
+@app.command(help="cli.help.checklist")
 def checklist(
     file: FileArg,
     term: TermOpt = None,
     owner: Annotated[
-        OwnerOpt | None, typer.Option("--owner", help="Only this owner's tasks.")
+        OwnerOpt | None, typer.Option("--owner", help="cli.help.checklist.owner")
     ] = None,
-    today: Annotated[
-        str | None, typer.Option("--today", help="Today's date (YYYY-MM-DD); default today.")
-    ] = None,
+    today: Annotated[str | None, typer.Option("--today", help="cli.help.today")] = None,
     weeks: Annotated[
-        int | None, typer.Option("--weeks", min=0, help="Only tasks due in the coming N weeks.")
+        int | None, typer.Option("--weeks", min=0, help="cli.help.checklist.weeks")
     ] = None,
-    fmt: Annotated[DocFmt, typer.Option("--format", help="rich, md, html or json.")] = "rich",
+    fmt: Annotated[DocFmt, typer.Option("--format", help="cli.help.doc_format")] = "rich",
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write to this file instead.")
+        Path | None, typer.Option("-o", "--output", help="cli.help.doc_output")
     ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="cli.help.checklist.json")] = False,
 ) -> None:
     """Preparation and follow-up tasks with due dates, owners and status; overdue ones marked."""
     from partnership import checklist as cl
@@ -477,6 +554,10 @@ def checklist(
         weeks=weeks,
     )
     lang = agreement.agreement.language
+    if as_json:
+        if fmt not in ("rich", "json"):
+            _fail(t("cli.checklist.json_and_format", format=fmt))
+        fmt = "json"
     if fmt == "rich":
         _emit_renderable(cl.render_rich(tasks, p, today=day, language=lang), output)
     elif fmt == "md":
@@ -491,14 +572,23 @@ def _emit_text(text: str, output: Path | None) -> None:
     from partnership.fsio import atomic_write, prepare_output_dir
 
     if output is None:
-        sys.stdout.buffer.write(text.encode("utf-8"))
-        sys.stdout.flush()
+        _write_stdout(text)
         return
     if output.is_dir():
-        _fail(f"{output}: is a folder; give a file name for -o")
+        _fail(t("cli.output_is_folder", path=output))
     prepare_output_dir(output.parent)
     atomic_write(output, text.encode("utf-8"))
     typer.echo(t("cli.wrote", path=output))
+
+
+def _write_stdout(text: str) -> None:
+    """A document on stdout: UTF-8 into a pipe or file, the console's encoding on a terminal."""
+    if sys.stdout.isatty():
+        sys.stdout.write(text)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.flush()
 
 
 def _emit_renderable(renderable: RenderableType, output: Path | None) -> None:
@@ -516,7 +606,7 @@ def _emit_renderable(renderable: RenderableType, output: Path | None) -> None:
 
 def _known_occurrence(p: Plan, occurrence: str) -> None:
     known = [o.id for o in p.occurrences] + [u.id for u in p.unplaced]
-    _check_known("occurrence", occurrence, known, "see `partnership plan FILE` for the ids")
+    _check_known("occurrence", occurrence, known, t("cli.known.occurrences"))
 
 
 def _check_known(kind: str, value: str, known: Sequence[str], where: str) -> None:
@@ -526,9 +616,8 @@ def _check_known(kind: str, value: str, known: Sequence[str], where: str) -> Non
     from partnership.model import suggest
 
     hint = suggest(value, known)
-    _fail(
-        f"unknown {kind} {value!r}" + (f"; did you mean {hint!r}?" if hint else "") + f" ({where})"
-    )
+    did_you_mean = t("cli.did_you_mean", hint=repr(hint)) if hint else ""
+    _fail(t(f"cli.unknown.{kind}", value=repr(value), hint=did_you_mean, where=where))
 
 
 def _time_range(value: str) -> TimeRange:
@@ -538,27 +627,28 @@ def _time_range(value: str) -> TimeRange:
 
     start, sep, end = value.partition("-")
     if not sep:
-        _fail(f"--time {value!r}: write HH:MM-HH:MM, e.g. 14:00-16:30")
+        _fail(t("cli.record.time_form", value=repr(value)))
     try:
         return TimeRange.model_validate({"start": start.strip(), "end": end.strip()})
     except ValidationError as exc:
-        _fail(f"--time {value!r}: {exc.errors()[0]['msg'].removeprefix('Value error, ')}")
+        problem = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        _fail(t("cli.record.bad_time", value=repr(value), problem=problem))
 
 
-@app.command()
+@app.command(help="cli.help.record")
 def record(
     file: FileArg,
-    occurrence: Annotated[str, typer.Argument(help="The occurrence id (see `plan`).")],
-    done: Annotated[bool, typer.Option("--done", help="It took place.")] = False,
-    note: Annotated[str | None, typer.Option("--note", help="A note (with --done).")] = None,
+    occurrence: Annotated[str, typer.Argument(help="cli.help.record.occurrence")],
+    done: Annotated[bool, typer.Option("--done", help="cli.help.record.done")] = False,
+    note: Annotated[str | None, typer.Option("--note", help="cli.help.record.note")] = None,
     cancel: Annotated[
-        str | None, typer.Option("--cancel", metavar="REASON", help="It was cancelled, and why.")
+        str | None, typer.Option("--cancel", metavar="REASON", help="cli.help.record.cancel")
     ] = None,
     move: Annotated[
-        str | None, typer.Option("--move", metavar="DATE", help="It moves to DATE (YYYY-MM-DD).")
+        str | None, typer.Option("--move", metavar="DATE", help="cli.help.record.move")
     ] = None,
     time: Annotated[
-        str | None, typer.Option("--time", metavar="HH:MM-HH:MM", help="New time (with --move).")
+        str | None, typer.Option("--time", metavar="HH:MM-HH:MM", help="cli.help.record.time")
     ] = None,
 ) -> None:
     """Record what happened: done (with a note), cancelled (with a reason) or moved."""
@@ -566,11 +656,13 @@ def record(
 
     chosen = [name for name, on in (("--done", done), ("--cancel", cancel), ("--move", move)) if on]
     if len(chosen) != 1:
-        _fail("give exactly one of --done, --cancel REASON or --move DATE")
+        _fail(t("cli.record.one_of"))
     if note is not None and not done:
-        _fail("--note goes with --done")
+        _fail(t("cli.record.note_with_done"))
     if time is not None and move is None:
-        _fail("--time goes with --move")
+        _fail(t("cli.record.time_with_move"))
+    note = _typed(note, "--note")
+    cancel = _typed(cancel, "--cancel")
     _, cal, _, p = _plan(file)
     _known_occurrence(p, occurrence)
     path = rec.records_path(file)
@@ -578,7 +670,7 @@ def record(
         rec.update_records(path, lambda r: rec.record_done(r, occurrence, note))
     elif cancel is not None:
         if not cancel.strip():
-            _fail("--cancel needs a reason")
+            _fail(t("cli.record.cancel_reason"))
         rec.update_records(path, lambda r: rec.record_cancel(r, occurrence, cancel))
     else:
         assert move is not None
@@ -586,7 +678,20 @@ def record(
         _warn_if_not_open(cal, day)
         span = _time_range(time) if time is not None else None
         rec.update_records(path, lambda r: rec.record_move(r, occurrence, day, span))
-    typer.echo(f"recorded {chosen[0].lstrip('-')} for {occurrence} in {path}")
+    what = t(f"cli.record.what.{chosen[0].lstrip('-')}")
+    typer.echo(t("cli.record.recorded", what=what, occurrence=occurrence, path=path))
+
+
+def _typed(value: str | None, option: str) -> str | None:
+    """Free text from the command line as the user typed it; refused if it is not text."""
+    from partnership import console
+
+    if value is None:
+        return None
+    text = console.typed_text(value)
+    if text is None:
+        _fail(t("cli.undecodable", option=option, encoding=console.encoding()))
+    return text
 
 
 def _warn_if_not_open(cal: SchoolCalendar, day: dt.date) -> None:
@@ -598,24 +703,24 @@ def _warn_if_not_open(cal: SchoolCalendar, day: dt.date) -> None:
     except PartnershipError:
         return
     why = [
-        *([f"{info.holiday} (day off)"] if info.official == "off" else []),
+        *([t("cli.move.day_off", holiday=info.holiday)] if info.official == "off" else []),
         *info.closures,
-        *([] if info.term else ["outside every term"]),
+        *([] if info.term else [t("cli.move.outside_terms")]),
         *(
             []
             if info.school_day or info.official == "off" or not info.term
-            else ["not a school day"]
+            else [t("cli.move.not_school_day")]
         ),
     ]
     if why:
-        typer.echo(f"warning: {day} is {', '.join(why)}; recorded as asked", err=True)
+        typer.echo(t("cli.move.warning", day=day, why=t("cli.list_sep").join(why)), err=True)
 
 
-@app.command()
+@app.command(help="cli.help.tick")
 def tick(
     file: FileArg,
-    task: Annotated[str, typer.Argument(help="The task id (see `checklist`).")],
-    undo: Annotated[bool, typer.Option("--undo", help="Untick the task.")] = False,
+    task: Annotated[str, typer.Argument(help="cli.help.tick.task")],
+    undo: Annotated[bool, typer.Option("--undo", help="cli.help.tick.undo")] = False,
 ) -> None:
     """Tick a checklist task (or untick it with --undo)."""
     from partnership import records as rec
@@ -624,21 +729,19 @@ def tick(
     _, cal, records, p = _plan(file)
     today = dt.date.today()
     known = [t.id for t in build_checklist(p, cal, records, today)]
-    _check_known("task", task, known, "see `partnership checklist FILE` for the ids")
+    _check_known("task", task, known, t("cli.known.tasks"))
     path = rec.records_path(file)
     rec.update_records(path, lambda r: rec.tick(r, task, today, undo=undo))
-    typer.echo(f"{'unticked' if undo else 'ticked'} {task} in {path}")
+    typer.echo(t("cli.tick.unticked" if undo else "cli.tick.ticked", task=task, path=path))
 
 
-@app.command()
+@app.command(help="cli.help.report")
 def report(
     file: FileArg,
-    year: Annotated[
-        int | None, typer.Option("--year", help="The yearly plan and year-end summary of YEAR.")
-    ] = None,
-    fmt: Annotated[DocFmt, typer.Option("--format", help="rich, md, html or json.")] = "rich",
+    year: Annotated[int | None, typer.Option("--year", help="cli.help.report.year")] = None,
+    fmt: Annotated[DocFmt, typer.Option("--format", help="cli.help.doc_format")] = "rich",
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write to this file instead.")
+        Path | None, typer.Option("-o", "--output", help="cli.help.doc_output")
     ] = None,
 ) -> None:
     """The fulfilment report: required / placed / done / cancelled / pending, and per programme."""
@@ -656,12 +759,12 @@ def report(
         _emit_text(json.dumps(rp.to_json(r), ensure_ascii=False, indent=2) + "\n", output)
 
 
-@app.command()
+@app.command(help="cli.help.build")
 def build(
-    files: Annotated[list[Path], typer.Argument(help="Agreement files.")],
-    output: Annotated[
-        Path, typer.Option("-o", "--output", help="Output folder (one subfolder per agreement).")
-    ] = Path("calendars"),
+    files: Annotated[list[Path], typer.Argument(help="cli.help.build.files")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="cli.help.build.output")] = Path(
+        "calendars"
+    ),
     allow_incomplete: AllowOpt = False,
 ) -> None:
     """Everything for each agreement: .ics files, term calendars, checklists and report."""
@@ -669,12 +772,12 @@ def build(
     from partnership.fsio import prepare_output_dir
 
     prepare_output_dir(output)
-    loaded = [(f, *_plan(f)) for f in files]
+    loaded = [(f, *_plan(f)) for f in _agreement_files(files)]
     first: dict[str, Path] = {}
     for f, a, *_ in loaded:
         aid = a.agreement.id
         if aid in first:
-            _fail(f"{f}: agreement id {aid!r} is already used by {first[aid]} (one folder each)")
+            _fail(f"{f}: {_id_taken(aid, first[aid])}")
         first[aid] = f
     for _, _, _, _, p in loaded:
         _refuse_incomplete(p, allow_incomplete)
@@ -682,9 +785,9 @@ def build(
 
     def rendered() -> Iterator[dict[str, bytes]]:
         with progress as bar:
-            task = bar.add_task("building", total=len(loaded))
+            task = bar.add_task(t("cli.build.progress"), total=len(loaded))
             for _, agreement, cal, records, p in loaded:
-                bar.update(task, description=agreement.agreement.id)
+                bar.update(task, description=t("cli.build.progress_of", id=agreement.agreement.id))
                 out = build_outputs(p, cal, records, os.environ)
                 yield {f"{agreement.agreement.id}/{name}": data for name, data in out.items()}
                 bar.advance(task)

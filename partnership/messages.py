@@ -78,14 +78,14 @@ def _flatten(
 ) -> None:
     for key, value in table.items():
         name = f"{prefix}{key}"
-        if isinstance(value, Mapping) and "en" in value:
+        if not isinstance(value, Mapping):
+            raise ValueError(f"locale/{src}: {name!r} is neither a message nor a table")
+        texts = {str(k): v for k, v in value.items() if not isinstance(v, Mapping)}
+        if texts:  # a message; it may also head a table of more messages (cli.help.init.path)
             if name in into:
                 raise ValueError(f"locale/{src}: message {name!r} is defined twice")
-            into[name] = {str(k): str(v) for k, v in value.items()}
-        elif isinstance(value, Mapping):
-            _flatten(value, f"{name}.", into, src)
-        else:
-            raise ValueError(f"locale/{src}: {name!r} is neither a message nor a table")
+            into[name] = {k: str(v) for k, v in texts.items()}
+        _flatten({k: v for k, v in value.items() if isinstance(v, Mapping)}, f"{name}.", into, src)
 
 
 def t(key: str, /, lang: Lang | None = None, **params: object) -> str:
