@@ -17,7 +17,7 @@ from typer._click import exceptions as click_exc
 from typer._click.core import Context
 from typer._click.formatting import HelpFormatter
 
-from partnership.messages import Lang, catalogue, normalise, t
+from partnership.messages import Lang, catalogue, normalise, raw, t
 
 LANG_OPTION = "--lang"
 _HELP_FLAGS = ("--help", "-h")
@@ -82,15 +82,15 @@ def translate_rich_help() -> None:
     """typer's rich help and error panels: their fixed words in the user's language."""
     from typer import rich_utils
 
-    rich_utils.DEFAULT_STRING = t("cli.click.default")
-    rich_utils.REQUIRED_LONG_STRING = t("cli.click.required")
-    rich_utils.ARGUMENTS_PANEL_TITLE = t("cli.click.arguments")
-    rich_utils.OPTIONS_PANEL_TITLE = t("cli.click.options")
-    rich_utils.COMMANDS_PANEL_TITLE = t("cli.click.commands")
-    rich_utils.ERRORS_PANEL_TITLE = t("cli.click.error")
-    rich_utils.ABORTED_TEXT = t("cli.click.aborted")
-    rich_utils.RICH_HELP = t("cli.click.try_help")
-    rich_utils.ENVVAR_STRING = t("cli.click.envvar")
+    rich_utils.DEFAULT_STRING = raw("cli.click.default")
+    rich_utils.REQUIRED_LONG_STRING = raw("cli.click.required")
+    rich_utils.ARGUMENTS_PANEL_TITLE = raw("cli.click.arguments")
+    rich_utils.OPTIONS_PANEL_TITLE = raw("cli.click.options")
+    rich_utils.COMMANDS_PANEL_TITLE = raw("cli.click.commands")
+    rich_utils.ERRORS_PANEL_TITLE = raw("cli.click.error")
+    rich_utils.ABORTED_TEXT = raw("cli.click.aborted")
+    rich_utils.RICH_HELP = raw("cli.click.try_help")
+    rich_utils.ENVVAR_STRING = raw("cli.click.envvar")
 
 
 # click's inner messages of a bad value (typer checks values with pydantic)
@@ -148,5 +148,5 @@ def _matched(message: str, patterns: Sequence[tuple[re.Pattern[str], str]], pref
     for pattern, name in patterns:
         m = pattern.search(message)
         if m:
-            return t(prefix + name).format_map(m.groupdict())
+            return raw(prefix + name).format_map(m.groupdict())
     return message

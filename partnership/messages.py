@@ -90,6 +90,10 @@ def _flatten(
 
 def t(key: str, /, lang: Lang | None = None, **params: object) -> str:
     """The message ``key`` in ``lang`` (default: the run's language), filled with ``params``."""
+    return raw(key, lang).format_map(params)
+
+
+def raw(key: str, lang: Lang | None = None) -> str:
+    """The message ``key`` unfilled, as a template for another library (``{}`` kept)."""
     texts = catalogue()[key]
-    text = texts["zh"] if (lang or language()) == "zh-CN" else texts["en"]
-    return text.format_map(params) if params else text
+    return texts["zh"] if (lang or language()) == "zh-CN" else texts["en"]
