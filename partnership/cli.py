@@ -321,13 +321,15 @@ def holidays(
             )
         )
         return
+    from rich.console import Group
     from rich.table import Table
+    from rich.text import Text
 
     from partnership.i18n import weekday
     from partnership.messages import language
 
     source = t(f"cli.holidays.source.{o.source.replace('-', '_')}")
-    table = Table(title=f"{year} · {source}")
+    table = Table(title=str(year))
     table.add_column(t("cli.holidays.date"), no_wrap=True)
     table.add_column(t("cli.holidays.weekday"), no_wrap=True)
     table.add_column(t("cli.holidays.kind"), no_wrap=True)
@@ -337,7 +339,7 @@ def holidays(
     ]
     for d, kind, name in sorted(rows):
         table.add_row(d.isoformat(), weekday(d, language()), kind, name)
-    _print(table)
+    _print(Group(Text(t("cli.holidays.source", year=year, source=source)), table))
 
 
 @app.command(help="cli.help.schema")
