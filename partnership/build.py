@@ -19,7 +19,7 @@ from partnership import report as rp
 from partnership.calendar_html import render_html
 from partnership.grid import build_grid
 from partnership.ics import dtstamp_now, ics_filename, render_ics
-from partnership.messages import t
+from partnership.messages import t as _msg
 from partnership.model import AUDIENCES, Agreement
 from partnership.plan import Plan
 from partnership.plan_views import plan_json
@@ -82,12 +82,12 @@ def summary(results: Sequence[tuple[Agreement, Plan, Sequence[Path]]]) -> Render
 
     Each agreement's folder follows on a line of its own, so a long path is never cut.
     """
-    table = Table(title=t("build.summary.title"))
-    table.add_column(t("build.summary.agreement"), overflow="fold")
-    table.add_column(t("build.summary.files"), justify="right", no_wrap=True)
-    table.add_column(t("build.summary.activities"), no_wrap=True)
-    table.add_column(t("build.summary.provisional"), overflow="fold")
-    table.add_column(t("build.summary.unplaced"), justify="right", no_wrap=True)
+    table = Table(title=_msg("build.summary.title"))
+    table.add_column(_msg("build.summary.agreement"), overflow="fold")
+    table.add_column(_msg("build.summary.files"), justify="right", no_wrap=True)
+    table.add_column(_msg("build.summary.activities"), no_wrap=True)
+    table.add_column(_msg("build.summary.provisional"), overflow="fold")
+    table.add_column(_msg("build.summary.unplaced"), justify="right", no_wrap=True)
     folders: list[RenderableType] = []
     for agreement, plan, written in results:
         main = [o for o in plan.occurrences if o.is_main]
@@ -95,11 +95,11 @@ def summary(results: Sequence[tuple[Agreement, Plan, Sequence[Path]]]) -> Render
         table.add_row(
             aid,
             str(len(written)),
-            t("build.summary.count", main=len(main), lead_up=len(plan.occurrences) - len(main)),
+            _msg("build.summary.count", main=len(main), lead_up=len(plan.occurrences) - len(main)),
             ", ".join(str(y) for y in plan.provisional_years) or "—",
             str(len(plan.unplaced)) if plan.unplaced else "0",
         )
         if written:
-            where = t("build.summary.folder_of", id=aid, folder=f"{written[0].parent}/")
+            where = _msg("build.summary.folder_of", id=aid, folder=f"{written[0].parent}/")
             folders.append(Text(where, no_wrap=True, overflow="ignore"))
     return Group(table, *folders)

@@ -12,7 +12,7 @@ from partnership import messages
 
 PACKAGE = Path(messages.__file__).parent
 # t("key" ...) with a literal key, anywhere in the package
-USE = re.compile(r"""\b(?:t|raw)\(\s*["']([a-z0-9_.-]+)["']""")
+USE = re.compile(r"""\b(?:t|raw|_msg)\(\s*["']([a-z0-9_.-]+)["']""")
 
 
 def _fields(text: str) -> set[str]:
