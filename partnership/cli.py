@@ -71,17 +71,17 @@ class _Group(typer.core.TyperGroup):
             return super().invoke(ctx)
         except InputError as exc:
             for problem in exc.problems:
-                typer.echo(str(problem), err=True)
+                _say(str(problem), err=True)
             ctx.exit(EXIT_INPUT)
         except PartnershipError as exc:
-            typer.echo(t("cli.error", message=exc), err=True)
+            _say(t("cli.error", message=exc), err=True)
             ctx.exit(exc.exit_code)
         except OSError as exc:
             if _debug(ctx):
                 raise
             # the disk, not the program: full, read-only, permissions; nothing was changed
             where = f"{exc.filename}: " if exc.filename else ""
-            typer.echo(t("cli.os_error", where=where, problem=exc.strerror or exc), err=True)
+            _say(t("cli.os_error", where=where, problem=exc.strerror or exc), err=True)
             ctx.exit(EXIT_INPUT)
         except click_exc.UsageError as exc:
             raise _usage_error(exc) from exc
@@ -90,7 +90,7 @@ class _Group(typer.core.TyperGroup):
         except Exception as exc:
             if _debug(ctx):
                 raise
-            typer.echo(
+            _say(
                 t(
                     "cli.bug",
                     version=__version__,
@@ -110,6 +110,16 @@ def _usage_error(exc: click_exc.UsageError) -> click_exc.UsageError:
     return clitext.usage_error(exc)
 
 
+def _say(message: object, err: bool = False) -> None:
+    """One line to stdout (or stderr) in the stream's own encoding, degraded where needed.
+
+    Not ``typer.echo``: click writes UTF-8 to a stream it thinks misconfigured (ASCII).
+    """
+    stream = sys.stderr if err else sys.stdout
+    stream.write(f"{message}\n")
+    stream.flush()
+
+
 def _debug(ctx: Any) -> bool:
     root = ctx.find_root()
     return bool(root.params.get("debug")) or os.environ.get(DEBUG_ENV, "") not in ("", "0")
@@ -127,7 +137,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"partnership {__version__}")
+        _say(f"partnership {__version__}")
         raise typer.Exit()
 
 
@@ -248,7 +258,7 @@ def init(
         _fail(t("cli.init.bad_id", id=repr(aid)))
     prepare_output_dir(path.parent)
     atomic_write(path, starter_yaml(aid))
-    typer.echo(t("cli.init.wrote", path=path, id=aid, mark=PLACEHOLDER))
+    _say(t("cli.init.wrote", path=path, id=aid, mark=PLACEHOLDER))
 
 
 @app.command(help="cli.help.validate")
@@ -272,7 +282,7 @@ def validate(
             problems.append(Problem(str(f), None, None, _id_taken(aid, first[aid])))
             continue
         first[aid] = f
-        typer.echo(t("cli.validate.ok", file=f, id=aid, count=len(a.commitments)))
+        _say(t("cli.validate.ok", file=f, id=aid, count=len(a.commitments)))
     if problems:
         raise InputError(problems)
 
@@ -283,7 +293,7 @@ def _agreement_files(files: Sequence[Path]) -> list[Path]:
 
     agreements, records = split_records(files)
     for f in records:
-        typer.echo(t("cli.skip_records", file=f), err=True)
+        _say(t("cli.skip_records", file=f), err=True)
     if not agreements:
         _fail(t("cli.no_agreements"))
     return agreements
@@ -308,7 +318,7 @@ def holidays(
     notices = _load(file).calendar.notices if file is not None else []
     o = official_year(year, notices)
     if as_json:
-        typer.echo(
+        _write_stdout(
             json.dumps(
                 {
                     "year": o.year,
@@ -319,6 +329,7 @@ def holidays(
                 ensure_ascii=False,
                 indent=2,
             )
+            + "\n"
         )
         return
     from rich.console import Group
@@ -353,7 +364,7 @@ def schema() -> None:
         "title": "partnership agreement (version 1)",
         **{k: v for k, v in body.items() if k != "title"},
     }
-    typer.echo(json.dumps(out, ensure_ascii=False, indent=2, sort_keys=True))
+    _write_stdout(json.dumps(out, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
 
 
 @app.command(help="cli.help.plan")
@@ -368,7 +379,7 @@ def plan(
     agreement, _, _, p = _plan(file)
     _check_term(agreement, term)
     if as_json:
-        typer.echo(json.dumps(plan_json(p, term), ensure_ascii=False, indent=2))
+        _write_stdout(json.dumps(plan_json(p, term), ensure_ascii=False, indent=2) + "\n")
     else:
         _print(render_plan(p, term))
     if not p.complete:
@@ -412,7 +423,7 @@ def calendar(
                 output = output / f"{agreement.agreement.id}{'-' + term if term else ''}.html"
             prepare_output_dir(output.parent)
             atomic_write(output, page.encode("utf-8"))
-            typer.echo(t("cli.wrote", path=output))
+            _say(t("cli.wrote", path=output))
     if not p.complete:
         _report_unplaced(p)
         raise typer.Exit(EXIT_INCOMPLETE)
@@ -462,7 +473,7 @@ def _refuse_incomplete(p: Plan, allow: bool) -> None:
     if p.complete or allow:
         return
     _report_unplaced(p)
-    typer.echo(t("cli.incomplete"), err=True)
+    _say(t("cli.incomplete"), err=True)
     raise typer.Exit(EXIT_INCOMPLETE)
 
 
@@ -520,7 +531,7 @@ def ics(
     _refuse_incomplete(p, allow_incomplete)
     files = _ics_files(p, cal, records, term, audience)
     for path in _write_and_publish(output, [files], [(file, p)]):
-        typer.echo(t("cli.wrote", path=path))
+        _say(t("cli.wrote", path=path))
     if not p.complete:
         raise typer.Exit(EXIT_INCOMPLETE)
 
@@ -580,7 +591,7 @@ def _emit_text(text: str, output: Path | None) -> None:
         _fail(t("cli.output_is_folder", path=output))
     prepare_output_dir(output.parent)
     atomic_write(output, text.encode("utf-8"))
-    typer.echo(t("cli.wrote", path=output))
+    _say(t("cli.wrote", path=output))
 
 
 def _write_stdout(text: str) -> None:
@@ -681,7 +692,7 @@ def record(
         span = _time_range(time) if time is not None else None
         rec.update_records(path, lambda r: rec.record_move(r, occurrence, day, span))
     what = t(f"cli.record.what.{chosen[0].lstrip('-')}")
-    typer.echo(t("cli.record.recorded", what=what, occurrence=occurrence, path=path))
+    _say(t("cli.record.recorded", what=what, occurrence=occurrence, path=path))
 
 
 def _typed(value: str | None, option: str) -> str | None:
@@ -715,7 +726,7 @@ def _warn_if_not_open(cal: SchoolCalendar, day: dt.date) -> None:
         ),
     ]
     if why:
-        typer.echo(t("cli.move.warning", day=day, why=t("cli.list_sep").join(why)), err=True)
+        _say(t("cli.move.warning", day=day, why=t("cli.list_sep").join(why)), err=True)
 
 
 @app.command(help="cli.help.tick")
@@ -734,7 +745,7 @@ def tick(
     _check_known("task", task, known, t("cli.known.tasks"))
     path = rec.records_path(file)
     rec.update_records(path, lambda r: rec.tick(r, task, today, undo=undo))
-    typer.echo(t("cli.tick.unticked" if undo else "cli.tick.ticked", task=task, path=path))
+    _say(t("cli.tick.unticked" if undo else "cli.tick.ticked", task=task, path=path))
 
 
 @app.command(help="cli.help.report")

@@ -13,40 +13,45 @@ from __future__ import annotations
 import codecs
 import os
 import sys
+import unicodedata
 from typing import TextIO
 
 ERRORS = "partnership-degrade"
 FALLBACK: dict[str, str] = {
     "⚠": "!",
-    "☐": "[ ]",
-    "☑": "[x]",
+    "☐": "o",
+    "☑": "x",
     "✓": "v",
     "✔": "v",
     "✗": "x",
     "—": "-",
     "–": "-",
     "·": ".",
-    "…": "...",
+    "…": ".",
     "“": '"',
     "”": '"',
     "‘": "'",
     "’": "'",
-    "→": "->",
+    "→": ">",
     "×": "x",
 }
-"""Plain stand-ins for characters a narrow console encoding lacks; anything else is ``?``."""
+"""Plain stand-ins, as wide as the character, for what a narrow console encoding lacks.
+
+Anything else becomes ``?`` (``??`` for a wide character such as 中 on an ASCII
+console), so the columns of a table stay aligned.
+"""
 
 
 def _degrade(exc: UnicodeError) -> tuple[str, int]:
     if not isinstance(exc, UnicodeEncodeError):
         raise exc
     bad = exc.object[exc.start : exc.end]
-    text = "".join(FALLBACK.get(ch, "?") for ch in bad)
-    try:
-        text.encode(exc.encoding)
-    except (UnicodeEncodeError, LookupError):
-        text = "?" * len(bad)
+    text = "".join(FALLBACK.get(ch) or _unknown(ch) for ch in bad)
     return text, exc.end
+
+
+def _unknown(ch: str) -> str:
+    return "??" if unicodedata.east_asian_width(ch) in ("W", "F") else "?"
 
 
 codecs.register_error(ERRORS, _degrade)

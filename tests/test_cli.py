@@ -149,13 +149,13 @@ def test_schema_is_json_schema(runner: CliRunner) -> None:
     assert {"version", "agreement", "parties", "calendar", "commitments"} <= set(data["properties"])
 
 
-def test_init_writes_a_valid_starter_and_refuses_to_overwrite(
+def test_init_writes_a_starter_for_a_new_school_and_refuses_to_overwrite(
     runner: CliRunner, tmp_path: Path
 ) -> None:
-    target = tmp_path / "sub" / "agreement.yaml"
+    target = tmp_path / "sub" / "Our School.yaml"
     assert runner.invoke(app, ["init", str(target)]).exit_code == 0
-    assert "# " in target.read_text(encoding="utf-8")
-    assert runner.invoke(app, ["validate", str(target)]).exit_code == 0
+    text = target.read_text(encoding="utf-8")
+    assert "# " in text and "id: our-school " in text and "damo" not in text
     before = target.read_bytes()
     again = runner.invoke(app, ["init", str(target)])
     assert again.exit_code == 2
