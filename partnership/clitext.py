@@ -91,6 +91,25 @@ def translate_rich_help() -> None:
     rich_utils.ABORTED_TEXT = raw("cli.click.aborted")
     rich_utils.RICH_HELP = raw("cli.click.try_help")
     rich_utils.ENVVAR_STRING = raw("cli.click.envvar")
+    if not hasattr(rich_utils._make_rich_text, _KEY):
+        rich_utils._make_rich_text = _folding(rich_utils._make_rich_text)
+
+
+def _folding(make: Any) -> Any:
+    """typer's help-text maker, its text folding instead of cut with "…" in a narrow column.
+
+    Chinese has no spaces; rich wraps at spaces, so a Chinese help text is one long
+    word that a table column would otherwise crop.
+    """
+
+    def make_folding(**kwargs: Any) -> Any:
+        text = make(**kwargs)
+        if hasattr(text, "overflow"):
+            text.overflow = "fold"
+        return text
+
+    setattr(make_folding, _KEY, True)
+    return make_folding
 
 
 # click's inner messages of a bad value (typer checks values with pydantic)
@@ -106,7 +125,10 @@ _VALUE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 _USAGE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"No such command (?P<name>'.*')\.$"), "no_such_command"),
     (re.compile(r"Missing command\.$"), "missing_command"),
-    (re.compile(r"Got unexpected extra arguments? \((?P<words>.*)\)$"), "extra_arguments"),
+    (
+        re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<words>.*)\)$"),
+        "extra_arguments",
+    ),
     (re.compile(r"Option (?P<name>'.*') requires an argument\.$"), "needs_value"),
     (re.compile(r"Option (?P<name>'.*') requires (?P<n>\d+) arguments\.$"), "needs_values"),
     (re.compile(r"Option (?P<name>'.*') does not take a value\.$"), "takes_no_value"),
