@@ -438,3 +438,30 @@ def test_internal_error_is_one_line_and_exit_70(
     assert "Traceback" not in result.output
     debug = runner.invoke(app, ["--debug", "plan", str(agreement)])
     assert isinstance(debug.exception, RuntimeError)
+
+
+def test_calendar_takes_the_format_from_the_file_name(runner: CliRunner, agreement: Path) -> None:
+    page = agreement.parent / "校历.html"
+    result = runner.invoke(app, ["calendar", str(agreement), "-o", str(page)])
+    assert result.exit_code == 0, result.output
+    assert page.read_text("utf-8").lstrip().lower().startswith("<!doctype html")
+    text = agreement.parent / "calendar.txt"
+    assert runner.invoke(app, ["calendar", str(agreement), "-o", str(text)]).exit_code == 0
+    assert "<html" not in text.read_text("utf-8") and "第1周" in text.read_text("utf-8")
+    for args, message in (
+        (["-o", str(agreement.parent / "x.html"), "--format", "rich"], "the extension means html"),
+        (["-o", str(agreement.parent / "x.pdf")], "the extension .pdf names no format"),
+    ):
+        refused = runner.invoke(app, ["calendar", str(agreement), *args])
+        assert refused.exit_code == 2 and message in refused.stderr
+    assert not (agreement.parent / "x.html").exists() and not (agreement.parent / "x.pdf").exists()
+
+
+def test_checklist_json_is_format_json(runner: CliRunner, agreement: Path) -> None:
+    day = ["--today", "2025-09-01"]
+    flag = runner.invoke(app, ["checklist", str(agreement), "--json", *day])
+    fmt = runner.invoke(app, ["checklist", str(agreement), "--format", "json", *day])
+    assert flag.exit_code == fmt.exit_code == 0
+    assert flag.stdout == fmt.stdout and "tasks" in json.loads(flag.stdout)
+    both = runner.invoke(app, ["checklist", str(agreement), "--json", "--format", "md"])
+    assert both.exit_code == 2 and "--json and --format md" in both.stderr
