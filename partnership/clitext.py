@@ -121,6 +121,11 @@ _VALUE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"Input should be less than or equal to (?P<limit>\S+)"), "at_most"),
     (re.compile(r"Input should be greater than (?P<limit>\S+)"), "above"),
     (re.compile(r"Input should be less than (?P<limit>\S+)"), "below"),
+    (re.compile(r"^\w+ (?P<path>'.*') does not exist\.$"), "missing_path"),
+    (re.compile(r"^\w+ (?P<path>'.*') is a file\.$"), "is_file"),
+    (re.compile(r"^\w+ (?P<path>'.*') is a directory\.$"), "is_folder"),
+    (re.compile(r"^\w+ (?P<path>'.*') is not readable\.$"), "not_readable"),
+    (re.compile(r"^\w+ (?P<path>'.*') is not writable\.$"), "not_writable"),
 )
 _USAGE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"No such command (?P<name>'.*')\.$"), "no_such_command"),
