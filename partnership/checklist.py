@@ -721,7 +721,7 @@ def render_rich(
                     f"{t.task} · {state}" if state else t.task,
                 )
                 style = "red" if t.overdue else "dim" if t.status == "done" else ""
-                table.add_row(*(Text(c) for c in cells), style=style)
+                table.add_row(*(Text(c, overflow="fold") for c in cells), style=style)
         parts.append(table)
     if _provisional(tasks, plan):
         parts.append(Text(_label("provisional_note", language), style="yellow"))

@@ -515,7 +515,7 @@ def render_rich(report: Report) -> RenderableType:
         if b.kind == "table":
             table = Table(*b.headers)
             for row in b.rows:
-                table.add_row(*(Text(c) for c in row))
+                table.add_row(*(Text(c, overflow="fold") for c in row))
             parts.append(table)
         else:
             style = {"h1": "bold underline", "h2": "bold", "h3": "italic", "p": ""}[b.kind]
