@@ -13,7 +13,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn, cast, get_args
 
 import typer
 import typer.core
@@ -400,7 +400,7 @@ def calendar(
     """The term calendar (校历 grid): weeks × Mon..Sun with activities, holidays and closures."""
     from partnership.grid import build_grid
 
-    fmt = _calendar_format(fmt, output)
+    fmt = cast(Fmt, _output_format(fmt, output, get_args(Fmt)))
     agreement, cal, _, p = _plan(file)
     _check_term(agreement, term)
     terms = [t.id for t in cal.terms if term is None or t.id == term]
@@ -429,19 +429,31 @@ def calendar(
         raise typer.Exit(EXIT_INCOMPLETE)
 
 
-_FORMAT_OF_SUFFIX: dict[str, Fmt] = {".html": "html", ".htm": "html", ".txt": "rich"}
+_FORMAT_OF_SUFFIX = {".html": "html", ".htm": "html", ".txt": "rich", ".md": "md", ".json": "json"}
 
 
-def _calendar_format(fmt: Fmt | None, output: Path | None) -> Fmt:
-    """--format, else the one ``-o FILE``'s extension says; a mismatch is refused."""
+def _output_format(fmt: str | None, output: Path | None, choices: tuple[str, ...]) -> str:
+    """--format, else the one ``-o FILE``'s extension says (rich without -o); a mismatch is
+    refused, so an ``.html`` file never gets a text table."""
     suffix = output.suffix.lower() if output is not None and not output.is_dir() else ""
     implied = _FORMAT_OF_SUFFIX.get(suffix)
+    implied = implied if implied in choices else None
     if fmt is None:
         if suffix and implied is None:
-            _fail(t("cli.calendar.unknown_suffix", path=output, suffix=suffix))
+            known = ", ".join(k for k, v in _FORMAT_OF_SUFFIX.items() if v in choices)
+            formats = "|".join(choices)
+            _fail(
+                t(
+                    "cli.format.unknown_suffix",
+                    path=output,
+                    suffix=suffix,
+                    known=known,
+                    formats=formats,
+                )
+            )
         return implied or "rich"
     if implied is not None and implied != fmt:
-        _fail(t("cli.calendar.mismatch", path=output, format=fmt, implied=implied))
+        _fail(t("cli.format.mismatch", path=output, format=fmt, implied=implied))
     return fmt
 
 
@@ -547,7 +559,9 @@ def checklist(
     weeks: Annotated[
         int | None, typer.Option("--weeks", min=0, help="cli.help.checklist.weeks")
     ] = None,
-    fmt: Annotated[DocFmt, typer.Option("--format", help="cli.help.doc_format")] = "rich",
+    fmt: Annotated[
+        DocFmt | None, typer.Option("--format", help="cli.help.doc_format", show_default=False)
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="cli.help.doc_output")
     ] = None,
@@ -568,9 +582,10 @@ def checklist(
     )
     lang = agreement.agreement.language
     if as_json:
-        if fmt not in ("rich", "json"):
+        if fmt not in (None, "json"):
             _fail(t("cli.checklist.json_and_format", format=fmt))
         fmt = "json"
+    fmt = cast(DocFmt, _output_format(fmt, output, get_args(DocFmt)))
     if fmt == "rich":
         _emit_renderable(cl.render_rich(tasks, p, today=day, language=lang), output)
     elif fmt == "md":
@@ -752,7 +767,9 @@ def tick(
 def report(
     file: FileArg,
     year: Annotated[int | None, typer.Option("--year", help="cli.help.report.year")] = None,
-    fmt: Annotated[DocFmt, typer.Option("--format", help="cli.help.doc_format")] = "rich",
+    fmt: Annotated[
+        DocFmt | None, typer.Option("--format", help="cli.help.doc_format", show_default=False)
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="cli.help.doc_output")
     ] = None,
@@ -760,6 +777,7 @@ def report(
     """The fulfilment report: required / placed / done / cancelled / pending, and per programme."""
     from partnership import report as rp
 
+    fmt = cast(DocFmt, _output_format(fmt, output, get_args(DocFmt)))
     _, _, records, p = _plan(file)
     r = rp.build_report(p, records, year)
     if fmt == "rich":

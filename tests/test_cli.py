@@ -457,6 +457,24 @@ def test_calendar_takes_the_format_from_the_file_name(runner: CliRunner, agreeme
     assert not (agreement.parent / "x.html").exists() and not (agreement.parent / "x.pdf").exists()
 
 
+@pytest.mark.parametrize("command", ["checklist", "report"])
+def test_documents_take_the_format_from_the_file_name(
+    runner: CliRunner, agreement: Path, command: str
+) -> None:
+    folder = agreement.parent
+    for name, starts in (("a.md", "#"), ("a.html", "<"), ("a.json", "{")):
+        result = runner.invoke(app, [command, str(agreement), "-o", str(folder / name)])
+        assert result.exit_code == 0, result.output
+        assert (folder / name).read_text("utf-8").lstrip().startswith(starts), name
+    refused = runner.invoke(
+        app, [command, str(agreement), "-o", str(folder / "b.md"), "--format", "html"]
+    )
+    assert refused.exit_code == 2 and "the extension means md, not --format html" in refused.stderr
+    odd = runner.invoke(app, [command, str(agreement), "-o", str(folder / "b.docx")])
+    assert odd.exit_code == 2 and ".docx names no format" in odd.stderr
+    assert not (folder / "b.md").exists() and not (folder / "b.docx").exists()
+
+
 def test_checklist_json_is_format_json(runner: CliRunner, agreement: Path) -> None:
     day = ["--today", "2025-09-01"]
     flag = runner.invoke(app, ["checklist", str(agreement), "--json", *day])
