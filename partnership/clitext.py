@@ -38,7 +38,8 @@ def chosen_language(args: Sequence[str]) -> Lang | None:
 
 
 def _lang(value: str) -> Lang | None:
-    return normalise(value) if value.lower() in ("zh-cn", "zh", "en") else None
+    """The language of a valid ``--lang`` value (click reports an invalid one)."""
+    return normalise(value) if value in ("zh-CN", "en") else None
 
 
 def wants_help(args: Sequence[str]) -> bool:

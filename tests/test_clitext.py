@@ -84,7 +84,8 @@ def test_usage_errors_in_both_languages(args: list[str], zh: str, en: str) -> No
     [
         (["--lang", "zh-CN", "plan"], "zh-CN"),
         (["--lang=en", "plan"], "en"),
-        (["--debug", "--lang", "zh", "plan"], "zh-CN"),
+        (["--debug", "--lang", "zh-CN", "plan"], "zh-CN"),
+        (["--lang", "zh", "plan"], None),  # not a value --lang takes: click says so
         (["plan", "--lang", "en"], None),  # after the command it is no global option
         (["--lang", "fr"], None),
         ([], None),
