@@ -110,3 +110,13 @@ def test_pydantic_bounds_come_out_in_the_language(lang: str, expected: str) -> N
     finally:
         messages.set_language(None)
     assert any(expected in str(p) for p in caught.value.problems), caught.value.problems
+
+
+def test_a_message_may_head_a_table_of_more_messages() -> None:
+    cat = messages.catalogue()
+    assert set(cat["cli.help.init"]) == {"zh", "en"} and "cli.help.init.path" in cat
+
+
+def test_raw_keeps_a_template_for_another_library() -> None:
+    assert messages.raw("cli.click.default", "en") == "[default: {}]"
+    assert messages.t("model.repeat.needs_count", lang="en").startswith("{per: ...}")
