@@ -175,8 +175,12 @@ def _fail(message: str) -> NoReturn:
 
 
 def _load(path: Path) -> Agreement:
+    from partnership.inputs import is_records_file
     from partnership.loader import load_agreement
 
+    if is_records_file(path):
+        agreement = path.with_name(path.name.replace(".records.", ".", 1))
+        _fail(t("cli.records_given", file=path, agreement=agreement))
     return load_agreement(path)
 
 

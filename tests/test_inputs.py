@@ -46,3 +46,13 @@ def test_build_and_validate_skip_the_records_file_a_glob_adds(tmp_path: Path) ->
     assert "damo-primary.yaml：通过" in zh.stdout
     only = runner.invoke(app, ["validate", str(records)])
     assert only.exit_code == 2 and "no agreement file given" in only.stderr
+
+
+def test_a_command_given_a_records_file_names_the_agreement(tmp_path: Path) -> None:
+    runner = CliRunner()
+    agreement = copy_example(tmp_path)
+    records = agreement.with_name("damo-primary.records.yaml")
+    records.write_text("version: 1\ntasks: {}\n", encoding="utf-8")
+    result = runner.invoke(app, ["--lang", "zh-CN", "plan", str(records)])
+    assert result.exit_code == 2
+    assert f"{records} 是记录文件，不是协议；请给出协议文件（例如 {agreement}）" in result.stderr
