@@ -6,6 +6,10 @@ CLI chooses the language once per run (:func:`set_language`); until then it come
 from ``PARTNERSHIP_LANG``, else the system locale (``zh*`` or a Windows "Chinese"
 locale → Chinese), else English. Generated labels in the files follow the
 agreement's own ``language`` instead (see :mod:`partnership.i18n`).
+
+A table may be a message and hold more messages (``cli.help.init`` and
+``cli.help.init.path``). :func:`t` always fills the text (write ``{{`` for a brace);
+:func:`raw` gives it unfilled, as a template for another library.
 """
 
 from __future__ import annotations
