@@ -95,9 +95,10 @@ def test_the_language_option_is_read_before_parsing(args: list[str], lang: str |
     assert clitext.chosen_language(args) == lang
 
 
-def test_partnership_lang_and_locale_choose_when_no_option(tmp_path: object) -> None:
+def test_partnership_lang_and_locale_choose_when_no_option() -> None:
     runner = CliRunner()
-    zh = runner.invoke(app, ["validate", "nope.yaml"], env={"LANG": "zh_CN.UTF-8", "LC_ALL": ""})
+    locale = {"PARTNERSHIP_LANG": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "zh_CN.UTF-8"}
+    zh = runner.invoke(app, ["validate", "nope.yaml"], env=locale)
     assert zh.exit_code == 2 and "nope.yaml: 文件不存在" in zh.stderr
     en = runner.invoke(app, ["validate", "nope.yaml"], env={"PARTNERSHIP_LANG": "en"})
     assert "nope.yaml: no such file" in en.stderr

@@ -103,3 +103,18 @@ def test_degrading_keeps_the_width() -> None:
 def test_typed_text_keeps_text_and_refuses_bytes_no_encoding_reads() -> None:
     assert console.typed_text("普通") == "普通"
     assert console.typed_text("\udcff\udcfe") is None  # 0xFF 0xFE: neither UTF-8 nor GBK
+
+
+def test_a_chinese_gbk_locale_speaks_chinese_in_gbk(tmp_path: Path) -> None:
+    f = copy_example(tmp_path)
+    env = {
+        "LC_ALL": "zh_CN.GBK",
+        "LANG": "zh_CN.GBK",
+        "PARTNERSHIP_LANG": "",
+        "PYTHONIOENCODING": "gbk",
+    }
+    ok = _run(["validate", str(f)], env, tmp_path)
+    assert ok.returncode == 0 and "通过" in ok.stdout.decode("gbk")
+    bad = _run(["plan", str(f), "--term", "2025-autunm"], env, tmp_path)
+    assert bad.returncode == 2
+    assert "没有学期 '2025-autunm'；您是不是要写 '2025-autumn'？" in bad.stderr.decode("gbk")
