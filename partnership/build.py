@@ -10,8 +10,9 @@ import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
 from rich.table import Table
+from rich.text import Text
 
 from partnership import checklist as cl
 from partnership import report as rp
@@ -19,6 +20,7 @@ from partnership.calendar_html import render_html
 from partnership.checklist_templates import Templates
 from partnership.grid import build_grid
 from partnership.ics import dtstamp_now, ics_filename, render_ics
+from partnership.messages import t as _msg
 from partnership.model import AUDIENCES, Agreement
 from partnership.plan import Plan
 from partnership.plan_views import plan_json
@@ -104,23 +106,28 @@ def _years(plan: Plan) -> list[int]:
 
 
 def summary(results: Sequence[tuple[Agreement, Plan, Sequence[Path]]]) -> RenderableType:
-    """The table printed at the end of `build`: files, activities, provisional years, unplaced."""
-    table = Table(title="partnership build")
-    table.add_column("agreement", overflow="fold")
-    table.add_column("files", justify="right", no_wrap=True)
-    table.add_column("activities", no_wrap=True)
-    table.add_column("provisional", no_wrap=True)
-    table.add_column("unplaced", justify="right", no_wrap=True)
-    table.add_column("folder", overflow="fold")
+    """The table printed at the end of `build`: files, activities, provisional years, unplaced.
+
+    Each agreement's folder follows on a line of its own, so a long path is never cut.
+    """
+    table = Table(title=_msg("build.summary.title"))
+    table.add_column(_msg("build.summary.agreement"), overflow="fold")
+    table.add_column(_msg("build.summary.files"), justify="right", no_wrap=True)
+    table.add_column(_msg("build.summary.activities"), no_wrap=True)
+    table.add_column(_msg("build.summary.provisional"), overflow="fold")
+    table.add_column(_msg("build.summary.unplaced"), justify="right", no_wrap=True)
+    folders: list[RenderableType] = []
     for agreement, plan, written in results:
         main = [o for o in plan.occurrences if o.is_main]
-        folder = str(written[0].parent) if written else ""
+        aid = agreement.agreement.id
         table.add_row(
-            agreement.agreement.id,
+            aid,
             str(len(written)),
-            f"{len(main)} + {len(plan.occurrences) - len(main)} lead-up",
+            _msg("build.summary.count", main=len(main), lead_up=len(plan.occurrences) - len(main)),
             ", ".join(str(y) for y in plan.provisional_years) or "—",
             str(len(plan.unplaced)) if plan.unplaced else "0",
-            folder,
         )
-    return table
+        if written:
+            where = _msg("build.summary.folder_of", id=aid, folder=f"{written[0].parent}/")
+            folders.append(Text(where, no_wrap=True, overflow="ignore"))
+    return Group(table, *folders)

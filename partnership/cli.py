@@ -13,10 +13,11 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn, cast, get_args
 
 import typer
 import typer.core
+from typer._click import exceptions as click_exc
 
 from partnership import __version__
 from partnership.messages import t
@@ -36,10 +37,33 @@ EXIT_INCOMPLETE = 1
 EXIT_INPUT = 2
 EXIT_BUG = 70
 DEBUG_ENV = "PARTNERSHIP_DEBUG"
+LangOpt = Literal["zh-CN", "en"]
 
 
 class _Group(typer.core.TyperGroup):
     """Runs a command and translates errors, once, for every command."""
+
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **extra: Any) -> Any:
+        """Choose the language and make the console safe before click parses anything."""
+        from partnership import clitext, console
+        from partnership.messages import set_language, system_language
+
+        words = sys.argv[1:] if args is None else list(args)
+        set_language(clitext.chosen_language(words) or system_language())
+        console.degrade_streams()
+        clitext.translate_tree(self)
+        if clitext.wants_help(words):
+            clitext.translate_rich_help()
+        try:
+            return super().main(args, *rest, **extra)
+        finally:
+            set_language(None)
+
+    def make_context(self, *args: Any, **extra: Any) -> Any:
+        try:
+            return super().make_context(*args, **extra)
+        except click_exc.UsageError as exc:
+            raise _usage_error(exc) from exc
 
     def invoke(self, ctx: Any) -> Any:  # typer's (vendored) click Context
         from partnership.errors import InputError, PartnershipError
@@ -48,30 +72,53 @@ class _Group(typer.core.TyperGroup):
             return super().invoke(ctx)
         except InputError as exc:
             for problem in exc.problems:
-                typer.echo(str(problem), err=True)
+                _say(str(problem), err=True)
             ctx.exit(EXIT_INPUT)
         except PartnershipError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            _say(t("cli.error", message=exc), err=True)
             ctx.exit(exc.exit_code)
         except OSError as exc:
             if _debug(ctx):
                 raise
             # the disk, not the program: full, read-only, permissions; nothing was changed
             where = f"{exc.filename}: " if exc.filename else ""
-            typer.echo(f"error: {where}{exc.strerror or exc} (nothing was changed)", err=True)
+            _say(t("cli.os_error", where=where, problem=exc.strerror or exc), err=True)
             ctx.exit(EXIT_INPUT)
+        except click_exc.UsageError as exc:
+            raise _usage_error(exc) from exc
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise  # typer's own: --help, usage errors, exit codes
         except Exception as exc:
             if _debug(ctx):
                 raise
-            typer.echo(
-                f"internal error (this is a bug in partnership {__version__}): "
-                f"{type(exc).__name__}: {exc}. Run again with --debug or {DEBUG_ENV}=1 "
-                "for the full traceback, and report it.",
+            _say(
+                t(
+                    "cli.bug",
+                    version=__version__,
+                    error=f"{type(exc).__name__}: {exc}",
+                    env=DEBUG_ENV,
+                ),
                 err=True,
             )
             ctx.exit(EXIT_BUG)
+
+
+def _usage_error(exc: click_exc.UsageError) -> click_exc.UsageError:
+    """click's usage error in the user's language, shown in typer's translated panel."""
+    from partnership import clitext
+
+    clitext.translate_rich_help()
+    return clitext.usage_error(exc)
+
+
+def _say(message: object, err: bool = False) -> None:
+    """One line to stdout (or stderr) in the stream's own encoding, degraded where needed.
+
+    Not ``typer.echo``: click writes UTF-8 to a stream it thinks misconfigured (ASCII).
+    """
+    stream = sys.stderr if err else sys.stdout
+    stream.write(f"{message}\n")
+    stream.flush()
 
 
 def _debug(ctx: Any) -> bool:
@@ -84,14 +131,14 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
-    help="Turn a school–fire-brigade partnership agreement into dated term plans, "
-    "calendars (.ics, HTML), checklists and reports.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="cli.help.app",
 )
 
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"partnership {__version__}")
+        _say(f"partnership {__version__}")
         raise typer.Exit()
 
 
@@ -99,12 +146,12 @@ def _version(value: bool) -> None:
 def _main(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+        typer.Option("--version", callback=_version, is_eager=True, help="cli.help.version"),
     ] = False,
-    debug: Annotated[
-        bool,
-        typer.Option("--debug", help=f"Show tracebacks of internal errors (or {DEBUG_ENV}=1)."),
-    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="cli.help.debug")] = False,
+    lang: Annotated[
+        LangOpt | None, typer.Option("--lang", help="cli.help.lang", show_default=False)
+    ] = None,
 ) -> None:
     """partnership: school–fire-brigade partnership plans."""
 
@@ -129,8 +176,12 @@ def _fail(message: str) -> NoReturn:
 
 
 def _load(path: Path) -> Agreement:
+    from partnership.inputs import is_records_file
     from partnership.loader import load_agreement
 
+    if is_records_file(path):
+        agreement = path.with_name(path.name.replace(".records.", ".", 1))
+        _fail(t("cli.records_given", file=path, agreement=agreement))
     return load_agreement(path)
 
 
@@ -159,14 +210,14 @@ def _warn_moved_onto_days_off(plan: Plan, records: Records) -> None:
     for n in plan.notices:
         rec = records.occurrences.get(n.occurrence)
         if n.kind == "given-day-off" and rec is not None and rec.status == "moved":
-            typer.echo(t("calendar.warning", message=n.message), err=True)
+            _say(t("calendar.warning", message=n.message), err=True)
 
 
 def _check_term(agreement: Agreement, term: str | None) -> None:
     if term is None:
         return
     known = [t.id for t in agreement.calendar.terms]
-    _check_known("term", term, known, f"terms: {', '.join(known)}")
+    _check_known("term", term, known, t("cli.known.terms", terms=", ".join(known)))
 
 
 def _date(value: str | None, option: str) -> dt.date:
@@ -176,69 +227,82 @@ def _date(value: str | None, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        _fail(f"{option} {value!r}: write the date as YYYY-MM-DD")
+        _fail(t("cli.bad_date", option=option, value=repr(value)))
 
 
 def _report_unplaced(plan: Plan) -> None:
+    from rich.text import Text
+
     err = _console(stderr=True)
     for u in plan.unplaced:
-        err.print(f"[red]unplaced[/red] {u.id}: {u.reason}", markup=True)
+        err.print(Text(t("cli.unplaced", id=u.id, reason=u.reason), style="red"))
 
 
 # the choices of options (typer checks them and lists them in --help)
 Fmt = Literal["rich", "html"]
 DocFmt = Literal["rich", "md", "html", "json", "xlsx"]
-PlanFmt = Literal["rich", "xlsx"]
+PlanFmt = Literal["rich", "json", "xlsx"]
 OwnerOpt = Literal["school", "brigade"]
 AudienceOpt = Literal["teachers", "students", "parents", "brigade"]
 
 
-FileArg = Annotated[
-    Path, typer.Argument(help="The agreement file (YAML).", dir_okay=False, show_default=False)
-]
-TermOpt = Annotated[str | None, typer.Option("--term", help="Only this term (its id).")]
+FileArg = Annotated[Path, typer.Argument(help="cli.help.file", dir_okay=False, show_default=False)]
+TermOpt = Annotated[str | None, typer.Option("--term", help="cli.help.term")]
 
 
 # --------------------------------------------------------------------------- commands
 
 
-@app.command()
+@app.command(help="cli.help.init")
 def init(
-    path: Annotated[Path, typer.Argument(help="Where to write the starter agreement.")] = Path(
+    path: Annotated[Path, typer.Argument(help="cli.help.init.path")] = Path(
         "schedules/agreement.yaml"
     ),
+    agreement_id: Annotated[
+        str | None, typer.Option("--id", metavar="ID", help="cli.help.init.id")
+    ] = None,
 ) -> None:
     """Write a commented starter agreement (refuses to overwrite an existing file)."""
-    from importlib.resources import files
-
     from partnership.fsio import atomic_write, prepare_output_dir
+    from partnership.model import SLUG_RE
+    from partnership.starter import PLACEHOLDER, derived_id, starter_yaml
 
     if path.exists():
-        _fail(f"{path}: already exists; choose another path (nothing was written)")
-    data = files("partnership").joinpath("templates/starter.yaml").read_bytes()
+        _fail(t("cli.init.exists", path=path))
+    aid = agreement_id if agreement_id is not None else derived_id(path)
+    if aid is None:
+        _fail(t("cli.init.no_id", name=path.name))
+    if not SLUG_RE.fullmatch(aid):
+        _fail(t("cli.init.bad_id", id=repr(aid)))
     prepare_output_dir(path.parent)
-    atomic_write(path, data)
-    typer.echo(f"wrote {path}; edit it, then run: partnership validate {path}")
+    atomic_write(path, starter_yaml(aid))
+    _say(t("cli.init.wrote", path=path, id=aid, mark=PLACEHOLDER))
 
 
-@app.command()
+@app.command(help="cli.help.validate")
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Agreement files to check.")],
+    files: Annotated[list[Path], typer.Argument(help="cli.help.validate.files")],
 ) -> None:
     """Check agreement files: a one-line OK per file, or every problem found."""
-    from partnership.errors import InputError
+    from partnership.errors import InputError, Problem
     from partnership.loader import load_agreement
 
     problems = []
-    for f in files:
+    first: dict[str, Path] = {}
+    for f in _agreement_files(files):
         try:
             a = load_agreement(f)
             _templates(f, a)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
+        aid = a.agreement.id
+        if aid in first:
+            problems.append(Problem(str(f), None, None, _id_taken(aid, first[aid])))
+            continue
+        first[aid] = f
         _calendar_warnings(f, a)
-        typer.echo(f"{f}: OK ({a.agreement.id}, {len(a.commitments)} commitments)")
+        _say(t("cli.validate.ok", file=f, id=aid, count=len(a.commitments)))
     if problems:
         raise InputError(problems)
 
@@ -247,7 +311,6 @@ def _calendar_warnings(path: Path, agreement: Agreement) -> None:
     """Kept-but-surprising calendar facts of a valid agreement, each at its key (stderr)."""
     from partnership.calendar_checks import warnings
     from partnership.loader import read_limited
-    from partnership.messages import t
     from partnership.schoolcalendar import SchoolCalendar
     from partnership.yamlsource import parse_yaml
 
@@ -255,16 +318,32 @@ def _calendar_warnings(path: Path, agreement: Agreement) -> None:
     if found:
         doc = parse_yaml(read_limited(path), str(path))
         for where, message in found:
-            typer.echo(str(doc.problem(where, t("calendar.warning", message=message))), err=True)
+            _say(str(doc.problem(where, t("calendar.warning", message=message))), err=True)
 
 
-@app.command()
+def _agreement_files(files: Sequence[Path]) -> list[Path]:
+    """The agreements among ``files``; a records file among them is skipped with a note."""
+    from partnership.inputs import split_records
+
+    agreements, records = split_records(files)
+    for f in records:
+        _say(t("cli.skip_records", file=f), err=True)
+    if not agreements:
+        _fail(t("cli.no_agreements"))
+    return agreements
+
+
+def _id_taken(aid: str, first: Path) -> str:
+    return t("cli.id_taken", id=repr(aid), first=first)
+
+
+@app.command(help="cli.help.holidays")
 def holidays(
-    year: Annotated[int, typer.Argument(help="The year, e.g. 2025.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    year: Annotated[int, typer.Argument(help="cli.help.holidays.year")],
+    as_json: Annotated[bool, typer.Option("--json", help="cli.help.json")] = False,
     file: Annotated[
         Path | None,
-        typer.Option("--file", "-f", help="Use this agreement's calendar.notices too."),
+        typer.Option("--file", "-f", help="cli.help.holidays.file"),
     ] = None,
 ) -> None:
     """The days off and make-up workdays of YEAR, and where they come from."""
@@ -273,7 +352,7 @@ def holidays(
     notices = _load(file).calendar.notices if file is not None else []
     o = official_year(year, notices)
     if as_json:
-        typer.echo(
+        _write_stdout(
             json.dumps(
                 {
                     "year": o.year,
@@ -284,30 +363,31 @@ def holidays(
                 ensure_ascii=False,
                 indent=2,
             )
+            + "\n"
         )
         return
+    from rich.console import Group
     from rich.table import Table
+    from rich.text import Text
 
     from partnership.i18n import weekday
+    from partnership.messages import language
 
-    source = {
-        "built-in": "built-in (国务院办公厅通知, chinesecalendar)",
-        "notice": "notice (calendar.notices)",
-        "provisional": "PROVISIONAL — statutory days of the 2025 rules; no 调休 known yet",
-        "none": "none",
-    }[o.source]
-    table = Table(title=f"{year} · {source}")
-    table.add_column("日期")
-    table.add_column("星期")
-    table.add_column("")
-    table.add_column("节日")
-    rows = [(d, "放假", n) for d, n in o.days_off] + [(d, "调休上班", n) for d, n in o.workdays]
+    source = t(f"cli.holidays.source.{o.source.replace('-', '_')}")
+    table = Table(title=str(year))
+    table.add_column(t("cli.holidays.date"), no_wrap=True)
+    table.add_column(t("cli.holidays.weekday"), no_wrap=True)
+    table.add_column(t("cli.holidays.kind"), no_wrap=True)
+    table.add_column(t("cli.holidays.name"))
+    rows = [(d, t("cli.holidays.off"), n) for d, n in o.days_off] + [
+        (d, t("cli.holidays.workday"), n) for d, n in o.workdays
+    ]
     for d, kind, name in sorted(rows):
-        table.add_row(d.isoformat(), weekday(d, "zh-CN"), kind, name)
-    _print(table)
+        table.add_row(d.isoformat(), weekday(d, language()), kind, name)
+    _print(Group(Text(t("cli.holidays.source", year=year, source=source)), table))
 
 
-@app.command()
+@app.command(help="cli.help.schema")
 def schema() -> None:
     """Print the JSON Schema of the agreement file (for editor completion)."""
     from partnership.model import Agreement
@@ -318,19 +398,19 @@ def schema() -> None:
         "title": "partnership agreement (version 1)",
         **{k: v for k, v in body.items() if k != "title"},
     }
-    typer.echo(json.dumps(out, ensure_ascii=False, indent=2, sort_keys=True))
+    _write_stdout(json.dumps(out, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
 
 
-@app.command()
+@app.command(help="cli.help.plan")
 def plan(
     file: FileArg,
     term: TermOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="cli.help.json")] = False,
     fmt: Annotated[
-        PlanFmt | None, typer.Option("--format", help=t("outputs.help.plan_format"))
+        PlanFmt | None, typer.Option("--format", help="outputs.help.plan_format")
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help=t("outputs.help.plan_output"))
+        Path | None, typer.Option("-o", "--output", help="outputs.help.plan_output")
     ] = None,
 ) -> None:
     """The placed activities with date, time, place and why this date; unplaced ones with why."""
@@ -338,13 +418,14 @@ def plan(
 
     agreement, _, _, p = _plan(file)
     _check_term(agreement, term)
-    if _doc_format(fmt, output) == "xlsx":
+    chosen = _output_format(_json_flag(as_json, fmt), output, get_args(PlanFmt))
+    if chosen == "xlsx":
         import dataclasses
 
         from partnership.views.plan import sheets
 
         _emit_xlsx(sheets(dataclasses.replace(p, occurrences=p.for_term(term))), output)
-    elif as_json:
+    elif chosen == "json":
         _emit_text(json.dumps(plan_json(p, term), ensure_ascii=False, indent=2) + "\n", output)
     else:
         _emit_renderable(render_plan(p, term), output)
@@ -352,18 +433,21 @@ def plan(
         raise typer.Exit(EXIT_INCOMPLETE)
 
 
-@app.command()
+@app.command(help="cli.help.calendar")
 def calendar(
     file: FileArg,
     term: TermOpt = None,
-    fmt: Annotated[Fmt, typer.Option("--format", help="rich (terminal) or html.")] = "rich",
+    fmt: Annotated[
+        Fmt | None, typer.Option("--format", help="cli.help.calendar.format", show_default=False)
+    ] = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write the HTML page here.")
+        Path | None, typer.Option("-o", "--output", help="cli.help.calendar.output")
     ] = None,
 ) -> None:
     """The term calendar (校历 grid): weeks × Mon..Sun with activities, holidays and closures."""
     from partnership.grid import build_grid
 
+    fmt = cast(Fmt, _output_format(fmt, output, get_args(Fmt)))
     agreement, cal, _, p = _plan(file)
     _check_term(agreement, term)
     terms = [t.id for t in cal.terms if term is None or t.id == term]
@@ -378,19 +462,53 @@ def calendar(
         from partnership.calendar_html import render_html
         from partnership.fsio import atomic_write, prepare_output_dir
 
-        page = render_html(grids, agreement.agreement.title).encode("utf-8")
+        page = render_html(grids, agreement.agreement.title)
         if output is None:
-            sys.stdout.buffer.write(page)
-            sys.stdout.flush()
+            _write_stdout(page)
         else:
             if output.is_dir():
                 output = output / f"{agreement.agreement.id}{'-' + term if term else ''}.html"
             prepare_output_dir(output.parent)
-            atomic_write(output, page)
-            typer.echo(t("cli.wrote", path=output))
+            atomic_write(output, page.encode("utf-8"))
+            _say(t("cli.wrote", path=output))
     if not p.complete:
         _report_unplaced(p)
         raise typer.Exit(EXIT_INCOMPLETE)
+
+
+_FORMAT_OF_SUFFIX = {
+    ".html": "html",
+    ".htm": "html",
+    ".txt": "rich",
+    ".md": "md",
+    ".json": "json",
+    ".xlsx": "xlsx",
+}
+
+
+def _output_format(fmt: str | None, output: Path | None, choices: tuple[str, ...]) -> str:
+    """--format, else the one ``-o FILE``'s extension says (rich without -o); a mismatch is
+    refused, so an ``.html`` file never gets a text table."""
+    suffix = output.suffix.lower() if output is not None and not output.is_dir() else ""
+    implied = _FORMAT_OF_SUFFIX.get(suffix)
+    implied = implied if implied in choices else None
+    if fmt is None:
+        if suffix and implied is None:
+            known = ", ".join(k for k, v in _FORMAT_OF_SUFFIX.items() if v in choices)
+            formats = "|".join(choices)
+            _fail(
+                t(
+                    "cli.format.unknown_suffix",
+                    path=output,
+                    suffix=suffix,
+                    known=known,
+                    formats=formats,
+                )
+            )
+        return implied or "rich"
+    if implied is not None and implied != fmt:
+        _fail(t("cli.format.mismatch", path=output, format=fmt, implied=implied))
+    return fmt
 
 
 def _ics_files(
@@ -446,11 +564,7 @@ def _refuse_incomplete(p: Plan, allow: bool) -> None:
     if p.complete or allow:
         return
     _report_unplaced(p)
-    typer.echo(
-        "the plan is incomplete: nothing was written (fix the agreement, or pass "
-        "--allow-incomplete to write the rest)",
-        err=True,
-    )
+    _say(t("cli.incomplete"), err=True)
     raise typer.Exit(EXIT_INCOMPLETE)
 
 
@@ -485,17 +599,17 @@ def _write_and_publish(
 
 AllowOpt = Annotated[
     bool,
-    typer.Option("--allow-incomplete", help="Write the files even when something is unplaced."),
+    typer.Option("--allow-incomplete", help="cli.help.allow_incomplete"),
 ]
 
 
-@app.command()
+@app.command(help="cli.help.ics")
 def ics(
     file: FileArg,
-    output: Annotated[Path, typer.Option("-o", "--output", help="Output folder.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="cli.help.ics.output")],
     term: TermOpt = None,
     audience: Annotated[
-        AudienceOpt | None, typer.Option("--audience", help="Only what concerns this audience.")
+        AudienceOpt | None, typer.Option("--audience", help="cli.help.ics.audience")
     ] = None,
     allow_incomplete: AllowOpt = False,
 ) -> None:
@@ -508,31 +622,30 @@ def ics(
     _refuse_incomplete(p, allow_incomplete)
     files = _ics_files(p, cal, records, term, audience, _templates(file, agreement))
     for path in _write_and_publish(output, [files], [(file, p)]):
-        typer.echo(t("cli.wrote", path=path))
+        _say(t("cli.wrote", path=path))
     if not p.complete:
         raise typer.Exit(EXIT_INCOMPLETE)
 
 
-@app.command()
+@app.command(help="cli.help.checklist")
 def checklist(
     file: FileArg,
     term: TermOpt = None,
     owner: Annotated[
-        OwnerOpt | None, typer.Option("--owner", help="Only this owner's tasks.")
+        OwnerOpt | None, typer.Option("--owner", help="cli.help.checklist.owner")
     ] = None,
-    today: Annotated[
-        str | None, typer.Option("--today", help="Today's date (YYYY-MM-DD); default today.")
-    ] = None,
+    today: Annotated[str | None, typer.Option("--today", help="cli.help.today")] = None,
     weeks: Annotated[
-        int | None, typer.Option("--weeks", min=0, help="Only tasks due in the coming N weeks.")
+        int | None, typer.Option("--weeks", min=0, help="cli.help.checklist.weeks")
     ] = None,
     fmt: Annotated[
-        DocFmt | None, typer.Option("--format", help=t("outputs.help.checklist_format"))
+        DocFmt | None, typer.Option("--format", help="cli.help.doc_format", show_default=False)
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help=t("outputs.help.output_xlsx"))
+        Path | None, typer.Option("-o", "--output", help="outputs.help.output_xlsx")
     ] = None,
-    all_terms: Annotated[bool, typer.Option("--all", help=t("outputs.help.all_terms"))] = False,
+    all_terms: Annotated[bool, typer.Option("--all", help="outputs.help.all_terms")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="cli.help.checklist.json")] = False,
 ) -> None:
     """Preparation and follow-up tasks with due dates, owners and status; overdue ones marked."""
     from partnership import checklist as cl
@@ -552,7 +665,7 @@ def checklist(
     )
     lang = agreement.agreement.language
     shown = [s.name for s in scope or ()]
-    chosen = _doc_format(fmt, output)
+    chosen = _output_format(_json_flag(as_json, fmt), output, get_args(DocFmt))
     if chosen == "rich":
         _emit_renderable(views.render_rich(tasks, p, today=day, language=lang, scope=shown), output)
     elif chosen == "md":
@@ -574,8 +687,7 @@ def _templates(path: Path, agreement: Agreement) -> Templates:
 
 def _emit_text(text: str, output: Path | None) -> None:
     if output is None:
-        sys.stdout.buffer.write(text.encode("utf-8"))
-        sys.stdout.flush()
+        _write_stdout(text)
         return
     _emit_bytes(text.encode("utf-8"), output)
 
@@ -584,10 +696,20 @@ def _emit_bytes(data: bytes, output: Path) -> None:
     from partnership.fsio import atomic_write, prepare_output_dir
 
     if output.is_dir():
-        _fail(f"{output}: is a folder; give a file name for -o")
+        _fail(t("cli.output_is_folder", path=output))
     prepare_output_dir(output.parent)
     atomic_write(output, data)
-    typer.echo(t("cli.wrote", path=output))
+    _say(t("cli.wrote", path=output))
+
+
+def _write_stdout(text: str) -> None:
+    """A document on stdout: UTF-8 into a pipe or file, the console's encoding on a terminal."""
+    if sys.stdout.isatty():
+        sys.stdout.write(text)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.flush()
 
 
 def _emit_renderable(renderable: RenderableType, output: Path | None) -> None:
@@ -605,7 +727,7 @@ def _emit_renderable(renderable: RenderableType, output: Path | None) -> None:
 
 def _known_occurrence(p: Plan, occurrence: str) -> None:
     known = [o.id for o in p.occurrences] + [u.id for u in p.unplaced]
-    _check_known("occurrence", occurrence, known, "see `partnership plan FILE` for the ids")
+    _check_known("occurrence", occurrence, known, t("cli.known.occurrences"))
 
 
 def _check_known(kind: str, value: str, known: Sequence[str], where: str) -> None:
@@ -615,9 +737,8 @@ def _check_known(kind: str, value: str, known: Sequence[str], where: str) -> Non
     from partnership.model import suggest
 
     hint = suggest(value, known)
-    _fail(
-        f"unknown {kind} {value!r}" + (f"; did you mean {hint!r}?" if hint else "") + f" ({where})"
-    )
+    did_you_mean = t("cli.did_you_mean", hint=repr(hint)) if hint else ""
+    _fail(t(f"cli.unknown.{kind}", value=repr(value), hint=did_you_mean, where=where))
 
 
 def _time_range(value: str) -> TimeRange:
@@ -627,27 +748,28 @@ def _time_range(value: str) -> TimeRange:
 
     start, sep, end = value.partition("-")
     if not sep:
-        _fail(f"--time {value!r}: write HH:MM-HH:MM, e.g. 14:00-16:30")
+        _fail(t("cli.record.time_form", value=repr(value)))
     try:
         return TimeRange.model_validate({"start": start.strip(), "end": end.strip()})
     except ValidationError as exc:
-        _fail(f"--time {value!r}: {exc.errors()[0]['msg'].removeprefix('Value error, ')}")
+        problem = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        _fail(t("cli.record.bad_time", value=repr(value), problem=problem))
 
 
-@app.command()
+@app.command(help="cli.help.record")
 def record(
     file: FileArg,
-    occurrence: Annotated[str, typer.Argument(help="The occurrence id (see `plan`).")],
-    done: Annotated[bool, typer.Option("--done", help="It took place.")] = False,
-    note: Annotated[str | None, typer.Option("--note", help="A note (with --done).")] = None,
+    occurrence: Annotated[str, typer.Argument(help="cli.help.record.occurrence")],
+    done: Annotated[bool, typer.Option("--done", help="cli.help.record.done")] = False,
+    note: Annotated[str | None, typer.Option("--note", help="cli.help.record.note")] = None,
     cancel: Annotated[
-        str | None, typer.Option("--cancel", metavar="REASON", help="It was cancelled, and why.")
+        str | None, typer.Option("--cancel", metavar="REASON", help="cli.help.record.cancel")
     ] = None,
     move: Annotated[
-        str | None, typer.Option("--move", metavar="DATE", help="It moves to DATE (YYYY-MM-DD).")
+        str | None, typer.Option("--move", metavar="DATE", help="cli.help.record.move")
     ] = None,
     time: Annotated[
-        str | None, typer.Option("--time", metavar="HH:MM-HH:MM", help="New time (with --move).")
+        str | None, typer.Option("--time", metavar="HH:MM-HH:MM", help="cli.help.record.time")
     ] = None,
 ) -> None:
     """Record what happened: done (with a note), cancelled (with a reason) or moved."""
@@ -655,11 +777,13 @@ def record(
 
     chosen = [name for name, on in (("--done", done), ("--cancel", cancel), ("--move", move)) if on]
     if len(chosen) != 1:
-        _fail("give exactly one of --done, --cancel REASON or --move DATE")
+        _fail(t("cli.record.one_of"))
     if note is not None and not done:
-        _fail("--note goes with --done")
+        _fail(t("cli.record.note_with_done"))
     if time is not None and move is None:
-        _fail("--time goes with --move")
+        _fail(t("cli.record.time_with_move"))
+    note = _typed(note, "--note")
+    cancel = _typed(cancel, "--cancel")
     _, cal, _, p = _plan(file)
     _known_occurrence(p, occurrence)
     path = rec.records_path(file)
@@ -667,7 +791,7 @@ def record(
         rec.update_records(path, lambda r: rec.record_done(r, occurrence, note))
     elif cancel is not None:
         if not cancel.strip():
-            _fail("--cancel needs a reason")
+            _fail(t("cli.record.cancel_reason"))
         rec.update_records(path, lambda r: rec.record_cancel(r, occurrence, cancel))
     else:
         assert move is not None
@@ -675,7 +799,20 @@ def record(
         _warn_if_not_open(cal, day)
         span = _time_range(time) if time is not None else None
         rec.update_records(path, lambda r: rec.record_move(r, occurrence, day, span))
-    typer.echo(f"recorded {chosen[0].lstrip('-')} for {occurrence} in {path}")
+    what = t(f"cli.record.what.{chosen[0].lstrip('-')}")
+    _say(t("cli.record.recorded", what=what, occurrence=occurrence, path=path))
+
+
+def _typed(value: str | None, option: str) -> str | None:
+    """Free text from the command line as the user typed it; refused if it is not text."""
+    from partnership import console
+
+    if value is None:
+        return None
+    text = console.typed_text(value)
+    if text is None:
+        _fail(t("cli.undecodable", option=option, encoding=console.encoding()))
+    return text
 
 
 def _warn_if_not_open(cal: SchoolCalendar, day: dt.date) -> None:
@@ -687,24 +824,24 @@ def _warn_if_not_open(cal: SchoolCalendar, day: dt.date) -> None:
     except PartnershipError:
         return
     why = [
-        *([f"{info.holiday} (day off)"] if info.official == "off" else []),
+        *([t("cli.move.day_off", holiday=info.holiday)] if info.official == "off" else []),
         *info.closures,
-        *([] if info.term else ["outside every term"]),
+        *([] if info.term else [t("cli.move.outside_terms")]),
         *(
             []
             if info.school_day or info.official == "off" or not info.term
-            else ["not a school day"]
+            else [t("cli.move.not_school_day")]
         ),
     ]
     if why:
-        typer.echo(f"warning: {day} is {', '.join(why)}; recorded as asked", err=True)
+        _say(t("cli.move.warning", day=day, why=t("cli.list_sep").join(why)), err=True)
 
 
-@app.command()
+@app.command(help="cli.help.tick")
 def tick(
     file: FileArg,
-    task: Annotated[str, typer.Argument(help="The task id (see `checklist`).")],
-    undo: Annotated[bool, typer.Option("--undo", help="Untick the task.")] = False,
+    task: Annotated[str, typer.Argument(help="cli.help.tick.task")],
+    undo: Annotated[bool, typer.Option("--undo", help="cli.help.tick.undo")] = False,
 ) -> None:
     """Tick a checklist task (or untick it with --undo)."""
     from partnership import records as rec
@@ -713,33 +850,31 @@ def tick(
     a, cal, records, p = _plan(file)
     today = dt.date.today()
     known = [t.id for t in build_checklist(p, cal, records, today, _templates(file, a))]
-    _check_known("task", task, known, "see `partnership checklist FILE` for the ids")
+    _check_known("task", task, known, t("cli.known.tasks"))
     path = rec.records_path(file)
     rec.update_records(path, lambda r: rec.tick(r, task, today, undo=undo))
-    typer.echo(f"{'unticked' if undo else 'ticked'} {task} in {path}")
+    _say(t("cli.tick.unticked" if undo else "cli.tick.ticked", task=task, path=path))
 
 
-@app.command()
+@app.command(help="cli.help.report")
 def report(
     file: FileArg,
-    year: Annotated[
-        int | None, typer.Option("--year", help="The yearly plan and year-end summary of YEAR.")
-    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help="cli.help.report.year")] = None,
     fmt: Annotated[
-        DocFmt | None, typer.Option("--format", help=t("outputs.help.report_format"))
+        DocFmt | None, typer.Option("--format", help="cli.help.doc_format", show_default=False)
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help=t("outputs.help.output_xlsx"))
+        Path | None, typer.Option("-o", "--output", help="outputs.help.output_xlsx")
     ] = None,
-    today: Annotated[str | None, typer.Option("--today", help=t("outputs.help.today"))] = None,
+    today: Annotated[str | None, typer.Option("--today", help="outputs.help.today")] = None,
 ) -> None:
     """The fulfilment report: required / placed / done / cancelled / missed / pending."""
     from partnership import report as rp
     from partnership.views import report as views
 
+    chosen = _output_format(fmt, output, get_args(DocFmt))
     _, _, records, p = _plan(file)
     r = rp.build_report(p, records, year, today=_date(today, "--today"))
-    chosen = _doc_format(fmt, output)
     if chosen == "rich":
         _emit_renderable(views.render_rich(r), output)
     elif chosen == "md":
@@ -752,11 +887,13 @@ def report(
         _emit_text(json.dumps(rp.to_json(r), ensure_ascii=False, indent=2) + "\n", output)
 
 
-def _doc_format(fmt: str | None, output: Path | None) -> str:
-    """The format asked for; without ``--format``, .xlsx when ``-o`` names one, else rich."""
-    if fmt is not None:
+def _json_flag(as_json: bool, fmt: str | None) -> str | None:
+    """``--json`` is ``--format json``; with another --format it is a usage error."""
+    if not as_json:
         return fmt
-    return "xlsx" if output is not None and output.suffix.lower() == ".xlsx" else "rich"
+    if fmt not in (None, "json"):
+        _fail(t("cli.checklist.json_and_format", format=fmt))
+    return "json"
 
 
 def _emit_xlsx(sheets: Sequence[Any], output: Path | None) -> None:
@@ -770,15 +907,15 @@ def _emit_xlsx(sheets: Sequence[Any], output: Path | None) -> None:
     _emit_bytes(data, output)
 
 
-@app.command()
+@app.command(help="cli.help.build")
 def build(
-    files: Annotated[list[Path], typer.Argument(help="Agreement files.")],
-    output: Annotated[
-        Path, typer.Option("-o", "--output", help="Output folder (one subfolder per agreement).")
-    ] = Path("calendars"),
+    files: Annotated[list[Path], typer.Argument(help="cli.help.build.files")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="cli.help.build.output")] = Path(
+        "calendars"
+    ),
     allow_incomplete: AllowOpt = False,
     feed_url: Annotated[
-        str | None, typer.Option("--feed-url", metavar="BASE", help=t("publishing.help.feed_url"))
+        str | None, typer.Option("--feed-url", metavar="BASE", help="publishing.help.feed_url")
     ] = None,
 ) -> None:
     """Everything for each agreement: .ics files, term calendars, checklists and report."""
@@ -787,12 +924,12 @@ def build(
     from partnership.publishing import feeds as fd
 
     prepare_output_dir(output)
-    loaded = [(f, *_plan(f)) for f in files]
+    loaded = [(f, *_plan(f)) for f in _agreement_files(files)]
     first: dict[str, Path] = {}
     for f, a, *_ in loaded:
         aid = a.agreement.id
         if aid in first:
-            _fail(f"{f}: agreement id {aid!r} is already used by {first[aid]} (one folder each)")
+            _fail(f"{f}: {_id_taken(aid, first[aid])}")
         first[aid] = f
     templates = {f: _templates(f, a) for f, a, *_ in loaded}
     for _, _, _, _, p in loaded:
@@ -807,10 +944,10 @@ def build(
 
     def rendered() -> Iterator[dict[str, bytes]]:
         with progress as bar:
-            task = bar.add_task("building", total=len(loaded))
+            task = bar.add_task(t("cli.build.progress"), total=len(loaded))
             for f, agreement, cal, records, p in loaded:
-                bar.update(task, description=agreement.agreement.id)
                 aid = agreement.agreement.id
+                bar.update(task, description=t("cli.build.progress_of", id=aid))
                 out = build_outputs(
                     p, cal, records, os.environ, templates[f], feeds_of.get(aid, ())
                 )
@@ -835,20 +972,18 @@ def build(
         raise typer.Exit(EXIT_INCOMPLETE)
 
 
-@app.command(help=t("publishing.help.publish"))
+@app.command(help="publishing.help.publish")
 def publish(
     file: FileArg,
-    caldav: Annotated[
-        str, typer.Option("--caldav", metavar="URL", help=t("publishing.help.caldav"))
-    ],
+    caldav: Annotated[str, typer.Option("--caldav", metavar="URL", help="publishing.help.caldav")],
     audience: Annotated[
-        AudienceOpt | None, typer.Option("--audience", help=t("publishing.help.audience"))
+        AudienceOpt | None, typer.Option("--audience", help="publishing.help.audience")
     ] = None,
-    user: Annotated[str | None, typer.Option("--user", help=t("publishing.help.user"))] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help=t("publishing.help.dry_run"))] = False,
-    force: Annotated[bool, typer.Option("--force", help=t("publishing.help.force"))] = False,
+    user: Annotated[str | None, typer.Option("--user", help="publishing.help.user")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="publishing.help.dry_run")] = False,
+    force: Annotated[bool, typer.Option("--force", help="publishing.help.force")] = False,
     timeout: Annotated[
-        float, typer.Option("--timeout", min=1, help=t("publishing.help.timeout"))
+        float, typer.Option("--timeout", min=1, help="publishing.help.timeout")
     ] = 30.0,
     allow_incomplete: AllowOpt = False,
 ) -> None:
@@ -859,7 +994,7 @@ def publish(
     url = pub.collection_url(caldav)
     name, password = pub.credentials(url, user, os.environ)
     if password is None:
-        typer.echo(t("publishing.no_password", env=pub.PASSWORD_ENV), err=True)
+        _say(t("publishing.no_password", env=pub.PASSWORD_ENV), err=True)
     agreement, cal, records, p = _plan(file)
     _refuse_incomplete(p, allow_incomplete)
     templates = _templates(file, agreement)
@@ -869,7 +1004,7 @@ def publish(
     result = pub.publish(file, p, wanted, req)
     lines, error, code = report_lines(result, url)
     for line in lines:
-        typer.echo(line)
+        _say(line)
     if error is not None:
         raise error
     if code:
@@ -897,17 +1032,17 @@ def _remove_stale_feeds(folder: Path, feeds_of: Mapping[str, Sequence[Any]]) -> 
     for aid, current in feeds_of.items():
         for name in stale(aid, present, current):
             (folder / name).unlink(missing_ok=True)
-            typer.echo(t("publishing.removed_feed", path=folder / name))
+            _say(t("publishing.removed_feed", path=folder / name))
 
 
-feeds_app = typer.Typer(help=t("publishing.help.feeds"), no_args_is_help=True)
+feeds_app = typer.Typer(help="publishing.help.feeds", no_args_is_help=True)
 app.add_typer(feeds_app, name="feeds")
 
 
-@feeds_app.command("rotate", help=t("publishing.help.rotate"))
+@feeds_app.command("rotate", help="publishing.help.rotate")
 def feeds_rotate(
     file: FileArg,
-    audience: Annotated[AudienceOpt, typer.Argument(help=t("publishing.help.audience"))],
+    audience: Annotated[AudienceOpt, typer.Argument(help="publishing.help.audience")],
 ) -> None:
     from partnership import records as rec
     from partnership.publishing.state import rotate
@@ -919,7 +1054,7 @@ def feeds_rotate(
         return r.model_copy(update={"publishing": rotate(r.publishing, audience)})
 
     rec.update_records(path, change)
-    typer.echo(t("publishing.rotated", audience=audience, path=path))
+    _say(t("publishing.rotated", audience=audience, path=path))
 
 
 def _progress(wanted: bool) -> Any:

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import TracebackType
 
 from partnership.errors import UsageError
+from partnership.messages import t
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -50,13 +51,13 @@ def prepare_output_dir(path: Path) -> Path:
     """Create the output folder (with parents) or fail clearly when it cannot be one."""
     path = Path(path)
     if path.exists() and not path.is_dir():
-        raise UsageError(f"{path}: is a file, not a folder; give a folder for the output")
+        raise UsageError(t("fsio.output_is_file", path=path))
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"{path}: cannot create the output folder ({exc.strerror})") from None
+        raise UsageError(t("fsio.cannot_create", path=path, problem=exc.strerror)) from None
     if not os.access(path, os.W_OK | os.X_OK):
-        raise UsageError(f"{path}: the output folder is not writable")
+        raise UsageError(t("fsio.not_writable", path=path))
     return path
 
 
@@ -199,9 +200,9 @@ def _target(folder: Path, name: str) -> Path:
     target = folder.joinpath(*parts)
     for parent in list(target.parents)[: len(parts) - 1]:
         if parent.exists() and not parent.is_dir():
-            raise UsageError(f"{parent}: is a file, not a folder; move it away or use another -o")
+            raise UsageError(t("fsio.parent_is_file", path=parent))
     if target.is_dir():
-        raise UsageError(f"{target}: is a folder where a file is to be written")
+        raise UsageError(t("fsio.target_is_folder", path=target))
     return target
 
 

@@ -12,6 +12,7 @@ from typing import Literal
 from partnership.errors import UsageError
 from partnership.holidays import english_name
 from partnership.i18n import pick
+from partnership.messages import t
 from partnership.plan import Occurrence, Plan, sort_key
 from partnership.schoolcalendar import SchoolCalendar
 
@@ -111,7 +112,7 @@ def build_grid(plan: Plan, calendar: SchoolCalendar, term_id: str) -> TermGrid:
         term = agreement.term(term_id)
     except KeyError:
         known = ", ".join(t.id for t in calendar.terms)
-        raise UsageError(f"unknown term {term_id!r} (terms: {known})") from None
+        raise UsageError(t("ics.unknown_term", term=repr(term_id), known=known)) from None
     language = agreement.agreement.language
     # rows from the week of the first day: days before week 1 (a term starting on a
     # Sunday) show in a row numbered 0 (or less), as on a printed 校历

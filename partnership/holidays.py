@@ -15,6 +15,7 @@ from typing import Literal
 
 from partnership.errors import CalendarRangeError
 from partnership.festivals import lunar_to_solar, qingming
+from partnership.messages import t
 from partnership.model import Notice
 
 Source = Literal["built-in", "notice", "provisional", "none"]
@@ -124,7 +125,7 @@ def official_year(
         return OfficialYear(year, "none", (), ())
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise CalendarRangeError(
-            f"no holiday data for {year}: the calendar covers {FIRST_YEAR}–{LAST_YEAR}"
+            t("holidays.out_of_range", year=year, first=FIRST_YEAR, last=LAST_YEAR)
         )
     source, off, work, lieu = _tables(year, notices)
     if source == "built-in":  # a notice or the provisional rules say what they say

@@ -16,6 +16,7 @@ from partnership.audience import FAMILY, audience_of, contact_text, place
 from partnership.checklist_templates import KindTemplate, Templates, builtin
 from partnership.errors import UsageError
 from partnership.identity import uid
+from partnership.messages import t
 from partnership.model import AUDIENCES, Agreement, Commitment, duration_seconds
 from partnership.plan import Occurrence, Plan, sort_key
 from partnership.vtimezone import vtimezone
@@ -98,10 +99,7 @@ def dtstamp_now(environ: Mapping[str, str]) -> dt.datetime:
             return dt.datetime.fromtimestamp(int(raw), dt.UTC)
         except (OverflowError, OSError, ValueError):
             pass
-    raise UsageError(
-        f"SOURCE_DATE_EPOCH={raw!r} is not a usable time: set it to whole seconds since "
-        "1970-01-01 UTC (for example 1717804800), or unset it"
-    )
+    raise UsageError(t("ics.bad_epoch", value=repr(raw)))
 
 
 def render_ics(
@@ -132,10 +130,12 @@ def render_ics(
             name = f"{name} {a.term(term).name}"
         except KeyError:
             known = ", ".join(t.id for t in a.calendar.terms)
-            raise UsageError(f"unknown term {term!r} (terms: {known})") from None
+            raise UsageError(t("ics.unknown_term", term=repr(term), known=known)) from None
     if audience is not None:
         if audience not in AUDIENCES:
-            raise UsageError(f"unknown audience {audience!r} (choose from {', '.join(AUDIENCES)})")
+            raise UsageError(
+                t("ics.unknown_audience", audience=repr(audience), known=", ".join(AUDIENCES))
+            )
         zh = a.agreement.language == "zh-CN"
         name += f"（{labels[audience]}）" if zh else f" ({labels[audience]})"
     commitments = {c.id: c for c in a.commitments}

@@ -25,7 +25,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from partnership.errors import InputError, Problem
+from partnership.messages import catalogue, t
 from partnership.model import Agreement, cross_check, suggest
+from partnership.starter import unfilled
 from partnership.yamlsource import Document, dotted, parse_yaml
 
 __all__ = [
@@ -58,23 +60,15 @@ def read_limited(path: Path, display: str | None = None) -> bytes:
         with open(path, "rb") as fh:
             data = fh.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise InputError([Problem(name, None, None, "no such file")]) from None
+        raise InputError([Problem(name, None, None, t("loader.no_such_file"))]) from None
     except IsADirectoryError:
-        raise InputError([Problem(name, None, None, "is a folder, not a file")]) from None
+        raise InputError([Problem(name, None, None, t("loader.is_folder"))]) from None
     except OSError as exc:
-        raise InputError([Problem(name, None, None, f"cannot read: {exc.strerror}")]) from None
+        problem = t("loader.cannot_read", problem=exc.strerror)
+        raise InputError([Problem(name, None, None, problem)]) from None
     if len(data) > MAX_BYTES:
-        raise InputError(
-            [
-                Problem(
-                    name,
-                    None,
-                    None,
-                    f"the file is larger than {MAX_BYTES // 1_000_000} MB; "
-                    "an agreement is a few KB — is this the right file?",
-                )
-            ]
-        )
+        too_big = t("loader.too_big", mb=MAX_BYTES // 1_000_000)
+        raise InputError([Problem(name, None, None, too_big)])
     return data
 
 
@@ -87,18 +81,27 @@ def load_agreement(path: Path) -> Agreement:
 def parse_agreement(data: bytes, filename: str) -> Agreement:
     """Validate agreement bytes; ``filename`` is used in messages."""
     doc = parse_yaml(data, filename)
-    return validate_document(doc, Agreement, cross_check)
+    todo = [
+        doc.problem(loc, t("loader.placeholder", key=dotted(loc), text=text))
+        for loc, text in unfilled(doc.data)
+    ]
+    try:
+        agreement = validate_document(doc, Agreement, cross_check)
+    except InputError as exc:
+        # a placeholder that is no valid value (a date) is said once, as a placeholder
+        filled = {(p.line, p.column) for p in todo}
+        rest = [p for p in exc.problems if (p.line, p.column) not in filled]
+        raise InputError(_unique_sorted(todo + rest)) from None
+    if todo:
+        raise InputError(todo)
+    return agreement
 
 
 def validate_document(doc: Document, model: type[M], checks: Checks | None = None) -> M:
     """Validate a parsed document against ``model``; every problem is located in the file."""
     problems = list(doc.problems)
     if not isinstance(doc.data, dict):
-        problems.append(
-            doc.problem(
-                (), f"the file must be a mapping of keys (version: 1, ...), not {_show(doc.data)}"
-            )
-        )
+        problems.append(doc.problem((), t("loader.not_mapping", value=_show(doc.data))))
         raise InputError(problems)
     try:
         result = model.model_validate(doc.data)
@@ -189,14 +192,26 @@ def _original(path: Loc, kept: dict[Loc, list[int]]) -> Loc:
 
 
 def _renumbered(message: str, kept: dict[Loc, list[int]]) -> str:
-    """``message`` with "commitment N" / "term N" (1-based positions) as in the original file."""
+    """``message`` with "commitment N" / "term N" (第 N 项承诺, 第 N 个学期) as in the original."""
 
     def original(m: re.Match[str]) -> str:
-        order = kept.get(_ORDINAL_LISTS[m.group(1)], [])
-        n = int(m.group(2))
-        return f"{m.group(1)} {order[n - 1] + 1}" if 1 <= n <= len(order) else m.group()
+        word = m.group("word") or m.group("zh_word")
+        order = kept.get(_ORDINAL_LISTS[_ORDINAL_WORDS.get(word, word)], [])
+        n = int(m.group("n") or m.group("zh_n"))
+        if not 1 <= n <= len(order):
+            return m.group()
+        if m.group("word"):
+            return f"{word} {order[n - 1] + 1}"
+        return f"第 {order[n - 1] + 1} {m.group('unit')}{word}"
 
-    return re.sub(r"\b(commitment|term) (\d+)\b", original, message)
+    return _ORDINAL.sub(original, message)
+
+
+_ORDINAL_WORDS = {"承诺": "commitment", "学期": "term"}
+_ORDINAL = re.compile(
+    r"\b(?P<word>commitment|term) (?P<n>\d+)\b"
+    r"|第 (?P<zh_n>\d+) (?P<unit>[项个])(?P<zh_word>承诺|学期)"
+)
 
 
 def _unique_sorted(problems: list[Problem]) -> list[Problem]:
@@ -212,13 +227,13 @@ def _unique_sorted(problems: list[Problem]) -> list[Problem]:
 def _show(value: Any) -> str:
     """A value as the file's author wrote it, short."""
     if value is None:
-        return "nothing"
+        return t("loader.show.nothing")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
-        return "a mapping"
+        return t("loader.show.mapping")
     if isinstance(value, list):
-        return "a list"
+        return t("loader.show.list")
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -257,89 +272,93 @@ def _suggestion(word: Any, choices: list[str]) -> str:
     if not isinstance(word, str):
         return ""
     close = suggest(word, choices)
-    return f"; did you mean {close!r}?" if close else ""
+    return t("loader.did_you_mean", hint=repr(close)) if close else ""
 
 
 def _translate(doc: Document, model: type[BaseModel], err: Any) -> Problem:
-    """One pydantic error as a located problem naming the key and what would be valid."""
+    """One pydantic error as a located problem naming the key and what would be valid.
+
+    Each error type has its message in the catalogue (``loader.error.<type>``, filled
+    with the key, the value and pydantic's context such as ``le``); a type without
+    one keeps pydantic's English text.
+    """
     loc = _clean_loc(tuple(err["loc"]), doc.data)
     kind = err["type"]
     value = err.get("input")
-    ctx = err.get("ctx") or {}
+    ctx = {k: _plain(v) for k, v in (err.get("ctx") or {}).items()}
     name = dotted(loc)
     if kind == "extra_forbidden":
         parent, extra = loc[:-1], str(loc[-1])
         valid = _fields_at(model, parent)
-        text = f"{dotted(parent)}: unknown key {extra!r}{_suggestion(extra, valid)}"
+        text = t("loader.unknown_key", key=dotted(parent), extra=repr(extra))
+        text += _suggestion(extra, valid)
         if extra == "<<":
-            text += " (YAML merge keys are not supported; write the keys out)"
+            text += t("loader.merge_key")
         if valid:
-            text += f" (valid keys: {', '.join(valid)})"
+            text += t("loader.valid_keys", keys=", ".join(valid))
         return doc.problem(loc, text, key=True)
     if kind == "missing":
         parent, last = loc[:-1], loc[-1]
         if isinstance(last, int):
-            return doc.problem(parent, f"{dotted(parent)}: too few items (item {last + 1} missing)")
+            return doc.problem(parent, t("loader.too_few", key=dotted(parent), n=last + 1))
         return doc.problem(
-            parent, f"{dotted(parent)}: missing required key {last!r}", key=bool(parent)
+            parent, t("loader.missing", key=dotted(parent), name=repr(last)), key=bool(parent)
         )
     if kind in ("bool_type", "bool_parsing"):
         hint = ""
         if isinstance(value, str) and value.lower() in ("yes", "no", "on", "off", "y", "n"):
-            hint = " (YAML 1.1 read yes/no/on/off as booleans; this file format does not)"
-        return doc.problem(
-            loc, f"{name}: {_show(value)} is not true or false; write true or false{hint}"
-        )
+            hint = t("loader.yaml11_bool")
+        return doc.problem(loc, t("loader.not_bool", key=name, value=_show(value), hint=hint))
     if kind in ("int_type", "int_parsing"):
         if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 20:
             if len(value) > 1 and value.startswith("0"):
                 return doc.problem(
-                    loc,
-                    f"{name}: {value!r} has a leading zero (YAML 1.1 reads it as an octal "
-                    f"number); write {int(value)}",
+                    loc, t("loader.leading_zero", key=name, value=repr(value), n=int(value))
                 )
-            return doc.problem(loc, f"{name}: write the number without quotes ({int(value)})")
-        return doc.problem(loc, f"{name}: expected a whole number, got {_show(value)}")
+            return doc.problem(loc, t("loader.quoted_number", key=name, n=int(value)))
+        return doc.problem(loc, t("loader.not_int", key=name, value=_show(value)))
     if kind == "literal_error":
         expected = str(ctx.get("expected", ""))
         choices = re.findall(r"'([^']*)'", expected)
         if value is not None and not isinstance(value, (dict, list)) and str(value) == expected:
-            return doc.problem(loc, f"{name}: write {expected} without quotes")
-        what = "has no value" if value is None else f"{_show(value)} is not valid"
-        return doc.problem(
-            loc,
-            f"{name}: {what}; "
-            f"use {'one of ' if ' or ' in expected else ''}{expected}{_suggestion(value, choices)}",
-        )
-    if kind == "greater_than_equal":
-        return doc.problem(loc, f"{name}: must be at least {ctx.get('ge')}, got {_show(value)}")
-    if kind == "less_than_equal":
-        return doc.problem(loc, f"{name}: must be at most {ctx.get('le')}, got {_show(value)}")
-    if kind == "too_short":
-        least = ctx.get("min_length")
-        return doc.problem(loc, f"{name}: needs at least {least} item{'s' * (least != 1)}")
-    if kind == "too_long":
-        most = ctx.get("max_length")
-        return doc.problem(
-            loc, f"{name}: has {ctx.get('actual_length')} items; at most {most} allowed"
-        )
-    if kind == "string_too_short":
-        return doc.problem(loc, f"{name}: must not be empty")
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return doc.problem(loc, f"{name}: expected a mapping of keys, got {_show(value)}")
-    if kind in ("list_type", "tuple_type"):
-        return doc.problem(loc, f"{name}: expected a list, got {_show(value)}")
-    if kind in ("string_type", "str_type"):
-        if value is None:
-            return doc.problem(loc, f"{name}: has no value; write one")
-        return doc.problem(loc, f"{name}: expected text, got {_show(value)} (quote it)")
+            return doc.problem(loc, t("loader.unquote", key=name, expected=expected))
+        what = t("loader.no_value") if value is None else t("loader.bad_value", value=_show(value))
+        use = t("loader.use_one_of" if " or " in expected else "loader.use", expected=expected)
+        return doc.problem(loc, f"{name}: {what}{use}{_suggestion(value, choices)}")
+    if kind in ("string_type", "str_type") and value is None:
+        return doc.problem(loc, t("loader.no_value_write", key=name))
+    if kind == "too_short" and ctx.get("min_length") == 1:
+        kind = "too_short_one"
     message = str(err["msg"])
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
         return doc.problem(_pointed(doc, loc, message), _named(loc, message))
+    key = f"loader.error.{_KIND_ALIASES.get(kind, kind)}"
+    if key in catalogue():
+        return doc.problem(loc, t(key, key=name, value=_show(value), **ctx))
     if value is not None and not isinstance(value, (dict, list)):
-        message = f"{message}, got {_show(value)}"
+        message = t("loader.got", message=message, value=_show(value))
     return doc.problem(loc, f"{name}: {message}")
+
+
+_KIND_ALIASES = {
+    "int_from_float": "int_type",
+    "model_type": "dict_type",
+    "model_attributes_type": "dict_type",
+    "tuple_type": "list_type",
+    "str_type": "string_type",
+    "float_parsing": "float_type",
+}
+"""pydantic error types that share one message."""
+
+
+def _plain(value: Any) -> Any:
+    """A context value (a bound, an expected choice) as the file's author would write it."""
+    return (
+        value
+        if isinstance(value, (int, float, str)) and not isinstance(value, bool)
+        else str(value)
+    )
 
 
 def _named(path: Loc, message: str) -> str:

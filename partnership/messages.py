@@ -6,6 +6,10 @@ CLI chooses the language once per run (:func:`set_language`); until then it come
 from ``PARTNERSHIP_LANG``, else the system locale (``zh*`` or a Windows "Chinese"
 locale → Chinese), else English. Generated labels in the files follow the
 agreement's own ``language`` instead (see :mod:`partnership.i18n`).
+
+A table may be a message and hold more messages (``cli.help.init`` and
+``cli.help.init.path``). :func:`t` always fills the text (write ``{{`` for a brace);
+:func:`raw` gives it unfilled, as a template for another library.
 """
 
 from __future__ import annotations
@@ -78,18 +82,22 @@ def _flatten(
 ) -> None:
     for key, value in table.items():
         name = f"{prefix}{key}"
-        if isinstance(value, Mapping) and "en" in value:
+        if not isinstance(value, Mapping):
+            raise ValueError(f"locale/{src}: {name!r} is neither a message nor a table")
+        texts = {str(k): v for k, v in value.items() if not isinstance(v, Mapping)}
+        if texts:  # a message; it may also head a table of more messages (cli.help.init.path)
             if name in into:
                 raise ValueError(f"locale/{src}: message {name!r} is defined twice")
-            into[name] = {str(k): str(v) for k, v in value.items()}
-        elif isinstance(value, Mapping):
-            _flatten(value, f"{name}.", into, src)
-        else:
-            raise ValueError(f"locale/{src}: {name!r} is neither a message nor a table")
+            into[name] = {k: str(v) for k, v in texts.items()}
+        _flatten({k: v for k, v in value.items() if isinstance(v, Mapping)}, f"{name}.", into, src)
 
 
 def t(key: str, /, lang: Lang | None = None, **params: object) -> str:
     """The message ``key`` in ``lang`` (default: the run's language), filled with ``params``."""
+    return raw(key, lang).format_map(params)
+
+
+def raw(key: str, lang: Lang | None = None) -> str:
+    """The message ``key`` unfilled, as a template for another library (``{}`` kept)."""
     texts = catalogue()[key]
-    text = texts["zh"] if (lang or language()) == "zh-CN" else texts["en"]
-    return text.format_map(params) if params else text
+    return texts["zh"] if (lang or language()) == "zh-CN" else texts["en"]

@@ -29,6 +29,8 @@ from pydantic import (
     model_validator,
 )
 
+from partnership.messages import t
+
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 KINDS: tuple[str, ...] = ("visit", "sports", "performance", "drill", "lecture", "meeting", "other")
@@ -61,10 +63,7 @@ _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 def _slug(value: str) -> str:
     if not SLUG_RE.fullmatch(value):
-        raise ValueError(
-            f"{value!r} is not a valid id: use lowercase letters, digits and '-', "
-            "starting with a letter or digit, at most 63 characters"
-        )
+        raise ValueError(t("model.bad_id", value=repr(value)))
     return value
 
 
@@ -75,7 +74,7 @@ def _time(value: object) -> dt.time:
         m = _TIME_RE.match(value.strip())
         if m:
             return dt.time(int(m.group(1)), int(m.group(2)))
-    raise ValueError(f'{value!r} is not a time: write it as "HH:MM", for example "14:00"')
+    raise ValueError(t("model.bad_time", value=repr(value)))
 
 
 def _date(value: object) -> dt.date:
@@ -86,15 +85,15 @@ def _date(value: object) -> dt.date:
             if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
                 return dt.date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"{value!r} is not a real date (YYYY-MM-DD)") from None
-    raise ValueError(f"{value!r} is not a date: write it as YYYY-MM-DD, for example 2024-09-01")
+            raise ValueError(t("model.unreal_date", value=repr(value))) from None
+    raise ValueError(t("model.bad_date", value=repr(value)))
 
 
 def duration_seconds(value: str) -> int:
     """Seconds in an ISO 8601 duration such as ``P1D`` or ``PT2H`` (weeks, days, h, m, s)."""
     m = _DURATION_RE.fullmatch(value)
     if not m or value in ("P", "-P", "PT", "-PT") or value.endswith("T"):
-        raise ValueError(f"{value!r} is not an ISO 8601 duration such as P1D, PT2H or P1W")
+        raise ValueError(t("model.bad_duration", value=repr(value)))
     w, d, h, mi, s = (int(g) if g else 0 for g in m.groups())
     total = (((w * 7 + d) * 24 + h) * 60 + mi) * 60 + s
     return -total if value.startswith("-") else total
@@ -109,9 +108,7 @@ def _timezone(value: str) -> str:
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        raise ValueError(
-            f"{value!r} is not a known IANA time zone (for example Asia/Shanghai)"
-        ) from None
+        raise ValueError(t("model.bad_timezone", value=repr(value))) from None
     return value
 
 
@@ -164,7 +161,7 @@ class DayRange(_Model):
     @model_validator(mode="after")
     def _order(self) -> DayRange:
         if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+            raise ValueError(t("model.day_order", end=self.end, start=self.start))
         return self
 
     def days(self) -> list[dt.date]:
@@ -193,7 +190,7 @@ class Term(_Model):
     @model_validator(mode="after")
     def _order(self) -> Term:
         if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+            raise ValueError(t("model.day_order", end=self.end, start=self.start))
         return self
 
     @property
@@ -239,7 +236,7 @@ class CustomFestival(_Model):
             else (29 if self.month == 2 else 30 if self.month in (4, 6, 9, 11) else 31)
         )
         if self.day > limit:
-            raise ValueError(f"month {self.month} has no day {self.day}")
+            raise ValueError(t("model.no_such_day", month=self.month, day=self.day))
         return self
 
 
@@ -255,7 +252,9 @@ class TimeRange(_Model):
     @model_validator(mode="after")
     def _order(self) -> TimeRange:
         if self.end <= self.start:
-            raise ValueError(f"end {self.end:%H:%M} must be after start {self.start:%H:%M}")
+            raise ValueError(
+                t("model.time_order", end=f"{self.end:%H:%M}", start=f"{self.start:%H:%M}")
+            )
         return self
 
 
@@ -283,15 +282,12 @@ class Repeat(_Model):
             if given
         ]
         if len(forms) != 1:
-            raise ValueError(
-                "give exactly one repeat form: {per: term|month, count: N}, "
-                "{festivals: [...]}, {once: DATE} or {once_in: TERM}"
-                + (f" (found {', '.join(forms)})" if forms else "")
-            )
+            found = t("model.repeat.found", forms=", ".join(forms)) if forms else ""
+            raise ValueError(t("model.repeat.one_form", found=found))
         if self.per is not None and self.count is None:
-            raise ValueError("{per: ...} needs count: N (N >= 1)")
+            raise ValueError(t("model.repeat.needs_count"))
         if self.per is None and self.count is not None:
-            raise ValueError("count belongs with per: term or per: month")
+            raise ValueError(t("model.repeat.count_with_per"))
         stray = [
             name
             for name, changed in (
@@ -301,7 +297,7 @@ class Repeat(_Model):
             if changed
         ]
         if stray and self.festivals is None:
-            raise ValueError(f"{' and '.join(stray)} only apply to festivals: [...]")
+            raise ValueError(t("model.repeat.festival_only", keys=" and ".join(stray)))
         return self
 
     @property
@@ -325,7 +321,7 @@ class Window(_Model):
     @classmethod
     def _order(cls, v: tuple[int, int]) -> tuple[int, int]:
         if v[1] < v[0]:
-            raise ValueError(f"weeks [{v[0]}, {v[1]}]: the last week is before the first")
+            raise ValueError(t("model.window_order", first=v[0], last=v[1]))
         return v
 
 
@@ -353,7 +349,7 @@ class Task(_Model):
     @model_validator(mode="after")
     def _one_offset(self) -> Task:
         if (self.days_before is None) == (self.days_after is None):
-            raise ValueError("give exactly one of days_before or days_after")
+            raise ValueError(t("model.task_offset"))
         return self
 
 
@@ -389,7 +385,7 @@ class AgreementInfo(_Model):
     @model_validator(mode="after")
     def _order(self) -> AgreementInfo:
         if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+            raise ValueError(t("model.day_order", end=self.end, start=self.start))
         return self
 
 
@@ -421,15 +417,15 @@ class Agreement(_Model):
         """Week 1 of each term is the week of its first school day (agreement-format.md)."""
         from partnership.schoolcalendar import first_school_day
 
-        for t in self.calendar.terms:
-            t._first_school_day = first_school_day(t, self.calendar)
+        for term in self.calendar.terms:
+            term._first_school_day = first_school_day(term, self.calendar)
         return self
 
     def term(self, term_id: str) -> Term:
         """The term with this id (KeyError when there is none)."""
-        for t in self.calendar.terms:
-            if t.id == term_id:
-                return t
+        for term in self.calendar.terms:
+            if term.id == term_id:
+                return term
         raise KeyError(term_id)
 
     def commitment(self, commitment_id: str) -> Commitment:
@@ -454,30 +450,40 @@ def cross_check(a: Agreement) -> list[tuple[Path, str]]:
     info = a.agreement
     terms = a.calendar.terms
     seen: dict[str, int] = {}
-    for i, t in enumerate(terms):
-        if t.id in seen:
+    for i, term in enumerate(terms):
+        if term.id in seen:
             found.append(
                 (
                     ("calendar", "terms", i, "id"),
-                    f"term id {t.id!r} is already used by term {seen[t.id] + 1}",
+                    t("model.term_id_taken", id=repr(term.id), n=seen[term.id] + 1),
                 )
             )
-        seen.setdefault(t.id, i)
-        if t.start < info.start or t.end > info.end:
+        seen.setdefault(term.id, i)
+        if term.start < info.start or term.end > info.end:
             found.append(
                 (
-                    ("calendar", "terms", i, "start" if t.start < info.start else "end"),
-                    f"term {t.id!r} ({t.start}..{t.end}) must lie inside the agreement period "
-                    f"{info.start}..{info.end}",
+                    ("calendar", "terms", i, "start" if term.start < info.start else "end"),
+                    t(
+                        "model.term_outside",
+                        id=repr(term.id),
+                        start=term.start,
+                        end=term.end,
+                        period=f"{info.start}..{info.end}",
+                    ),
                 )
             )
-        for j, c in enumerate(t.closures):
-            if c.end < t.start or c.start > t.end:
+        for j, c in enumerate(term.closures):
+            if c.end < term.start or c.start > term.end:
                 found.append(
                     (
                         ("calendar", "terms", i, "closures", j),
-                        f"closure {c.name!r} ({c.start}..{c.end}) lies outside term {t.id!r} "
-                        f"({t.start}..{t.end})",
+                        t(
+                            "model.closure_outside",
+                            name=repr(c.name),
+                            days=f"{c.start}..{c.end}",
+                            id=repr(term.id),
+                            term=f"{term.start}..{term.end}",
+                        ),
                     )
                 )
     order = sorted(range(len(terms)), key=lambda k: (terms[k].start, terms[k].end, k))
@@ -486,23 +492,26 @@ def cross_check(a: Agreement) -> list[tuple[Path, str]]:
             found.append(
                 (
                     ("calendar", "terms", cur, "start"),
-                    f"term {terms[cur].id!r} starts {terms[cur].start}, before term "
-                    f"{terms[prev].id!r} ends ({terms[prev].end}); terms must not overlap",
+                    t(
+                        "model.terms_overlap",
+                        id=repr(terms[cur].id),
+                        start=terms[cur].start,
+                        prev=repr(terms[prev].id),
+                        end=terms[prev].end,
+                    ),
                 )
             )
     years: dict[int, int] = {}
     for i, n in enumerate(a.calendar.notices):
         if n.year in years:
-            found.append(
-                (("calendar", "notices", i, "year"), f"a notice for {n.year} is already given")
-            )
+            found.append((("calendar", "notices", i, "year"), t("model.notice_twice", year=n.year)))
         years.setdefault(n.year, i)
         for j, d in enumerate(n.days_off):
             if d.start.year != n.year and d.end.year != n.year:
                 found.append(
                     (
                         ("calendar", "notices", i, "days_off", j),
-                        f"days off {d.start}..{d.end} are not in {n.year}",
+                        t("model.days_off_year", days=f"{d.start}..{d.end}", year=n.year),
                     )
                 )
         for j, w in enumerate(n.workdays):
@@ -510,17 +519,15 @@ def cross_check(a: Agreement) -> list[tuple[Path, str]]:
                 found.append(
                     (
                         ("calendar", "notices", i, "workdays", j),
-                        f"workday {w} is too far from {n.year} for its notice",
+                        t("model.workday_far", day=w, year=n.year),
                     )
                 )
     custom: dict[str, int] = {}
     for i, f in enumerate(a.festivals):
         if f.key in BUILTIN_FESTIVAL_KEYS:
-            found.append(
-                (("festivals", i, "key"), f"festival key {f.key!r} is built in; choose another key")
-            )
+            found.append((("festivals", i, "key"), t("model.festival_builtin", key=repr(f.key))))
         elif f.key in custom:
-            found.append((("festivals", i, "key"), f"festival key {f.key!r} is already defined"))
+            found.append((("festivals", i, "key"), t("model.festival_twice", key=repr(f.key))))
         custom.setdefault(f.key, i)
     known_festivals = sorted(set(BUILTIN_FESTIVAL_KEYS) | set(custom))
     ids: dict[str, int] = {}
@@ -530,7 +537,7 @@ def cross_check(a: Agreement) -> list[tuple[Path, str]]:
             found.append(
                 (
                     (*base, "id"),
-                    f"commitment id {cm.id!r} is already used by commitment {ids[cm.id] + 1}",
+                    t("model.commitment_id_taken", id=repr(cm.id), n=ids[cm.id] + 1),
                 )
             )
         ids.setdefault(cm.id, i)
@@ -542,19 +549,22 @@ def cross_check(a: Agreement) -> list[tuple[Path, str]]:
                     found.append(
                         (
                             (*base, "repeat", "festivals", j),
-                            f"unknown festival {key!r}"
-                            + (f"; did you mean {hint!r}?" if hint else "")
-                            + " (built-in keys or a key under festivals:)",
+                            t("model.unknown_festival", key=repr(key), hint=_hint(hint)),
                         )
                     )
             dupes = sorted({k for k in r.festivals if r.festivals.count(k) > 1})
             for key in dupes:
-                found.append(((*base, "repeat", "festivals"), f"festival {key!r} is listed twice"))
+                found.append(
+                    (
+                        (*base, "repeat", "festivals"),
+                        t("model.festival_listed_twice", key=repr(key)),
+                    )
+                )
         if r.once is not None and not (info.start <= r.once <= info.end):
             found.append(
                 (
                     (*base, "repeat", "once"),
-                    f"once: {r.once} lies outside the agreement period {info.start}..{info.end}",
+                    t("model.once_outside", day=r.once, period=f"{info.start}..{info.end}"),
                 )
             )
         if r.once_in is not None and r.once_in not in seen:
@@ -562,9 +572,12 @@ def cross_check(a: Agreement) -> list[tuple[Path, str]]:
             found.append(
                 (
                     (*base, "repeat", "once_in"),
-                    f"once_in: {r.once_in!r} is not a term id"
-                    + (f"; did you mean {hint!r}?" if hint else "")
-                    + f" (terms: {', '.join(t.id for t in terms)})",
+                    t(
+                        "model.once_in_unknown",
+                        id=repr(r.once_in),
+                        hint=_hint(hint),
+                        terms=", ".join(term.id for term in terms),
+                    ),
                 )
             )
         if cm.window is not None:
@@ -572,29 +585,39 @@ def cross_check(a: Agreement) -> list[tuple[Path, str]]:
                 found.append(
                     (
                         (*base, "window"),
-                        "window applies only to per: term, per: month and once_in commitments",
+                        t("model.window_form"),
                     )
                 )
             else:
                 a_wk, b_wk = cm.window.weeks
-                scope = [t for t in terms if r.once_in in (None, t.id)]
-                for t in scope:
-                    if b_wk > t.weeks:
+                scope = [term for term in terms if r.once_in in (None, term.id)]
+                for term in scope:
+                    if b_wk > term.weeks:
                         found.append(
                             (
                                 (*base, "window", "weeks"),
-                                f"window weeks [{a_wk}, {b_wk}] go past term {t.id!r}, which has "
-                                f"{t.weeks} weeks",
+                                t(
+                                    "model.window_past_term",
+                                    first=a_wk,
+                                    last=b_wk,
+                                    id=repr(term.id),
+                                    weeks=term.weeks,
+                                ),
                             )
                         )
                         break
         lead_titles = [lu.days_before for lu in cm.lead_up]
         if len(set(lead_titles)) != len(lead_titles):
-            found.append(((*base, "lead_up"), "two lead-up sessions have the same days_before"))
+            found.append(((*base, "lead_up"), t("model.lead_up_twice")))
     from partnership.calendar_checks import dst_findings
 
     found.extend(dst_findings(a))
     return found
+
+
+def _hint(close: str | None) -> str:
+    """The "did you mean" part of a message ('' when nothing is close)."""
+    return t("loader.did_you_mean", hint=repr(close)) if close else ""
 
 
 def suggest(word: str, known: Iterable[str]) -> str | None:

@@ -65,6 +65,27 @@ def _place(o: Occurrence, plan: Plan) -> str:
     return c.location
 
 
+def _when(o: Occurrence, week_number: int | None, lang: str) -> Text:
+    """The date cell: the date; the weekday and the term week; the time."""
+    second = weekday(o.date, lang) + (f" {week(week_number, lang)}" if week_number else "")
+    return Text(f"{o.date:%Y-%m-%d}\n{second}\n{time_range(o.start, o.end, lang)}")
+
+
+def _activity(o: Occurrence, plan: Plan, lang: str) -> Text:
+    """The activity cell: title and status; place and audience; its id; why this date."""
+    a = plan.agreement
+    status = label(o.status, lang)
+    if o.provisional:
+        status += "·" + label("provisional", lang)
+    cell = Text(o.title, style="dim" if o.lead_up_of else "bold")
+    cell.append(f"  [{status}]", style=_STATUS_STYLE[o.status] or "")
+    who = _t(lang, "、", ", ").join(label(x, lang) for x in audience_of(a, o))
+    cell.append(f"\n{_place(o, plan)} · {who}", style="")
+    cell.append(f"\n{_t(lang, '编号：', 'id: ')}{o.id}", style="cyan")
+    cell.append(f"\n{_t(lang, '为什么：', 'why: ')}{o.why}", style="dim")
+    return cell
+
+
 def render_plan(plan: Plan, term: str | None = None) -> RenderableType:
     """The plan as rich tables, one per term (plus one for activities outside every term)."""
     a = plan.agreement
@@ -93,40 +114,28 @@ def render_plan(plan: Plan, term: str | None = None) -> RenderableType:
         rows = [o for o in plan.occurrences if o.term == term_id]
         if not rows:
             continue
-        table = Table(title=f"{name}" + (f"（{term_id}）" if term_id else ""), show_lines=False)
-        for header in (
-            _t(lang, "日期", "Date"),
-            _t(lang, "星期", "Day"),
-            _t(lang, "周次", "Week"),
-            _t(lang, "时间", "Time"),
-        ):
-            table.add_column(header, no_wrap=True)
-        table.add_column(_t(lang, "活动", "Activity"), ratio=2, min_width=8)
-        table.add_column(_t(lang, "地点", "Place"), ratio=1, min_width=6)
-        table.add_column(_t(lang, "对象", "Audience"), ratio=1, min_width=6)
-        table.add_column(_t(lang, "状态", "Status"), no_wrap=True)
-        table.add_column(_t(lang, "为什么是这天", "Why this date"), ratio=3, min_width=12)
+        table = Table(
+            title=f"{name}" + (f"（{term_id}）" if term_id else ""),
+            show_lines=True,
+            expand=True,
+        )
+        table.add_column(_t(lang, "日期", "Date"), no_wrap=True)
+        table.add_column(
+            _t(lang, "活动 · 编号 · 为什么是这天", "Activity · id · why this date"),
+            ratio=1,
+            overflow="fold",
+        )
         term_obj = a.term(term_id) if term_id else None
         for o in rows:
-            status = label(o.status, lang)
-            if o.provisional:
-                status += "·" + label("provisional", lang)
             table.add_row(
-                f"{o.date:%Y-%m-%d}",
-                weekday(o.date, lang),
-                week(term_obj.week_of(o.date), lang) if term_obj else "",
-                time_range(o.start, o.end, lang),
-                Text(o.title, style="dim" if o.lead_up_of else ""),
-                _place(o, plan),
-                _t(lang, "、", ", ").join(label(x, lang) for x in audience_of(a, o)),
-                Text(status, style=_STATUS_STYLE[o.status]),
-                o.why,
+                _when(o, term_obj.week_of(o.date) if term_obj else None, lang),
+                _activity(o, plan, lang),
             )
         parts.append(table)
     unplaced = [u for u in plan.unplaced if term is None or u.term == term]
     if unplaced:
         t = Table(title=_t(lang, "无法安排", "Could not be placed"), style="red")
-        t.add_column(_t(lang, "活动", "Occurrence"))
+        t.add_column(_t(lang, "活动", "Occurrence"), no_wrap=True)
         t.add_column(_t(lang, "原因", "Reason"), overflow="fold")
         for u in unplaced:
             t.add_row(u.id, u.reason)

@@ -22,7 +22,7 @@ from partnership.loader import read_limited, validate_document
 from partnership.model import Date, Text, TimeRange
 from partnership.plan import Plan
 from partnership.publishing.state import Publishing
-from partnership.yamlsource import parse_yaml
+from partnership.yamlsource import parse_yaml, scalar_value
 
 
 class _Model(BaseModel):
@@ -111,6 +111,15 @@ class _Dumper(yaml.SafeDumper):
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    """Text quoted when our YAML 1.2 reading would take it for a number (task id ``1000e0``)."""
+    style = "'" if scalar_value(value, plain=True) != value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _text)
 
 
 def _plain(value: Any) -> Any:

@@ -17,14 +17,13 @@ from typing import Any
 import yaml
 
 from partnership.errors import InputError, Problem
+from partnership.messages import t
 
 MAX_DEPTH = 64
 MAX_NODES = 20_000
 
 # libyaml's parser when PyYAML was built with it (the same events and marks, ~10× faster)
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_BOMB = f"the document expands to more than {MAX_NODES} values (an alias bomb?); refused"
-_DEEP = f"nesting deeper than {MAX_DEPTH} levels; refused"
 Path = tuple[str | int, ...]
 Position = tuple[int, int]
 
@@ -97,17 +96,15 @@ def decode(data: bytes, filename: str) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _fail(filename, None, "the file is UTF-16; save it as UTF-8 (UTF-8 无 BOM)")
     if b"\x00" in data:
-        raise _fail(filename, None, "the file is binary (it contains NUL bytes), not YAML text")
+        raise _fail(filename, None, t("yaml.binary"))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         start = data.rfind(b"\n", 0, exc.start) + 1
         line = data.count(b"\n", 0, exc.start) + 1
         col = len(data[start : exc.start].decode("utf-8", "replace")) + 1
-        hint = " (it looks like GBK/GB18030, as Windows saves Chinese text)" if _gbk(data) else ""
-        raise _fail(
-            filename, (line, col), f"the file is not UTF-8{hint}; save it as UTF-8"
-        ) from None
+        hint = t("yaml.gbk_hint") if _gbk(data) else ""
+        raise _fail(filename, (line, col), t("yaml.not_utf8", hint=hint)) from None
     bad = _CONTROL.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
@@ -115,7 +112,7 @@ def decode(data: bytes, filename: str) -> str:
         raise _fail(
             filename,
             (line, col),
-            f"the file contains the control character U+{ord(bad.group()):04X}; is it binary?",
+            t("yaml.control", code=f"U+{ord(bad.group()):04X}"),
         )
     return text
 
@@ -168,16 +165,14 @@ def _build(text: str, filename: str, loader: Any = _LOADER) -> _Node | None:
             if isinstance(ev, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise _fail(
-                        filename, _pos(ev), "only one YAML document per file (remove '---')"
-                    )
+                    raise _fail(filename, _pos(ev), t("yaml.one_document"))
                 continue
             if isinstance(ev, yaml.AliasEvent):
                 if ev.anchor not in anchors:
-                    raise _fail(filename, _pos(ev), f"unknown alias *{ev.anchor}")
+                    raise _fail(filename, _pos(ev), t("yaml.unknown_alias", alias=ev.anchor))
                 target = anchors[ev.anchor]
                 if any(target is open_node for open_node in stack):
-                    raise _fail(filename, _pos(ev), f"alias *{ev.anchor} refers to itself")
+                    raise _fail(filename, _pos(ev), t("yaml.self_alias", alias=ev.anchor))
                 alias = _Node(
                     "alias", _pos(ev), items=[target], size=target.size, height=target.height
                 )
@@ -188,7 +183,7 @@ def _build(text: str, filename: str, loader: Any = _LOADER) -> _Node | None:
                 raise _fail(
                     filename,
                     _pos(ev),
-                    f"YAML tags such as {_show_tag(ev.tag)!r} are not allowed; write plain values",
+                    t("yaml.tag", tag=repr(_show_tag(ev.tag))),
                 )
             if isinstance(ev, yaml.ScalarEvent):
                 node = _Node(
@@ -205,7 +200,7 @@ def _build(text: str, filename: str, loader: Any = _LOADER) -> _Node | None:
                 root = _attach(stack, node, filename) or root
                 stack.append(node)
                 if len(stack) > MAX_DEPTH:
-                    raise _fail(filename, node.pos, _DEEP)
+                    raise _fail(filename, node.pos, t("yaml.deep", limit=MAX_DEPTH))
             elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 done = stack.pop()
                 if stack:
@@ -215,9 +210,9 @@ def _build(text: str, filename: str, loader: Any = _LOADER) -> _Node | None:
             # the messages below are written for the pure-Python parser's wording
             return _build(text, filename, yaml.SafeLoader)
         pos, message = _syntax(exc)
-        raise _fail(filename, pos, f"YAML syntax error: {message}") from None
+        raise _fail(filename, pos, t("yaml.syntax", message=message)) from None
     except yaml.YAMLError as exc:
-        raise _fail(filename, None, f"YAML error: {exc}") from None
+        raise _fail(filename, None, t("yaml.error", message=exc)) from None
     return root
 
 
@@ -235,7 +230,7 @@ def _attach(stack: list[_Node], node: _Node, filename: str) -> _Node | None:
     for ancestor in stack:
         ancestor.size += node.size
         if ancestor.size > MAX_NODES:
-            raise _fail(filename, node.pos, _BOMB)
+            raise _fail(filename, node.pos, t("yaml.bomb", limit=MAX_NODES))
     if node.kind in ("scalar", "alias"):
         _grow(stack, node, filename)
     return None
@@ -244,7 +239,7 @@ def _attach(stack: list[_Node], node: _Node, filename: str) -> _Node | None:
 def _grow(stack: list[_Node], child: _Node, filename: str) -> None:
     """Raise the heights of the open collections above a finished ``child``."""
     if len(stack) + child.height > MAX_DEPTH:
-        raise _fail(filename, child.pos, _DEEP)
+        raise _fail(filename, child.pos, t("yaml.deep", limit=MAX_DEPTH))
     height = child.height
     for ancestor in reversed(stack):
         height += 1
@@ -255,35 +250,27 @@ def _grow(stack: list[_Node], child: _Node, filename: str) -> None:
 
 def _syntax(exc: yaml.MarkedYAMLError) -> tuple[Position | None, str]:
     """Where a YAML syntax error is and what it means, in the words of a person fixing it."""
-    problem = exc.problem or "invalid YAML"
+    problem = exc.problem or t("yaml.invalid")
     context = exc.context or ""
     at = _mark(exc.problem_mark) or _mark(exc.context_mark)
     opened = _mark(exc.context_mark)
     if "quoted scalar" in context and "end of stream" in problem and opened:
-        return opened, "this quoted text is never closed; add the closing quote"
+        return opened, t("yaml.unclosed_quote")
     if problem.startswith("found character '\\t'"):
-        return at, "a tab character here; indent with spaces, not tabs"
+        return at, t("yaml.tab")
     if "flow sequence" in context and opened:
-        return at, (
-            f"the '[' on line {opened[0]}, column {opened[1]} is not closed with ']' "
-            "(or a ',' is missing between items)"
-        )
+        return at, t("yaml.unclosed_list", line=opened[0], column=opened[1])
     if "flow mapping" in context and opened:
-        return at, (
-            f"the '{{' on line {opened[0]}, column {opened[1]} is not closed with '}}' "
-            "(or a ',' is missing between keys)"
-        )
+        return at, t("yaml.unclosed_mapping", line=opened[0], column=opened[1])
     if problem == "mapping values are not allowed here":
-        return at, "unexpected ':' here; check the indentation, or quote text that contains ': '"
+        return at, t("yaml.colon")
     if problem.startswith("expected <block end>"):
-        return at, (
-            "the indentation here does not match the lines above "
-            "(keys of one mapping start in the same column)"
-        )
+        return at, t("yaml.indentation")
     if problem == "could not find expected ':'":
-        return _mark(exc.context_mark) or at, "this line is not 'key: value'; add the ':'"
+        return _mark(exc.context_mark) or at, t("yaml.no_colon")
     if context and opened and opened != at:
-        return at, f"{problem} ({context} on line {opened[0]}, column {opened[1]})"
+        where = t("yaml.on_line", line=opened[0], column=opened[1])
+        return at, f"{problem} ({context}{where})"
     return at, f"{problem} ({context})" if context else problem
 
 
@@ -319,8 +306,7 @@ def _convert(node: _Node, path: Path, doc: Document) -> Any:
                     doc.filename,
                     node.pos[0],
                     node.pos[1],
-                    f"{dotted(path)}: contains the control character "
-                    f"U+{ord(bad.group()):04X}; remove the escape",
+                    t("yaml.escaped_control", key=dotted(path), code=f"U+{ord(bad.group()):04X}"),
                 )
             )
         return scalar_value(node.value, node.plain)
@@ -335,7 +321,7 @@ def _convert(node: _Node, path: Path, doc: Document) -> Any:
             raise _fail(
                 doc.filename,
                 key_node.pos,
-                f"{dotted(path)}: a key must be plain text, not a list or mapping",
+                t("yaml.complex_key", key=dotted(path)),
             )
         key_value = scalar_value(key_node.value, key_node.plain)
         key = key_node.value if key_value is None or isinstance(key_value, bool) else str(key_value)
@@ -345,8 +331,7 @@ def _convert(node: _Node, path: Path, doc: Document) -> Any:
                     doc.filename,
                     key_node.pos[0],
                     key_node.pos[1],
-                    f"{dotted((*path, key))}: duplicate key (first given on line "
-                    f"{first[key][0]}); keep only one",
+                    t("yaml.duplicate_key", key=dotted((*path, key)), line=first[key][0]),
                 )
             )
             continue

@@ -68,10 +68,11 @@ def test_the_plan_table_shows_a_rehearsals_own_audience() -> None:
     console = Console(record=True, width=400, color_system=None)
     console.print(render_plan(place(load_agreement(EXAMPLE)), "2024-autumn"))
     rows = console.export_text().splitlines()
-    rehearsal = next(r for r in rows if "联合彩排" in r)
+    # each activity's cell: its title, then the line with place and audience
+    rehearsal = next(rows[i + 1] for i, r in enumerate(rows) if "联合彩排" in r)
     show = next(
-        r
-        for r in rows
+        rows[i + 1]
+        for i, r in enumerate(rows)
         if "消防主题文艺汇演（国庆节）" in r and "联合彩排" not in r and "节目共创" not in r
     )
-    assert "家长" not in rehearsal and "家长" in show
+    assert "教师" in rehearsal and "家长" not in rehearsal and "家长" in show

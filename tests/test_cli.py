@@ -153,13 +153,13 @@ def test_schema_is_json_schema(runner: CliRunner) -> None:
     assert {"version", "agreement", "parties", "calendar", "commitments"} <= set(data["properties"])
 
 
-def test_init_writes_a_valid_starter_and_refuses_to_overwrite(
+def test_init_writes_a_starter_for_a_new_school_and_refuses_to_overwrite(
     runner: CliRunner, tmp_path: Path
 ) -> None:
-    target = tmp_path / "sub" / "agreement.yaml"
+    target = tmp_path / "sub" / "Our School.yaml"
     assert runner.invoke(app, ["init", str(target)]).exit_code == 0
-    assert "# " in target.read_text(encoding="utf-8")
-    assert runner.invoke(app, ["validate", str(target)]).exit_code == 0
+    text = target.read_text(encoding="utf-8")
+    assert "# " in text and "id: our-school " in text and "damo" not in text
     before = target.read_bytes()
     again = runner.invoke(app, ["init", str(target)])
     assert again.exit_code == 2
@@ -494,3 +494,48 @@ def test_checklist_shows_the_current_and_next_term_unless_asked_for_all(
     assert now <= ids
     past = {t["id"] for t in tasks("--term", "2024-autumn")}
     assert past and not past & ids
+
+
+def test_calendar_takes_the_format_from_the_file_name(runner: CliRunner, agreement: Path) -> None:
+    page = agreement.parent / "校历.html"
+    result = runner.invoke(app, ["calendar", str(agreement), "-o", str(page)])
+    assert result.exit_code == 0, result.output
+    assert page.read_text("utf-8").lstrip().lower().startswith("<!doctype html")
+    text = agreement.parent / "calendar.txt"
+    assert runner.invoke(app, ["calendar", str(agreement), "-o", str(text)]).exit_code == 0
+    assert "<html" not in text.read_text("utf-8") and "第1周" in text.read_text("utf-8")
+    for args, message in (
+        (["-o", str(agreement.parent / "x.html"), "--format", "rich"], "the extension means html"),
+        (["-o", str(agreement.parent / "x.pdf")], "the extension .pdf names no format"),
+    ):
+        refused = runner.invoke(app, ["calendar", str(agreement), *args])
+        assert refused.exit_code == 2 and message in refused.stderr
+    assert not (agreement.parent / "x.html").exists() and not (agreement.parent / "x.pdf").exists()
+
+
+@pytest.mark.parametrize("command", ["checklist", "report"])
+def test_documents_take_the_format_from_the_file_name(
+    runner: CliRunner, agreement: Path, command: str
+) -> None:
+    folder = agreement.parent
+    for name, starts in (("a.md", "#"), ("a.html", "<"), ("a.json", "{")):
+        result = runner.invoke(app, [command, str(agreement), "-o", str(folder / name)])
+        assert result.exit_code == 0, result.output
+        assert (folder / name).read_text("utf-8").lstrip().startswith(starts), name
+    refused = runner.invoke(
+        app, [command, str(agreement), "-o", str(folder / "b.md"), "--format", "html"]
+    )
+    assert refused.exit_code == 2 and "the extension means md, not --format html" in refused.stderr
+    odd = runner.invoke(app, [command, str(agreement), "-o", str(folder / "b.docx")])
+    assert odd.exit_code == 2 and ".docx names no format" in odd.stderr
+    assert not (folder / "b.md").exists() and not (folder / "b.docx").exists()
+
+
+def test_checklist_json_is_format_json(runner: CliRunner, agreement: Path) -> None:
+    day = ["--today", "2025-09-01"]
+    flag = runner.invoke(app, ["checklist", str(agreement), "--json", *day])
+    fmt = runner.invoke(app, ["checklist", str(agreement), "--format", "json", *day])
+    assert flag.exit_code == fmt.exit_code == 0
+    assert flag.stdout == fmt.stdout and "tasks" in json.loads(flag.stdout)
+    both = runner.invoke(app, ["checklist", str(agreement), "--json", "--format", "md"])
+    assert both.exit_code == 2 and "--json and --format md" in both.stderr

@@ -12,7 +12,7 @@ from partnership import messages
 
 PACKAGE = Path(messages.__file__).parent
 # t("key" ...) with a literal key, anywhere in the package
-USE = re.compile(r"""\bt\(\s*["']([a-z0-9_.-]+)["']""")
+USE = re.compile(r"""\b(?:t|raw|_msg)\(\s*["']([a-z0-9_.-]+)["']""")
 
 
 def _fields(text: str) -> set[str]:
@@ -66,3 +66,57 @@ def test_t_fills_in_and_follows_the_chosen_language() -> None:
         assert messages.t("cli.wrote", lang="en", path="a.ics") == "wrote a.ics"
     finally:
         messages.set_language(None)
+
+
+def test_every_key_built_at_run_time_exists() -> None:
+    import typing
+
+    from partnership import clitext, holidays
+
+    sources = [s.replace("-", "_") for s in typing.get_args(holidays.Source)]
+    keys = [
+        *(f"cli.unknown.{kind}" for kind in ("term", "occurrence", "task")),
+        *(f"cli.holidays.source.{s}" for s in sources),
+        *(f"cli.record.what.{what}" for what in ("done", "cancel", "move")),
+        *(f"cli.click.kind.{kind}" for kind in ("argument", "option", "parameter")),
+        *(f"cli.click.value.{name}" for _, name in clitext._VALUE_PATTERNS),
+        *(f"cli.click.usage_error.{name}" for _, name in clitext._USAGE_PATTERNS),
+    ]
+    assert sorted(set(keys) - set(messages.catalogue())) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("zh-CN", "festivals[0].month：不能大于 12，实际是 13"),
+        ("en", "festivals[0].month: must be at most 12, got 13"),
+    ],
+)
+def test_pydantic_bounds_come_out_in_the_language(lang: str, expected: str) -> None:
+    from factory import EXAMPLE
+
+    from partnership.errors import InputError
+    from partnership.loader import parse_agreement
+
+    text = EXAMPLE.read_text("utf-8").replace(
+        "commitments:",
+        "festivals:\n  - {key: our-day, name: 校庆, month: 13, day: 1}\ncommitments:",
+        1,
+    )
+    try:
+        messages.set_language(lang)  # type: ignore[arg-type]
+        with pytest.raises(InputError) as caught:
+            parse_agreement(text.encode("utf-8"), "a.yaml")
+    finally:
+        messages.set_language(None)
+    assert any(expected in str(p) for p in caught.value.problems), caught.value.problems
+
+
+def test_a_message_may_head_a_table_of_more_messages() -> None:
+    cat = messages.catalogue()
+    assert set(cat["cli.help.init"]) == {"zh", "en"} and "cli.help.init.path" in cat
+
+
+def test_raw_keeps_a_template_for_another_library() -> None:
+    assert messages.raw("cli.click.default", "en") == "[default: {}]"
+    assert messages.t("model.repeat.needs_count", lang="en").startswith("{per: ...}")

@@ -55,3 +55,31 @@ def test_table_warns_about_provisional_years_and_lists_unplaced() -> None:
     assert "2027年的放假安排尚未公布" in text
     assert "无法安排" in text and "x/2024-autumn/1" in text and "窗口内没有可用日" in text
     assert "第8周" in text and "走进消防支队" in text
+
+
+def _rendered(width: int | None, term: str | None = None) -> str:
+    import io
+
+    out = io.StringIO()
+    # width None: a pipe, where rich uses its default of 80 columns (or COLUMNS)
+    console = Console(file=out, width=width, color_system=None, force_terminal=False)
+    console.print(render_plan(_plan(), term))
+    return out.getvalue()
+
+
+def test_the_table_fits_80_and_100_columns_and_a_pipe_with_whole_ids_and_reasons() -> None:
+    import re
+
+    from rich.cells import cell_len
+
+    p = _plan()
+    for width in (80, 100, None):
+        text = _rendered(width)
+        lines = text.splitlines()
+        assert max(cell_len(line) for line in lines) <= (width or 80)
+        flat = re.sub(r"\s*│\s*", "", text)
+        for o in p.occurrences:
+            assert f"编号：{o.id}" in text, (width, o.id)  # on one line, never split
+            assert o.why.replace(" ", "") in flat.replace(" ", ""), (width, o.id)
+            assert o.title[:8] in flat
+        assert "…" not in text

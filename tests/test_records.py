@@ -228,3 +228,19 @@ def test_publish_remembers_dates_without_bumping_sequence() -> None:
         )
     }
     assert publish(after, _plan()) == after
+
+
+def test_a_task_id_that_reads_as_a_number_round_trips() -> None:
+    import datetime as dt
+
+    from partnership.loader import validate_document
+    from partnership.records import Records, TaskRecord, dump_records
+    from partnership.yamlsource import parse_yaml
+
+    r = Records(
+        tasks={
+            "1000e0": TaskRecord(done=dt.date(2024, 1, 1)),
+            "123456": TaskRecord(done=dt.date(2024, 1, 2)),
+        }
+    )
+    assert validate_document(parse_yaml(dump_records(r), "r.yaml"), Records) == r
