@@ -732,6 +732,131 @@ class _NoProgress:
         return None
 
 
+# --------------------------------------------------------------------------- district mode
+
+district_app = typer.Typer(
+    cls=_Group, no_args_is_help=True, help="District mode: many schools, shared brigades."
+)
+app.add_typer(district_app, name="district")
+DistrictArg = Annotated[
+    Path, typer.Argument(help="The district file (YAML).", dir_okay=False, show_default=False)
+]
+
+
+def _district(file: Path) -> Any:
+    """The district's joint plan (heavy imports only here)."""
+    from partnership.district.loader import load_district
+    from partnership.district.planner import plan_district
+
+    loaded = load_district(file)
+    return plan_district(loaded, {m.path: _records(m.path) for m in loaded.members})
+
+
+@district_app.command("validate")
+def district_validate(file: DistrictArg) -> None:
+    """Check the district file and every agreement it names."""
+    from partnership.district.loader import load_district
+
+    loaded = load_district(file)
+    alone = [m.agreement.agreement.id for m in loaded.members if m.brigade is None]
+    typer.echo(
+        t(
+            "district.ok",
+            file=file,
+            id=loaded.district.district.id,
+            n=len(loaded.members),
+            brigades=len(loaded.district.brigades),
+        )
+    )
+    if alone:
+        typer.echo(t("district.alone_note", ids=", ".join(alone)))
+
+
+@district_app.command("plan")
+def district_plan(
+    file: DistrictArg,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the joint plan as JSON.")] = False,
+) -> None:
+    """The joint plan: per school its activities, per brigade its load per day."""
+    from partnership.district.views import district_json
+
+    dp = _district(file)
+    if as_json:
+        typer.echo(json.dumps(district_json(dp), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(
+            t(
+                "district.plan_summary",
+                objective=dp.objective,
+                bound=dp.bound,
+                gap=f"{100 * dp.gap:.2f}%",
+            )
+        )
+        for bid, days in sorted(dp.brigades.items()):
+            typer.echo(t("district.plan_brigade", id=bid, days=len(days)))
+        for u in dp.unplaced:
+            typer.echo(f"{u.agreement} {u.id}: {u.reason}")
+    if dp.unplaced:
+        raise typer.Exit(EXIT_INCOMPLETE)
+
+
+@district_app.command("build")
+def district_build(
+    file: DistrictArg,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Output folder.")] = Path(
+        "calendars"
+    ),
+    allow_incomplete: AllowOpt = False,
+) -> None:
+    """Every school's build outputs, and per brigade its .ics, load calendar and report."""
+    from partnership.build import build_outputs
+    from partnership.district import views
+    from partnership.fsio import prepare_output_dir
+    from partnership.ics import dtstamp_now
+
+    prepare_output_dir(output)
+    dp = _district(file)
+    for s in dp.schools:
+        _refuse_incomplete(s.plan, allow_incomplete)
+    stamp = dtstamp_now(os.environ)
+
+    def rendered() -> Iterator[dict[str, bytes]]:
+        for s in dp.schools:
+            out = build_outputs(s.plan, s.calendar, s.records, os.environ)
+            yield {f"{s.plan.agreement.agreement.id}/{n}": data for n, data in out.items()}
+        report = views.build_report(dp)
+        for b in dp.loaded.district.brigades:
+            folder = f"brigades/{b.id}"
+            yield {
+                f"{folder}/{b.id}.ics": views.brigade_ics(dp, b, stamp),
+                f"{folder}/load.html": views.load_html(dp, b).encode("utf-8"),
+                f"{folder}/report.md": views.render_markdown(report).encode("utf-8"),
+                f"{folder}/report.html": views.render_report_html(report).encode("utf-8"),
+            }
+        yield {"district.json": views.json_bytes(views.district_json(dp))}
+
+    written = _write_and_publish(output, rendered(), [(s.member.path, s.plan) for s in dp.schools])
+    typer.echo(t("district.built", n=len(written), path=output))
+    if dp.unplaced:
+        raise typer.Exit(EXIT_INCOMPLETE)
+
+
+@district_app.command("report")
+def district_report(
+    file: DistrictArg,
+    fmt: Annotated[Literal["md", "html"], typer.Option("--format", help="md or html.")] = "md",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to this file instead.")
+    ] = None,
+) -> None:
+    """Fulfilment across schools, per brigade and per programme."""
+    from partnership.district import views
+
+    report = views.build_report(_district(file))
+    text = views.render_markdown(report) if fmt == "md" else views.render_report_html(report)
+    _emit_text(text, output)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

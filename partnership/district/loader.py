@@ -15,7 +15,7 @@ from pathlib import Path
 from partnership.district.model import District, district_check
 from partnership.errors import InputError, Problem
 from partnership.loader import load_agreement, read_limited, validate_document
-from partnership.messages import t
+from partnership.messages import Lang, t
 from partnership.model import Agreement
 from partnership.yamlsource import parse_yaml
 
@@ -38,7 +38,7 @@ class LoadedDistrict:
     members: tuple[Member, ...]
 
     @property
-    def language(self) -> str:
+    def language(self) -> Lang:
         """The language of the district's own outputs (the brigade files and report)."""
         return self.district.district.language
 

@@ -76,6 +76,7 @@ class DistrictPlan:
     objective: int
     bound: int
     unplaced: tuple[DistrictUnplaced, ...]
+    moved: frozenset[tuple[str, str]] = frozenset()  # (agreement, occurrence) the brigade moved
 
     @property
     def gap(self) -> float:
@@ -102,7 +103,7 @@ def with_brigade(agreement: Agreement, brigade: Brigade) -> Agreement:
 
 
 @dataclass
-class _Capture:
+class Capture:
     """A strategy that keeps what ``place`` hands it, then places as single mode does."""
 
     demands: list[Demand] = field(default_factory=list)
@@ -142,21 +143,22 @@ class _Given:
 def plan_district(loaded: LoadedDistrict, records: Mapping[Path, Records]) -> DistrictPlan:
     """The joint plan of every agreement of the district (records by agreement path)."""
     district = loaded.district
-    singles: list[tuple[Member, Agreement, SchoolCalendar, Records, Plan, _Capture]] = []
+    singles: list[tuple[Member, Agreement, SchoolCalendar, Records, Plan, Capture]] = []
     for m in loaded.members:
         brigade = district.brigade(m.brigade) if m.brigade else None
         a = with_brigade(m.agreement, brigade) if brigade else m.agreement
         cal = SchoolCalendar(a)
         rec = records.get(m.path, Records())
-        capture = _Capture()
+        capture = Capture()
         singles.append((m, a, cal, rec, place(a, cal, rec, strategy=capture), capture))
     plans: list[Plan] = [s[4] for s in singles]
     objective = bound = 0
     unplaced: list[DistrictUnplaced] = []
+    moved: set[tuple[str, str]] = set()
     brigade_days: dict[str, tuple[BrigadeDay, ...]] = {}
     for brigade in sorted(district.brigades, key=lambda b: b.id):
         members = [k for k, s in enumerate(singles) if s[0].brigade == brigade.id]
-        problems = [_school(singles[k][1], singles[k][5], brigade.id) for k in members]
+        problems = [school_problem(singles[k][1], singles[k][5], brigade.id) for k in members]
         capacity: dict[Kind, int] = {
             "host": brigade.capacity.host_per_day,
             "attend": brigade.capacity.attend_per_day,
@@ -178,8 +180,11 @@ def plan_district(loaded: LoadedDistrict, records: Mapping[Path, Records]) -> Di
             plans[k].agreement.agreement.id: plans[k].agreement.parties.school.name for k in members
         }
         for j, k in enumerate(members):
-            plans[k], lost = _explain(plans[k], problems[j], brigade, capacity, load, names)
+            plans[k], lost, shifted = _explain(
+                plans[k], problems[j], brigade, capacity, load, names
+            )
             unplaced.extend(lost)
+            moved.update((plans[k].agreement.agreement.id, oid) for oid in shifted)
     for k, s in enumerate(singles):
         if s[0].brigade is None:
             aid = s[1].agreement.id
@@ -192,10 +197,11 @@ def plan_district(loaded: LoadedDistrict, records: Mapping[Path, Records]) -> Di
         objective,
         bound,
         tuple(sorted(unplaced, key=lambda u: (u.agreement, u.id))),
+        frozenset(moved),
     )
 
 
-def _school(a: Agreement, capture: _Capture, brigade: str) -> School:
+def school_problem(a: Agreement, capture: Capture, brigade: str) -> School:
     """The solver's view of one school: its rules, fixed days and activities."""
     assert capture.board is not None
     kinds: dict[str, Kind | None] = {c.id: kind_of(c) for c in a.commitments}
@@ -247,7 +253,7 @@ def _explain(
     capacity: Mapping[Kind, int],
     load: Mapping[dt.date, Mapping[Kind, list[tuple[str, str]]]],
     names: Mapping[str, str],
-) -> tuple[Plan, list[DistrictUnplaced]]:
+) -> tuple[Plan, list[DistrictUnplaced], list[str]]:
     """The plan with brigade reasons: who filled the preferred day, or every full day."""
     lang = plan.agreement.agreement.language
     aid = plan.agreement.agreement.id
@@ -261,6 +267,7 @@ def _explain(
     items = {it.oid: it for it in school.items}
     sep = t("district.list_sep", lang=lang)
     occurrences: list[Occurrence] = []
+    shifted: list[str] = []
     for o in plan.occurrences:
         it = items.get(o.id)
         if it is not None and it.kind is not None and it.pref is not None and o.date != it.pref:
@@ -268,6 +275,7 @@ def _explain(
             if who is not None:
                 extra = t("district.moved", lang=lang, date=it.pref, schools=sep.join(who))
                 o = replace(o, why=f"{o.why}{t('district.then', lang=lang)}{extra}")
+                shifted.append(o.id)
         occurrences.append(o)
     lost: list[DistrictUnplaced] = []
     unplaced: list[Unplaced] = []
@@ -295,4 +303,5 @@ def _explain(
         )
         lost.append(DistrictUnplaced(aid, u.id, brigade.id, reason, tuple(full)))
         unplaced.append(replace(u, reason=reason))
-    return replace(plan, occurrences=tuple(occurrences), unplaced=tuple(unplaced)), lost
+    new = replace(plan, occurrences=tuple(occurrences), unplaced=tuple(unplaced))
+    return new, lost, shifted

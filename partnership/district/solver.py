@@ -89,14 +89,128 @@ def solve(schools: Sequence[School], capacity: dict[Kind, int]) -> Result:
             for it in school.items:
                 result.dates[(i, it.oid)] = it.pref
         return result
-    lp = _Relaxation(schools, capacity, free)
-    chosen, result.bound = lp.solve()
-    result.dates = _repair(schools, capacity, free, chosen)
+
+    def room(key: tuple[Kind, dt.date]) -> int:
+        return free.get(key, capacity[key[0]])
+
+    relaxed: list[tuple[int, Item, list[dt.date]]] = []
+    for i, school in enumerate(schools):
+        blocked = blocked_by_fixed(school)
+        relaxed.extend(
+            (i, it, [c for c in it.candidates if c not in blocked])
+            for it in school.items
+            if it.kind is not None and it.pref is not None
+        )
+    _, result.bound = _Relaxation(relaxed, room).solve()
+    result.dates = _round(schools, room, relaxed)
     result.objective = sum(
         cost(it, result.dates[(i, it.oid)]) for i, s in enumerate(schools) for it in s.items
     )
     result.bound = min(result.bound, result.objective)
     return result
+
+
+def _round(
+    schools: Sequence[School],
+    room: Callable[[tuple[Kind, dt.date]], int],
+    relaxed: Sequence[tuple[int, Item, list[dt.date]]],
+) -> dict[tuple[int, str], dt.date | None]:
+    """An integral plan from the LP: keep the days each school's rules allow, re-solve the rest.
+
+    Activities not using the brigade stay on their preferred days. Each round solves the
+    capacity LP of the activities still open, on the days their school's board allows
+    now, and keeps per school every LP day that still fits once the school's earlier
+    ones are kept; the first always does, so every round keeps at least one.
+    """
+    boards = [
+        Board(s.max_per_day, s.min_gap_days, s.term_at, {d: list(v) for d, v in s.fixed.items()})
+        for s in schools
+    ]
+    out: dict[tuple[int, str], dt.date | None] = {}
+    for i, school in enumerate(schools):
+        for it in school.items:
+            if it.kind is None or it.pref is None:
+                out[(i, it.oid)] = it.pref
+                if it.pref is not None:
+                    boards[i].add(it.oid, it.pref)
+    used: dict[tuple[Kind, dt.date], int] = {}
+    pending = [(i, it) for i, it, _ in relaxed]
+    while pending:
+        entries = [(i, it, [c for c in it.candidates if boards[i].fits(c)]) for i, it in pending]
+        chosen, _ = _Relaxation(entries, lambda k: room(k) - used.get(k, 0)).solve()
+        left: list[tuple[int, Item]] = []
+        for i, it in sorted(
+            pending, key=lambda p: (p[0], chosen[(p[0], p[1].oid)] or dt.date.max, p[1].oid)
+        ):
+            assert it.kind is not None
+            day = chosen[(i, it.oid)]
+            if day is None:
+                out[(i, it.oid)] = None
+            elif boards[i].fits(day):
+                boards[i].add(it.oid, day)
+                used[(it.kind, day)] = used.get((it.kind, day), 0) + 1
+                out[(i, it.oid)] = day
+            else:
+                left.append((i, it))
+        pending = left
+    for i, it in sorted(((i, it) for i, it, _ in relaxed if out[(i, it.oid)] is None), key=_key):
+        day = _make_room(schools[i], boards[i], it, out, i, lambda k: room(k) - used.get(k, 0))
+        if day is not None:
+            assert it.kind is not None
+            used[(it.kind, day)] = used.get((it.kind, day), 0) + 1
+    return out
+
+
+def _key(entry: tuple[int, Item]) -> tuple[int, str]:
+    return entry[0], entry[1].oid
+
+
+def _make_room(
+    school: School,
+    board: Board,
+    it: Item,
+    out: dict[tuple[int, str], dt.date | None],
+    i: int,
+    room: Callable[[tuple[Kind, dt.date]], int],
+) -> dt.date | None:
+    """Place an unplaced item by moving the school's own activities that block a free day.
+
+    Only activities without brigade capacity move (to their nearest day that fits), so
+    the brigade's load stays as it is; the item goes on the first day this frees.
+    """
+    assert it.kind is not None and it.pref is not None
+    own = {x.oid: x for x in school.items if x.kind is None and x.pref is not None}
+    pref = it.pref
+    for day in sorted(it.candidates, key=lambda c: (abs((c - pref).days), c)):
+        if room((it.kind, day)) <= 0:
+            continue
+        blocking = sorted({b for _, b in board.blockers(day)})
+        if not blocking or any(b not in own for b in blocking):
+            continue
+        old = {b: out[(i, b)] for b in blocking}
+        for b in blocking:
+            board.remove(b, old[b])  # type: ignore[arg-type]
+        board.add(it.oid, day)
+        moved: dict[str, dt.date] = {}
+        for b in blocking:
+            bp = own[b].pref
+            assert bp is not None
+            options = sorted(own[b].candidates, key=lambda c: (abs((c - bp).days), c))
+            alt = next((c for c in options if board.fits(c)), None)
+            if alt is None:
+                break
+            board.add(b, alt)
+            moved[b] = alt
+        if len(moved) == len(blocking):
+            out.update({(i, b): d for b, d in moved.items()})
+            out[(i, it.oid)] = day
+            return day
+        for b, alt in moved.items():
+            board.remove(b, alt)
+        board.remove(it.oid, day)
+        for b in blocking:
+            board.add(b, old[b])  # type: ignore[arg-type]
+    return None
 
 
 def blocked_by_fixed(school: School) -> set[dt.date]:
@@ -119,13 +233,12 @@ def blocked_by_fixed(school: School) -> set[dt.date]:
 
 
 class _Relaxation:
-    """The brigade's capacity LP over every school's items, solved by column generation."""
+    """The capacity LP over some items and their allowed days, solved by column generation."""
 
     def __init__(
         self,
-        schools: Sequence[School],
-        capacity: dict[Kind, int],
-        free: dict[tuple[Kind, dt.date], int],
+        entries: Sequence[tuple[int, Item, Sequence[dt.date]]],
+        room: Callable[[tuple[Kind, dt.date]], int],
     ) -> None:
         import numpy as np
 
@@ -135,29 +248,24 @@ class _Relaxation:
         pair_cost: list[int] = []
         self.slot_of: dict[tuple[Kind, dt.date], int] = {}
         self.slots: list[tuple[Kind, dt.date]] = []
-        for i, school in enumerate(schools):
-            blocked = blocked_by_fixed(school)
-            for it in school.items:
-                if it.kind is None or it.pref is None:
-                    continue
-                n = len(self.items)
-                self.items.append((i, it))
-                for day in it.candidates:
-                    if day in blocked:
-                        continue
-                    key = (it.kind, day)
-                    s = self.slot_of.get(key)
-                    if s is None:
-                        s = self.slot_of[key] = len(self.slots)
-                        self.slots.append(key)
-                    pair_item.append(n)
-                    pair_slot.append(s)
-                    pair_cost.append(abs((day - it.pref).days))
+        for i, it, days in entries:
+            assert it.kind is not None and it.pref is not None
+            n = len(self.items)
+            self.items.append((i, it))
+            for day in days:
+                key = (it.kind, day)
+                s = self.slot_of.get(key)
+                if s is None:
+                    s = self.slot_of[key] = len(self.slots)
+                    self.slots.append(key)
+                pair_item.append(n)
+                pair_slot.append(s)
+                pair_cost.append(abs((day - it.pref).days))
         self.np = np
         self.pair_item = np.array(pair_item, dtype=np.int64)
         self.pair_slot = np.array(pair_slot, dtype=np.int64)
         self.pair_cost = np.array(pair_cost, dtype=np.float64)
-        self.cap = np.array([free.get(k, capacity[k[0]]) for k in self.slots], dtype=np.float64)
+        self.cap = np.array([max(0, room(k)) for k in self.slots], dtype=np.float64)
 
     def solve(self) -> tuple[dict[tuple[int, str], dt.date | None], int]:
         """The LP's integral assignment and the Lagrangian bound from its duals (rounded up)."""
@@ -247,55 +355,3 @@ def quiet_highs() -> Any:
         os.close(saved)
         os.close(null)
     return h
-
-
-def _repair(
-    schools: Sequence[School],
-    capacity: dict[Kind, int],
-    free: dict[tuple[Kind, dt.date], int],
-    chosen: dict[tuple[int, str], dt.date | None],
-) -> dict[tuple[int, str], dt.date | None]:
-    """The LP's days made school-feasible: a clash moves the item to its nearest free day."""
-    kinds = {(i, it.oid): it.kind for i, s in enumerate(schools) for it in s.items}
-    used: dict[tuple[Kind, dt.date], int] = {}
-    for key, day in chosen.items():
-        kind = kinds[key]
-        if day is not None and kind is not None:
-            used[(kind, day)] = used.get((kind, day), 0) + 1
-
-    def room(kind: Kind, day: dt.date) -> bool:
-        return used.get((kind, day), 0) < free.get((kind, day), capacity[kind])
-
-    out: dict[tuple[int, str], dt.date | None] = {}
-    for i, school in enumerate(schools):
-        board = Board(
-            school.max_per_day,
-            school.min_gap_days,
-            school.term_at,
-            {d: list(v) for d, v in school.fixed.items()},
-        )
-        rest = [it for it in school.items if it.kind is None or it.pref is None]
-        moving = [it for it in school.items if it.kind is not None and it.pref is not None]
-        for it in rest:
-            out[(i, it.oid)] = it.pref
-            if it.pref is not None:
-                board.add(it.oid, it.pref)
-        # the most constrained first, each at its LP day when the school's rules allow
-        moving.sort(key=lambda it: (len(it.candidates), chosen[(i, it.oid)] or dt.date.max, it.oid))
-        for it in moving:
-            assert it.kind is not None and it.pref is not None
-            day = chosen[(i, it.oid)]
-            if day is not None and board.fits(day):
-                board.add(it.oid, day)
-                out[(i, it.oid)] = day
-                continue
-            if day is not None:
-                used[(it.kind, day)] -= 1
-            pref = it.pref
-            options = sorted(it.candidates, key=lambda c: (abs((c - pref).days), c))
-            alt = next((c for c in options if room(it.kind, c) and board.fits(c)), None)
-            out[(i, it.oid)] = alt
-            if alt is not None:
-                board.add(it.oid, alt)
-                used[(it.kind, alt)] = used.get((it.kind, alt), 0) + 1
-    return out
