@@ -19,6 +19,8 @@ from partnership.messages import Lang, t
 from partnership.model import Agreement
 from partnership.yamlsource import parse_yaml
 
+RECORDS_SUFFIX = ".records.yaml"
+
 
 @dataclass(frozen=True)
 class Member:
@@ -89,4 +91,6 @@ def _expand(base: Path, entry: str) -> list[Path]:
     full = pattern if pattern.is_absolute() else base / pattern
     if not glob.has_magic(str(full)):
         return [full] if full.is_file() else []
-    return sorted(Path(p) for p in glob.glob(str(full), recursive=True) if Path(p).is_file())
+    found = (Path(p) for p in glob.glob(str(full), recursive=True))
+    # a records file lives beside its agreement: a glob over agreements skips it
+    return sorted(p for p in found if p.is_file() and not p.name.endswith(RECORDS_SUFFIX))

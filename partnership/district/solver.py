@@ -24,7 +24,6 @@ from partnership.placement import Board
 Kind = Literal["host", "attend"]
 UNPLACED_COST = 1000
 """What an activity left unplaced costs in the objective, in days of deviation."""
-_FIRST_COLUMNS = 8
 _MAX_ROUNDS = 40
 
 
@@ -93,16 +92,8 @@ def solve(schools: Sequence[School], capacity: dict[Kind, int]) -> Result:
     def room(key: tuple[Kind, dt.date]) -> int:
         return free.get(key, capacity[key[0]])
 
-    relaxed: list[tuple[int, Item, list[dt.date]]] = []
-    for i, school in enumerate(schools):
-        blocked = blocked_by_fixed(school)
-        relaxed.extend(
-            (i, it, [c for c in it.candidates if c not in blocked])
-            for it in school.items
-            if it.kind is not None and it.pref is not None
-        )
-    _, result.bound = _Relaxation(relaxed, room).solve()
-    result.dates = _round(schools, room, relaxed)
+    result.bound, chosen = _Bound(schools, room).solve()
+    result.dates = _adopt(schools, room, chosen)
     result.objective = sum(
         cost(it, result.dates[(i, it.oid)]) for i, s in enumerate(schools) for it in s.items
     )
@@ -110,107 +101,197 @@ def solve(schools: Sequence[School], capacity: dict[Kind, int]) -> Result:
     return result
 
 
-def _round(
+def _adopt(
     schools: Sequence[School],
     room: Callable[[tuple[Kind, dt.date]], int],
-    relaxed: Sequence[tuple[int, Item, list[dt.date]]],
-) -> dict[tuple[int, str], dt.date | None]:
-    """An integral plan from the LP: keep the days each school's rules allow, re-solve the rest.
-
-    Activities not using the brigade stay on their preferred days. Each round solves the
-    capacity LP of the activities still open, on the days their school's board allows
-    now, and keeps per school every LP day that still fits once the school's earlier
-    ones are kept; the first always does, so every round keeps at least one.
-    """
+    chosen: dict[Key, dt.date | None],
+) -> dict[Key, dt.date | None]:
+    """The LP's days where every rule holds (in school order), then the local search."""
     boards = [
         Board(s.max_per_day, s.min_gap_days, s.term_at, {d: list(v) for d, v in s.fixed.items()})
         for s in schools
     ]
-    out: dict[tuple[int, str], dt.date | None] = {}
+    used: dict[tuple[Kind, dt.date], int] = {}
+    out: dict[Key, dt.date | None] = {}
     for i, school in enumerate(schools):
         for it in school.items:
-            if it.kind is None or it.pref is None:
-                out[(i, it.oid)] = it.pref
-                if it.pref is not None:
-                    boards[i].add(it.oid, it.pref)
-    used: dict[tuple[Kind, dt.date], int] = {}
-    pending = [(i, it) for i, it, _ in relaxed]
-    while pending:
-        entries = [(i, it, [c for c in it.candidates if boards[i].fits(c)]) for i, it in pending]
-        chosen, _ = _Relaxation(entries, lambda k: room(k) - used.get(k, 0)).solve()
-        left: list[tuple[int, Item]] = []
-        for i, it in sorted(
-            pending, key=lambda p: (p[0], chosen[(p[0], p[1].oid)] or dt.date.max, p[1].oid)
-        ):
-            assert it.kind is not None
-            day = chosen[(i, it.oid)]
-            if day is None:
-                out[(i, it.oid)] = None
-            elif boards[i].fits(day):
+            day = chosen.get((i, it.oid)) if it.pref is not None else None
+            ok = day is not None and boards[i].fits(day)
+            if day is not None and ok and it.kind is not None:
+                ok = used.get((it.kind, day), 0) < room((it.kind, day))
+            out[(i, it.oid)] = day if ok else None
+            if day is not None and ok:
                 boards[i].add(it.oid, day)
-                used[(it.kind, day)] = used.get((it.kind, day), 0) + 1
-                out[(i, it.oid)] = day
-            else:
-                left.append((i, it))
-        pending = left
-    for i, it in sorted(((i, it) for i, it, _ in relaxed if out[(i, it.oid)] is None), key=_key):
-        day = _make_room(schools[i], boards[i], it, out, i, lambda k: room(k) - used.get(k, 0))
-        if day is not None:
-            assert it.kind is not None
-            used[(it.kind, day)] = used.get((it.kind, day), 0) + 1
+                if it.kind is not None:
+                    used[(it.kind, day)] = used.get((it.kind, day), 0) + 1
+    _Search(schools, boards, out, lambda k: room(k) - used.get(k, 0), used).improve()
     return out
 
 
-def _key(entry: tuple[int, Item]) -> tuple[int, str]:
-    return entry[0], entry[1].oid
+Key = tuple[int, str]
 
 
-def _make_room(
-    school: School,
-    board: Board,
-    it: Item,
-    out: dict[tuple[int, str], dt.date | None],
-    i: int,
-    room: Callable[[tuple[Kind, dt.date]], int],
-) -> dt.date | None:
-    """Place an unplaced item by moving the school's own activities that block a free day.
-
-    Only activities without brigade capacity move (to their nearest day that fits), so
-    the brigade's load stays as it is; the item goes on the first day this frees.
+class _Search:
+    """Local search on a feasible plan: move an item closer to its preferred day (or place
+    it) when its own school's blockers and one occupant of a full brigade day can step
+    aside to their next best days for less than the item gains. Every step keeps every rule.
     """
-    assert it.kind is not None and it.pref is not None
-    own = {x.oid: x for x in school.items if x.kind is None and x.pref is not None}
-    pref = it.pref
-    for day in sorted(it.candidates, key=lambda c: (abs((c - pref).days), c)):
-        if room((it.kind, day)) <= 0:
-            continue
-        blocking = sorted({b for _, b in board.blockers(day)})
-        if not blocking or any(b not in own for b in blocking):
-            continue
-        old = {b: out[(i, b)] for b in blocking}
-        for b in blocking:
-            board.remove(b, old[b])  # type: ignore[arg-type]
-        board.add(it.oid, day)
-        moved: dict[str, dt.date] = {}
-        for b in blocking:
-            bp = own[b].pref
-            assert bp is not None
-            options = sorted(own[b].candidates, key=lambda c: (abs((c - bp).days), c))
-            alt = next((c for c in options if board.fits(c)), None)
-            if alt is None:
+
+    def __init__(
+        self,
+        schools: Sequence[School],
+        boards: list[Board],
+        out: dict[Key, dt.date | None],
+        room: Callable[[tuple[Kind, dt.date]], int],
+        used: dict[tuple[Kind, dt.date], int],
+    ) -> None:
+        self.boards = boards
+        self.out = out
+        self.room = room
+        self.used = used
+        self.items: dict[Key, Item] = {
+            (i, it.oid): it for i, s in enumerate(schools) for it in s.items if it.pref is not None
+        }
+        self.at: dict[tuple[Kind, dt.date], set[Key]] = {}
+        for key, day in out.items():
+            it = self.items.get(key)
+            if it is not None and it.kind is not None and day is not None:
+                self.at.setdefault((it.kind, day), set()).add(key)
+        self.order = {
+            key: sorted(it.candidates, key=lambda c, p=it.pref: (abs((c - p).days), c))  # type: ignore[misc]
+            for key, it in self.items.items()
+        }
+
+    def take(self, key: Key) -> None:
+        day = self.out[key]
+        if day is None:
+            return
+        it = self.items[key]
+        self.boards[key[0]].remove(key[1], day)
+        if it.kind is not None:
+            self.used[(it.kind, day)] -= 1
+            self.at[(it.kind, day)].discard(key)
+        self.out[key] = None
+
+    def put(self, key: Key, day: dt.date | None) -> None:
+        self.out[key] = day
+        if day is None:
+            return
+        it = self.items[key]
+        self.boards[key[0]].add(key[1], day)
+        if it.kind is not None:
+            self.used[(it.kind, day)] = self.used.get((it.kind, day), 0) + 1
+            self.at.setdefault((it.kind, day), set()).add(key)
+
+    def fits(self, key: Key, day: dt.date) -> bool:
+        it = self.items[key]
+        if it.kind is not None and self.room((it.kind, day)) <= 0:
+            return False
+        return self.boards[key[0]].fits(day)
+
+    def step_aside(self, key: Key, log: list[tuple[Key, dt.date | None]]) -> int | None:
+        """Move ``key`` to its best other day that fits; the cost it adds (None: none fits)."""
+        it = self.items[key]
+        old = self.out[key]
+        self.take(key)
+        for c in self.order[key]:
+            if c != old and self.fits(key, c):
+                log.append((key, old))
+                self.put(key, c)
+                return cost(it, c) - cost(it, old)
+        self.put(key, old)
+        return None
+
+    def undo(self, log: list[tuple[Key, dt.date | None]]) -> None:
+        for key, old in reversed(log):
+            self.take(key)
+            self.put(key, old)
+
+    def better(self, key: Key) -> bool:
+        """Try to lower ``key``'s cost; True when the plan improved."""
+        it = self.items[key]
+        old = self.out[key]
+        now = cost(it, old)
+        fixed = self.boards[key[0]]
+        for c in self.order[key]:
+            gain = now - cost(it, c)
+            if gain <= 0:
                 break
-            board.add(b, alt)
-            moved[b] = alt
-        if len(moved) == len(blocking):
-            out.update({(i, b): d for b, d in moved.items()})
-            out[(i, it.oid)] = day
-            return day
-        for b, alt in moved.items():
-            board.remove(b, alt)
-        board.remove(it.oid, day)
-        for b in blocking:
-            board.add(b, old[b])  # type: ignore[arg-type]
-    return None
+            log: list[tuple[Key, dt.date | None]] = [(key, old)]
+            self.take(key)
+            extra = 0
+            blocking = sorted({b for _, b in fixed.blockers(c)})
+            if any((key[0], b) not in self.items for b in blocking):
+                self.undo(log)
+                continue
+            for b in blocking:  # the school's own activities in the way come off first
+                log.append(((key[0], b), self.out[(key[0], b)]))
+                self.take((key[0], b))
+            self.put(key, c)
+            ok = True
+            if it.kind is not None and self.room((it.kind, c)) < 0:
+                ok = self._eject((it.kind, c), key, log, gain) is not None
+                extra = self._last
+            for b in blocking if ok else ():
+                bkey = (key[0], b)
+                prev = log_prev(log, bkey)
+                if prev is None:
+                    continue
+                self.put(bkey, None)
+                step = self._place_near(bkey, prev, log)
+                if step is None:
+                    ok = False
+                    break
+                extra += step
+            if ok and extra < gain:
+                return True
+            self.undo(log)
+        return False
+
+    _last = 0
+
+    def _eject(
+        self, slot: tuple[Kind, dt.date], key: Key, log: list[tuple[Key, dt.date | None]], gain: int
+    ) -> Key | None:
+        """Move the occupant of a full slot that steps aside most cheaply."""
+        best: tuple[int, Key] | None = None
+        for other in sorted(self.at.get(slot, set()) - {key}):
+            trial: list[tuple[Key, dt.date | None]] = []
+            step = self.step_aside(other, trial)
+            if step is not None:
+                self.undo(trial)
+                if best is None or step < best[0]:
+                    best = (step, other)
+        if best is None or best[0] >= gain:
+            return None
+        step = self.step_aside(best[1], log)
+        self._last = step or 0
+        return best[1] if step is not None else None
+
+    def _place_near(
+        self, key: Key, prev: dt.date, log: list[tuple[Key, dt.date | None]]
+    ) -> int | None:
+        it = self.items[key]
+        for c in self.order[key]:
+            if self.fits(key, c):
+                self.put(key, c)
+                return cost(it, c) - cost(it, prev)
+        return None
+
+    def improve(self, rounds: int = 3) -> None:
+        """Passes over every item with a cost, the costliest first, while any improves."""
+        for _ in range(rounds):
+            todo = sorted(
+                (k for k in self.items if cost(self.items[k], self.out[k]) > 0),
+                key=lambda k: (-cost(self.items[k], self.out[k]), k),
+            )
+            if not any([self.better(k) for k in todo]):
+                return
+
+
+def log_prev(log: list[tuple[Key, dt.date | None]], key: Key) -> dt.date | None:
+    """The day ``key`` had before this step (the first entry the log holds for it)."""
+    return next((old for k, old in log if k == key), None)
 
 
 def blocked_by_fixed(school: School) -> set[dt.date]:
@@ -232,111 +313,182 @@ def blocked_by_fixed(school: School) -> set[dt.date]:
     return out
 
 
-class _Relaxation:
-    """The capacity LP over some items and their allowed days, solved by column generation."""
+class _Bound:
+    """The LP relaxation of the whole problem of one brigade, for a lower bound.
+
+    Every activity of every school (not only the brigade's) with the days its fixed
+    activities leave, the brigade's capacity per kind and day, and each school's own
+    rules as rows — one per day (``max_per_day``) or, with a minimum gap, one per
+    window of ``min_gap_days`` days of a term (at most one activity in it). Columns and
+    school rows are added as the LP needs them (column generation, cutting planes); the
+    Lagrangian bound of any of its duals is valid, and the last one is kept.
+    """
 
     def __init__(
-        self,
-        entries: Sequence[tuple[int, Item, Sequence[dt.date]]],
-        room: Callable[[tuple[Kind, dt.date]], int],
+        self, schools: Sequence[School], room: Callable[[tuple[Kind, dt.date]], int]
     ) -> None:
         import numpy as np
 
+        self.np = np
+        self.schools = schools
         self.items: list[tuple[int, Item]] = []
-        pair_item: list[int] = []
-        pair_slot: list[int] = []
-        pair_cost: list[int] = []
         self.slot_of: dict[tuple[Kind, dt.date], int] = {}
         self.slots: list[tuple[Kind, dt.date]] = []
-        for i, it, days in entries:
-            assert it.kind is not None and it.pref is not None
-            n = len(self.items)
-            self.items.append((i, it))
-            for day in days:
-                key = (it.kind, day)
-                s = self.slot_of.get(key)
-                if s is None:
-                    s = self.slot_of[key] = len(self.slots)
-                    self.slots.append(key)
-                pair_item.append(n)
-                pair_slot.append(s)
-                pair_cost.append(abs((day - it.pref).days))
-        self.np = np
-        self.pair_item = np.array(pair_item, dtype=np.int64)
-        self.pair_slot = np.array(pair_slot, dtype=np.int64)
-        self.pair_cost = np.array(pair_cost, dtype=np.float64)
+        items: list[int] = []
+        slots: list[int] = []
+        costs: list[int] = []
+        where: list[tuple[int, dt.date]] = []
+        for i, school in enumerate(schools):
+            blocked = blocked_by_fixed(school)
+            for it in school.items:
+                if it.pref is None:
+                    continue
+                n = len(self.items)
+                self.items.append((i, it))
+                for day in it.candidates:
+                    if day in blocked:
+                        continue
+                    s = -1
+                    if it.kind is not None:
+                        key = (it.kind, day)
+                        s = self.slot_of.setdefault(key, len(self.slots))
+                        if s == len(self.slots):
+                            self.slots.append(key)
+                    items.append(n)
+                    slots.append(s)
+                    costs.append(abs((day - it.pref).days))
+                    where.append((i, day))
+        self.where = where
+        self.pair_item = np.array(items, dtype=np.int64)
+        self.pair_slot = np.array(slots, dtype=np.int64)
+        self.pair_cost = np.array(costs, dtype=np.float64)
         self.cap = np.array([max(0, room(k)) for k in self.slots], dtype=np.float64)
+        cells = sorted(set(where))
+        self.cell_of = {c: k for k, c in enumerate(cells)}
+        self.pair_cell = np.array([self.cell_of[w] for w in where], dtype=np.int64)
+        self.term: dict[tuple[int, dt.date], str | None] = {}
 
-    def solve(self) -> tuple[dict[tuple[int, str], dt.date | None], int]:
-        """The LP's integral assignment and the Lagrangian bound from its duals (rounded up)."""
+    def _term(self, i: int, day: dt.date) -> str | None:
+        key = (i, day)
+        if key not in self.term:
+            self.term[key] = self.schools[i].term_at(day)
+        return self.term[key]
+
+    def rows_of(self, i: int, day: dt.date) -> list[tuple[int, str | None, dt.date]]:
+        """The school rows a day of school ``i`` is in: (school, term, first day of window)."""
+        g = self.schools[i].min_gap_days
+        term = self._term(i, day)
+        if g < 1 or term is None:
+            return [(i, None, day)]
+        return [(i, term, day - dt.timedelta(days=k)) for k in range(g)]
+
+    def rhs(self, row: tuple[int, str | None, dt.date]) -> float:
+        i, term, day = row
+        if term is not None:
+            return 1.0
+        s = self.schools[i]
+        return float(s.max_per_day - len(s.fixed.get(day, ())))
+
+    def days_of(self, row: tuple[int, str | None, dt.date]) -> list[dt.date]:
+        i, term, day = row
+        if term is None:
+            return [day]
+        g = self.schools[row[0]].min_gap_days
+        out = [day + dt.timedelta(days=k) for k in range(g)]
+        return [d for d in out if self._term(i, d) == term]
+
+    def solve(self) -> tuple[int, dict[Key, dt.date | None]]:
+        """The best Lagrangian bound (rounded up: the optimum is a whole number) and the
+        LP's last assignment (each item's column holding more than half, if any)."""
+        import highspy
+
         np = self.np
         n_items = len(self.items)
-        # the first columns: each item's cheapest few candidates
         order = np.lexsort((self.pair_cost, self.pair_item))
         rank = np.zeros(len(order), dtype=np.int64)
         starts = np.searchsorted(self.pair_item[order], np.arange(n_items))
         rank[order] = np.arange(len(order)) - np.repeat(
             starts, np.diff(np.append(starts, len(order)))
         )
-        active = rank < _FIRST_COLUMNS
+        active = rank < 3
+        rows: dict[tuple[int, str | None, dt.date], int] = {}
         bound = -math.inf
-        x: Any = None
-        cols: Any = None
-        for _ in range(_MAX_ROUNDS):
+        for _ in range(_MAX_ROUNDS * 2):
             cols = np.flatnonzero(active)
-            x, mu, lam = self._lp(cols)
-            reduced = self.pair_cost + lam[self.pair_slot] - mu[self.pair_item]
+            row_list = list(rows)
+            n_slots = len(self.slots)
+            base = n_items + n_slots
+            starts_: list[int] = [0]
+            index: list[int] = []
+            for col in cols:
+                index.append(int(self.pair_item[col]))
+                s = int(self.pair_slot[col])
+                if s >= 0:
+                    index.append(n_items + s)
+                i, day = self.where[int(col)]
+                index.extend(base + rows[r] for r in self.rows_of(i, day) if r in rows)
+                starts_.append(len(index))
+            for n in range(n_items):
+                index.append(n)
+                starts_.append(len(index))
+            k = len(cols)
+            lp = highspy.HighsLp()
+            lp.num_col_ = k + n_items
+            lp.num_row_ = base + len(row_list)
+            lp.col_cost_ = np.concatenate([self.pair_cost[cols], np.full(n_items, UNPLACED_COST)])
+            lp.col_lower_ = np.zeros(k + n_items)
+            lp.col_upper_ = np.full(k + n_items, highspy.kHighsInf)
+            lp.row_lower_ = np.concatenate(
+                [np.ones(n_items), np.full(n_slots + len(row_list), -highspy.kHighsInf)]
+            )
+            lp.row_upper_ = np.concatenate(
+                [np.ones(n_items), self.cap, np.array([self.rhs(r) for r in row_list])]
+            )
+            lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+            lp.a_matrix_.start_ = np.array(starts_, dtype=np.int32)
+            lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
+            lp.a_matrix_.value_ = np.ones(len(index))
+            h = quiet_highs()
+            h.passModel(lp)
+            h.run()
+            sol = h.getSolution()
+            x = np.asarray(sol.col_value)[:k]
+            dual = np.asarray(sol.row_dual)
+            mu = dual[:n_items]
+            lam = np.append(np.maximum(0.0, -dual[n_items:base]), 0.0)  # slot -1: no price
+            pi = np.maximum(0.0, -dual[base:])
+            per_cell = np.zeros(len(self.cell_of))
+            for r, p in zip(row_list, pi, strict=True):
+                if p > 0:
+                    for day in self.days_of(r):
+                        c = self.cell_of.get((r[0], day))
+                        if c is not None:
+                            per_cell[c] += p
+            price = self.pair_cost + lam[self.pair_slot] + per_cell[self.pair_cell]
             best = np.full(n_items, float(UNPLACED_COST))
-            np.minimum.at(best, self.pair_item, self.pair_cost + lam[self.pair_slot])
-            bound = max(bound, float(best.sum() - (lam * self.cap).sum()))
-            new = (reduced < -1e-7) & ~active
-            if not new.any():
+            np.minimum.at(best, self.pair_item, price)
+            rhs = np.array([self.rhs(r) for r in row_list])
+            value = best.sum() - (lam[:-1] * self.cap).sum() - float((pi * rhs).sum())
+            bound = max(bound, float(value))
+            load: dict[tuple[int, str | None, dt.date], float] = {}
+            for col, v in zip(cols, x, strict=True):
+                if v > 1e-9:
+                    i, day = self.where[int(col)]
+                    for r in self.rows_of(i, day):
+                        load[r] = load.get(r, 0.0) + float(v)
+            cut = [r for r, v in load.items() if r not in rows and v > self.rhs(r) + 1e-7]
+            for r in sorted(cut, key=lambda r: (r[0], r[1] or "", r[2])):
+                rows[r] = len(rows)
+            new = (price - mu[self.pair_item] < -1e-7) & ~active
+            if not cut and not new.any():
                 break
             active |= new
-        chosen: dict[tuple[int, str], dt.date | None] = {(i, it.oid): None for i, it in self.items}
-        for k, col in enumerate(cols):
-            if x[k] > 0.5:
+        chosen: dict[Key, dt.date | None] = {(i, it.oid): None for i, it in self.items}
+        for col, v in zip(cols, x, strict=True):
+            if v > 0.5:
                 i, it = self.items[int(self.pair_item[col])]
-                chosen[(i, it.oid)] = self.slots[int(self.pair_slot[col])][1]
-        return chosen, max(0, math.ceil(bound - 1e-6))
-
-    def _lp(self, cols: Any) -> tuple[Any, Any, Any]:
-        """Solve the restricted LP; its primal columns, item duals and slot prices (≥ 0)."""
-        import highspy
-
-        np = self.np
-        n_items = len(self.items)
-        n_slots = len(self.slots)
-        k = len(cols)
-        # columns: the chosen pairs, then one "unplaced" column per item
-        rows_item = self.pair_item[cols]
-        rows_slot = n_items + self.pair_slot[cols]
-        index = np.empty(2 * k + n_items, dtype=np.int32)
-        index[0 : 2 * k : 2] = rows_item
-        index[1 : 2 * k : 2] = rows_slot
-        index[2 * k :] = np.arange(n_items)
-        start = np.concatenate([np.arange(0, 2 * k, 2), 2 * k + np.arange(n_items + 1)])
-        lp = highspy.HighsLp()
-        lp.num_col_ = k + n_items
-        lp.num_row_ = n_items + n_slots
-        lp.col_cost_ = np.concatenate([self.pair_cost[cols], np.full(n_items, UNPLACED_COST)])
-        lp.col_lower_ = np.zeros(k + n_items)
-        lp.col_upper_ = np.full(k + n_items, highspy.kHighsInf)
-        lp.row_lower_ = np.concatenate([np.ones(n_items), np.full(n_slots, -highspy.kHighsInf)])
-        lp.row_upper_ = np.concatenate([np.ones(n_items), self.cap])
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = start.astype(np.int32)
-        lp.a_matrix_.index_ = index
-        lp.a_matrix_.value_ = np.ones(len(index))
-        h = quiet_highs()
-        h.passModel(lp)
-        h.run()
-        sol = h.getSolution()
-        x = np.asarray(sol.col_value)[:k]
-        dual = np.asarray(sol.row_dual)
-        mu = dual[:n_items]
-        lam = np.maximum(0.0, -dual[n_items:])
-        return x, mu, lam
+                chosen[(i, it.oid)] = self.where[int(col)][1]
+        return max(0, math.ceil(bound - 1e-6)), chosen
 
 
 def quiet_highs() -> Any:

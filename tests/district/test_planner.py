@@ -8,6 +8,7 @@ reported bound against an exact MIP (tests/district/exact.py) on small districts
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from collections import Counter
 from pathlib import Path
@@ -96,7 +97,7 @@ def test_joint_plan_keeps_every_rule_and_its_bound_is_true(
         per_day = Counter(o.date for o in mains)
         assert max(per_day.values()) <= a.scheduling.max_per_day
         dates = sorted(o.date for o in mains)
-        for x, y in zip(dates, dates[1:], strict=False):
+        for x, y in itertools.pairwise(dates):
             assert (y - x).days >= a.scheduling.min_gap_days
         acts = []
         for o in mains:
