@@ -16,7 +16,7 @@ import math
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from partnership.placement import Board
@@ -70,35 +70,72 @@ def cost(item: Item, day: dt.date | None) -> int:
 
 
 def solve(schools: Sequence[School], capacity: dict[Kind, int]) -> Result:
-    """Every school of one brigade dated under ``capacity`` per kind and day."""
-    slots: dict[tuple[Kind, dt.date], int] = {}
+    """Every school of one brigade dated under ``capacity`` per kind and day.
+
+    Activities whose candidate days do not overlap never interact, so the problem splits
+    into spans of time (about one per term); a span where every preferred day has room
+    keeps the single-mode days, the others are solved (bound, then plan) on their own.
+    """
+    used: dict[tuple[Kind, dt.date], int] = {}
     for school in schools:
         for kind, day in school.fixed_kinds:
-            slots[(kind, day)] = slots.get((kind, day), 0) + 1
-    free = {s: max(0, capacity[s[0]] - n) for s, n in slots.items()}
-    wanted: dict[tuple[Kind, dt.date], int] = {}
-    for school in schools:
-        for it in school.items:
-            if it.kind is not None and it.pref is not None:
-                s = (it.kind, it.pref)
-                wanted[s] = wanted.get(s, 0) + 1
-    result = Result()
-    if all(n <= free.get(s, capacity[s[0]]) for s, n in wanted.items()):
-        for i, school in enumerate(schools):  # nothing is over capacity: everyone as alone
-            for it in school.items:
-                result.dates[(i, it.oid)] = it.pref
-        return result
+            used[(kind, day)] = used.get((kind, day), 0) + 1
+    free = {k: max(0, capacity[k[0]] - n) for k, n in used.items()}
 
     def room(key: tuple[Kind, dt.date]) -> int:
         return free.get(key, capacity[key[0]])
 
-    result.bound, chosen = _Bound(schools, room).solve()
-    result.dates = _adopt(schools, room, chosen)
-    result.objective = sum(
-        cost(it, result.dates[(i, it.oid)]) for i, s in enumerate(schools) for it in s.items
-    )
-    result.bound = min(result.bound, result.objective)
+    result = Result()
+    for i, school in enumerate(schools):
+        for it in school.items:
+            result.dates[(i, it.oid)] = it.pref
+    for part in _spans(schools):
+        wanted: dict[tuple[Kind, dt.date], int] = {}
+        for s in part:
+            for it in s.items:
+                if it.kind is not None and it.pref is not None:
+                    wanted[(it.kind, it.pref)] = wanted.get((it.kind, it.pref), 0) + 1
+        if all(n <= room(k) for k, n in wanted.items()):
+            continue  # nothing over capacity: everyone as alone
+        bound, chosen = _Bound(part, room).solve()
+        dates = _adopt(part, room, chosen)
+        result.dates.update(dates)
+        objective = sum(cost(it, dates[(i, it.oid)]) for i, s in enumerate(part) for it in s.items)
+        result.objective += objective
+        result.bound += min(bound, objective)
     return result
+
+
+def _spans(schools: Sequence[School]) -> list[list[School]]:
+    """The schools once per span of overlapping candidate days, each with that span's items."""
+    ranges = sorted(
+        (min(it.candidates), max(it.candidates))
+        for s in schools
+        for it in s.items
+        if it.pref is not None and it.candidates
+    )
+    spans: list[list[dt.date]] = []
+    for lo, hi in ranges:
+        if spans and lo <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], hi)
+        else:
+            spans.append([lo, hi])
+    out: list[list[School]] = []
+    for lo, hi in spans:
+        out.append(
+            [
+                replace(
+                    s,
+                    items=[
+                        it
+                        for it in s.items
+                        if it.pref is not None and it.candidates and lo <= min(it.candidates) <= hi
+                    ],
+                )
+                for s in schools
+            ]
+        )
+    return out
 
 
 def _adopt(
