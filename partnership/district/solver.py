@@ -98,7 +98,7 @@ def solve(schools: Sequence[School], capacity: dict[Kind, int]) -> Result:
         if all(n <= room(k) for k, n in wanted.items()):
             continue  # nothing over capacity: everyone as alone
         bound, chosen = _Bound(part, room).solve()
-        dates = _adopt(part, room, chosen)
+        dates = _adopt(part, room, chosen, bound)
         result.dates.update(dates)
         objective = sum(cost(it, dates[(i, it.oid)]) for i, s in enumerate(part) for it in s.items)
         result.objective += objective
@@ -142,8 +142,11 @@ def _adopt(
     schools: Sequence[School],
     room: Callable[[tuple[Kind, dt.date]], int],
     chosen: dict[Key, dt.date | None],
+    bound: int,
 ) -> dict[Key, dt.date | None]:
-    """The LP's days where every rule holds (in school order), then the local search."""
+    """The LP's days where every rule holds (in school order), then the local search:
+    first on the items that could not keep their LP day, then, while the plan is more
+    than 0.5 % above the bound, on every item with a cost."""
     boards = [
         Board(s.max_per_day, s.min_gap_days, s.term_at, {d: list(v) for d, v in s.fixed.items()})
         for s in schools
@@ -161,7 +164,10 @@ def _adopt(
                 boards[i].add(it.oid, day)
                 if it.kind is not None:
                     used[(it.kind, day)] = used.get((it.kind, day), 0) + 1
-    _Search(schools, boards, out, lambda k: room(k) - used.get(k, 0), used).improve()
+    search = _Search(schools, boards, out, lambda k: room(k) - used.get(k, 0), used)
+    missed = [k for k in search.items if out[k] != chosen.get(k)]
+    search.improve(missed, bound)
+    search.improve(list(search.items), bound + bound // 200)
     return out
 
 
@@ -315,11 +321,18 @@ class _Search:
                 return cost(it, c) - cost(it, prev)
         return None
 
-    def improve(self, rounds: int = 3) -> None:
-        """Passes over every item with a cost, the costliest first, while any improves."""
+    def total(self) -> int:
+        """The objective of the plan as it stands."""
+        return sum(cost(it, self.out[k]) for k, it in self.items.items())
+
+    def improve(self, keys: list[Key], enough: int, rounds: int = 3) -> None:
+        """Passes over ``keys`` with a cost, costliest first, while any improves and the
+        objective is above ``enough``."""
         for _ in range(rounds):
+            if self.total() <= enough:
+                return
             todo = sorted(
-                (k for k in self.items if cost(self.items[k], self.out[k]) > 0),
+                (k for k in keys if cost(self.items[k], self.out[k]) > 0),
                 key=lambda k: (-cost(self.items[k], self.out[k]), k),
             )
             if not any([self.better(k) for k in todo]):
@@ -436,95 +449,143 @@ class _Bound:
 
     def solve(self) -> tuple[int, dict[Key, dt.date | None]]:
         """The best Lagrangian bound (rounded up: the optimum is a whole number) and the
-        LP's last assignment (each item's column holding more than half, if any)."""
+        LP's last assignment (each item's column holding more than half, if any).
+
+        One HiGHS model grows: new columns and rows are added to it, so each solve starts
+        from the previous basis.
+        """
         import highspy
 
         np = self.np
         n_items = len(self.items)
+        n_slots = len(self.slots)
+        base = n_items + n_slots
         order = np.lexsort((self.pair_cost, self.pair_item))
         rank = np.zeros(len(order), dtype=np.int64)
         starts = np.searchsorted(self.pair_item[order], np.arange(n_items))
         rank[order] = np.arange(len(order)) - np.repeat(
             starts, np.diff(np.append(starts, len(order)))
         )
-        active = rank < 3
+        h = quiet_highs()
+        inf = highspy.kHighsInf
+        # rows: one per item (= 1), one per brigade slot (<= room); then school rows
+        h.addRows(
+            base,
+            np.concatenate([np.ones(n_items), np.full(n_slots, -inf)]),
+            np.concatenate([np.ones(n_items), self.cap]),
+            0,
+            np.zeros(base, dtype=np.int32),
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0),
+        )
+        # columns: "unplaced" for each item first
+        h.addCols(
+            n_items,
+            np.full(n_items, float(UNPLACED_COST)),
+            np.zeros(n_items),
+            np.full(n_items, inf),
+            n_items,
+            np.arange(n_items, dtype=np.int32),
+            np.arange(n_items, dtype=np.int32),
+            np.ones(n_items),
+        )
         rows: dict[tuple[int, str | None, dt.date], int] = {}
-        bound = -math.inf
-        for _ in range(_MAX_ROUNDS * 2):
-            cols = np.flatnonzero(active)
-            row_list = list(rows)
-            n_slots = len(self.slots)
-            base = n_items + n_slots
-            starts_: list[int] = [0]
+        rhs: list[float] = []
+        at_cell: dict[int, list[int]] = {}  # cell -> LP columns there
+        cols: list[int] = []  # LP column n_items + k holds pair cols[k]
+        active = np.zeros(len(order), dtype=bool)
+
+        def add_cols(new: Any) -> None:
+            starts_: list[int] = []
             index: list[int] = []
-            for col in cols:
-                index.append(int(self.pair_item[col]))
-                s = int(self.pair_slot[col])
+            for p in new:
+                starts_.append(len(index))
+                index.append(int(self.pair_item[p]))
+                s = int(self.pair_slot[p])
                 if s >= 0:
                     index.append(n_items + s)
-                i, day = self.where[int(col)]
+                i, day = self.where[int(p)]
                 index.extend(base + rows[r] for r in self.rows_of(i, day) if r in rows)
-                starts_.append(len(index))
-            for n in range(n_items):
-                index.append(n)
-                starts_.append(len(index))
-            k = len(cols)
-            lp = highspy.HighsLp()
-            lp.num_col_ = k + n_items
-            lp.num_row_ = base + len(row_list)
-            lp.col_cost_ = np.concatenate([self.pair_cost[cols], np.full(n_items, UNPLACED_COST)])
-            lp.col_lower_ = np.zeros(k + n_items)
-            lp.col_upper_ = np.full(k + n_items, highspy.kHighsInf)
-            lp.row_lower_ = np.concatenate(
-                [np.ones(n_items), np.full(n_slots + len(row_list), -highspy.kHighsInf)]
+                at_cell.setdefault(int(self.pair_cell[p]), []).append(n_items + len(cols))
+                cols.append(int(p))
+            h.addCols(
+                len(new),
+                self.pair_cost[new],
+                np.zeros(len(new)),
+                np.full(len(new), inf),
+                len(index),
+                np.array(starts_, dtype=np.int32),
+                np.array(index, dtype=np.int32),
+                np.ones(len(index)),
             )
-            lp.row_upper_ = np.concatenate(
-                [np.ones(n_items), self.cap, np.array([self.rhs(r) for r in row_list])]
+            active[new] = True
+
+        def add_rows(new: list[tuple[int, str | None, dt.date]]) -> None:
+            starts_: list[int] = []
+            index: list[int] = []
+            for r in new:
+                rows[r] = len(rows)
+                rhs.append(self.rhs(r))
+                starts_.append(len(index))
+                for day in self.days_of(r):
+                    c = self.cell_of.get((r[0], day))
+                    if c is not None:
+                        index.extend(at_cell.get(c, ()))
+            h.addRows(
+                len(new),
+                np.full(len(new), -inf),
+                np.array(rhs[-len(new) :]),
+                len(index),
+                np.array(starts_, dtype=np.int32),
+                np.array(index, dtype=np.int32),
+                np.ones(len(index)),
             )
-            lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-            lp.a_matrix_.start_ = np.array(starts_, dtype=np.int32)
-            lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
-            lp.a_matrix_.value_ = np.ones(len(index))
-            h = quiet_highs()
-            h.passModel(lp)
+
+        add_cols(np.flatnonzero(rank < 3))
+        bound = -math.inf
+        x: Any = None
+        for _ in range(_MAX_ROUNDS * 4):
             h.run()
             sol = h.getSolution()
-            x = np.asarray(sol.col_value)[:k]
+            x = np.asarray(sol.col_value)
             dual = np.asarray(sol.row_dual)
             mu = dual[:n_items]
             lam = np.append(np.maximum(0.0, -dual[n_items:base]), 0.0)  # slot -1: no price
             pi = np.maximum(0.0, -dual[base:])
             per_cell = np.zeros(len(self.cell_of))
-            for r, p in zip(row_list, pi, strict=True):
-                if p > 0:
-                    for day in self.days_of(r):
-                        c = self.cell_of.get((r[0], day))
-                        if c is not None:
-                            per_cell[c] += p
+            row_list = list(rows)
+            for r in np.flatnonzero(pi > 0):
+                row = row_list[int(r)]
+                for day in self.days_of(row):
+                    c = self.cell_of.get((row[0], day))
+                    if c is not None:
+                        per_cell[c] += pi[r]
             price = self.pair_cost + lam[self.pair_slot] + per_cell[self.pair_cell]
             best = np.full(n_items, float(UNPLACED_COST))
             np.minimum.at(best, self.pair_item, price)
-            rhs = np.array([self.rhs(r) for r in row_list])
-            value = best.sum() - (lam[:-1] * self.cap).sum() - float((pi * rhs).sum())
+            value = best.sum() - (lam[:-1] * self.cap).sum() - float((pi * np.array(rhs)).sum())
             bound = max(bound, float(value))
             load: dict[tuple[int, str | None, dt.date], float] = {}
-            for col, v in zip(cols, x, strict=True):
-                if v > 1e-9:
-                    i, day = self.where[int(col)]
-                    for r in self.rows_of(i, day):
-                        load[r] = load.get(r, 0.0) + float(v)
-            cut = [r for r, v in load.items() if r not in rows and v > self.rhs(r) + 1e-7]
-            for r in sorted(cut, key=lambda r: (r[0], r[1] or "", r[2])):
-                rows[r] = len(rows)
-            new = (price - mu[self.pair_item] < -1e-7) & ~active
-            if not cut and not new.any():
+            for k in np.flatnonzero(x[n_items:] > 1e-9):
+                i, day = self.where[cols[int(k)]]
+                for r in self.rows_of(i, day):
+                    load[r] = load.get(r, 0.0) + float(x[n_items + k])
+            cut = sorted(
+                (r for r, v in load.items() if r not in rows and v > self.rhs(r) + 1e-7),
+                key=lambda r: (r[0], r[1] or "", r[2]),
+            )
+            new = np.flatnonzero((price - mu[self.pair_item] < -1e-7) & ~active)
+            if not cut and not len(new):
                 break
-            active |= new
+            if cut:
+                add_rows(cut)
+            if len(new):
+                add_cols(new)
         chosen: dict[Key, dt.date | None] = {(i, it.oid): None for i, it in self.items}
-        for col, v in zip(cols, x, strict=True):
-            if v > 0.5:
-                i, it = self.items[int(self.pair_item[col])]
-                chosen[(i, it.oid)] = self.where[int(col)][1]
+        for k, p in enumerate(cols):
+            if x is not None and n_items + k < len(x) and x[n_items + k] > 0.5:
+                i, it = self.items[int(self.pair_item[p])]
+                chosen[(i, it.oid)] = self.where[p][1]
         return max(0, math.ceil(bound - 1e-6)), chosen
 
 
