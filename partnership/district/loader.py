@@ -49,12 +49,19 @@ def load_district(path: Path) -> LoadedDistrict:
     """Read and validate the district file and every agreement it names."""
     name = str(path)
     doc = parse_yaml(read_limited(path), name)
-    district = validate_document(doc, District, district_check)
-    base = path.parent
     problems: list[Problem] = []
+    district: District | None = None
+    try:
+        district = validate_document(doc, District, district_check)
+        entries = list(district.agreements)
+    except InputError as exc:  # the agreements are still checked, when they can be read
+        problems.extend(exc.problems)
+        raw = doc.data.get("agreements") if isinstance(doc.data, dict) else None
+        entries = [e for e in raw if isinstance(e, str)] if isinstance(raw, list) else []
+    base = path.parent
     files: list[Path] = []
     seen: set[Path] = set()
-    for i, entry in enumerate(district.agreements):
+    for i, entry in enumerate(entries):
         matches = _expand(base, entry)
         if not matches:
             problems.append(doc.problem(("agreements", i), t("district.no_match", entry=entry)))
@@ -79,8 +86,9 @@ def load_district(path: Path) -> LoadedDistrict:
             continue
         owner[aid] = f
         bid = a.parties.brigade.id
-        members.append(Member(f, a, bid if bid and district.brigade(bid) else None))
-    if problems:
+        listed = district is not None and bid is not None and district.brigade(bid) is not None
+        members.append(Member(f, a, bid if listed else None))
+    if problems or district is None:
         raise InputError(problems)
     return LoadedDistrict(path, district, tuple(members))
 
