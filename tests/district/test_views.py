@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import json
 import random
+import re
+import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from partnership.cli import app
 from partnership.identity import uid
 from tests import icscheck
 from tests.district.districts import write_district
+from tests.test_calendar_html import browser, run_browser
+
+__all__ = ["browser"]  # the fixture, shared with the calendar page's browser tests
 
 
 def _run(*args: str) -> tuple[int, str, str]:
@@ -70,3 +76,76 @@ def test_plan_json_and_build_brigade_calendar(tmp_path: Path) -> None:
     page = (tmp_path / "out" / "brigades" / "fire" / "load.html").read_text("utf-8")
     assert "@page { size: A4" in page and 'data-date="' in page
     assert (tmp_path / "out" / "school-01" / "plan.json").is_file()
+
+
+def _tight(tmp_path: Path) -> Path:
+    """A district where every school wants the brigade on the same few days."""
+    path = write_district(tmp_path, 6, random.Random(11), 1, 1)
+    return path
+
+
+def test_reasons_name_the_schools_that_filled_the_day(tmp_path: Path) -> None:
+    from partnership.district.loader import load_district
+    from partnership.district.planner import plan_district
+
+    dp = plan_district(load_district(_tight(tmp_path)), {})
+    names = {s.plan.agreement.parties.school.name for s in dp.schools}
+    moved = [
+        (s.plan.agreement.agreement.language, o)
+        for s in dp.schools
+        for o in s.plan.occurrences
+        if (s.plan.agreement.agreement.id, o.id) in dp.moved
+    ]
+    assert moved, "a tight district moves something"
+    for lang, o in moved:
+        marker = "支队当天已满（" if lang == "zh-CN" else "the brigade was full on "
+        assert marker in o.why, o.why
+        tail = o.why.split(marker, 1)[1]
+        assert any(n in tail for n in names), o.why
+    for u in dp.unplaced:
+        for f in u.full_days:
+            assert f.date.isoformat() in u.reason and all(n in u.reason for n in f.schools)
+
+
+def test_district_build_is_byte_identical_with_source_date_epoch(tmp_path: Path) -> None:
+    path = _tight(tmp_path / "d")
+    outs = []
+    for k in (1, 2):  # each from a fresh copy: a build publishes into the records files
+        copy = shutil.copytree(path.parent, tmp_path / f"d{k}")
+        out = tmp_path / f"out{k}"
+        args = ("district", "build", str(copy / path.name), "-o", str(out), "--allow-incomplete")
+        code, _, err = _run(*args)
+        assert code in (0, 1), err
+        outs.append(
+            {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+        )
+    assert outs[0] == outs[1]
+    report = outs[0][Path("brigades/fire/report.md")].decode("utf-8")
+    assert "## 各学校" in report and "## 各支队" in report and "## 各工程" in report
+
+
+def test_incomplete_district_build_writes_nothing(tmp_path: Path) -> None:
+    path = write_district(tmp_path / "d", 8, random.Random(5), 0, 0)  # no capacity at all
+    code, _, _ = _run("district", "build", str(path), "-o", str(tmp_path / "out"))
+    assert code == 1
+    assert not any((tmp_path / "out").rglob("*.ics"))
+
+
+@pytest.mark.browser
+def test_load_calendar_in_chromium_marks_full_days(browser: str, tmp_path: Path) -> None:
+    path = _tight(tmp_path / "d")
+    code, _, err = _run(
+        "district", "build", str(path), "-o", str(tmp_path / "out"), "--allow-incomplete"
+    )
+    assert code in (0, 1), err
+    page = tmp_path / "out" / "brigades" / "fire" / "load.html"
+    dom = run_browser(browser, tmp_path, "--dump-dom", page.as_uri()).stdout
+    assert dom.count('class="full') >= 1 and "已满" in dom
+    pdf = tmp_path / "load.pdf"
+    run_browser(browser, tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri())
+    data = pdf.read_bytes()
+    boxes = {
+        tuple(round(float(v)) for v in m)
+        for m in re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", data)
+    }
+    assert boxes == {(595, 842)}  # A4 portrait in points
