@@ -11,6 +11,7 @@ reasons of the activities the brigade's capacity moved, or left unplaced, say so
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -225,7 +226,7 @@ def school_problem(a: Agreement, capture: Capture, brigade: str) -> School:
         brigade,
         capture.board.max_per_day,
         capture.board.min_gap_days,
-        capture.board.term_at,
+        functools.cache(capture.board.term_at),  # asked for the same days over and over
         capture.fixed,
         fixed_kinds,
         items,

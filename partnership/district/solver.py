@@ -25,6 +25,8 @@ Kind = Literal["host", "attend"]
 UNPLACED_COST = 1000
 """What an activity left unplaced costs in the objective, in days of deviation."""
 _MAX_ROUNDS = 40
+_EJECT_TRIES = 8
+"""How many occupants of a full brigade day the local search asks to step aside."""
 
 
 @dataclass(frozen=True)
@@ -298,7 +300,7 @@ class _Search:
     ) -> Key | None:
         """Move the occupant of a full slot that steps aside most cheaply."""
         best: tuple[int, Key] | None = None
-        for other in sorted(self.at.get(slot, set()) - {key}):
+        for other in sorted(self.at.get(slot, set()) - {key})[:_EJECT_TRIES]:
             trial: list[tuple[Key, dt.date | None]] = []
             step = self.step_aside(other, trial)
             if step is not None:
