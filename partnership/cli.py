@@ -213,15 +213,10 @@ def validate(
 ) -> None:
     """Check agreement files: a one-line OK per file, or every problem found."""
     from partnership.errors import InputError
-    from partnership.loader import load_agreement
+    from partnership.loader import load_agreements
 
-    problems = []
-    for f in files:
-        try:
-            a = load_agreement(f)
-        except InputError as exc:
-            problems.extend(exc.problems)
-            continue
+    loaded, problems = load_agreements(files)
+    for f, a in loaded:
         typer.echo(f"{f}: OK ({a.agreement.id}, {len(a.commitments)} commitments)")
     if problems:
         raise InputError(problems)

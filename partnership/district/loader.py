@@ -14,7 +14,7 @@ from pathlib import Path
 
 from partnership.district.model import District, district_check
 from partnership.errors import InputError, Problem
-from partnership.loader import load_agreement, read_limited, validate_document
+from partnership.loader import load_agreements, read_limited, validate_document
 from partnership.messages import Lang, t
 from partnership.model import Agreement
 from partnership.yamlsource import parse_yaml
@@ -72,12 +72,9 @@ def load_district(path: Path) -> LoadedDistrict:
                 files.append(m)
     members: list[Member] = []
     owner: dict[str, Path] = {}
-    for f in files:
-        try:
-            a = load_agreement(f)
-        except InputError as exc:
-            problems.extend(exc.problems)
-            continue
+    loaded, failed = load_agreements(files)
+    problems.extend(failed)
+    for f, a in loaded:
         aid = a.agreement.id
         if aid in owner:
             problems.append(

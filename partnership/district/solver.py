@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from partnership.district.highs import quiet_highs
 from partnership.placement import Board
 
 Kind = Literal["host", "attend"]
@@ -589,21 +588,3 @@ class _Bound:
                 i, it = self.items[int(self.pair_item[p])]
                 chosen[(i, it.oid)] = self.where[p][1]
         return max(0, math.ceil(bound - 1e-6)), chosen
-
-
-def quiet_highs() -> Any:
-    """A HiGHS instance that prints nothing (its banner goes to the C stdout otherwise)."""
-    import highspy
-
-    sys.stdout.flush()
-    saved = os.dup(1)
-    null = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(null, 1)
-        h = highspy.Highs()  # type: ignore[no-untyped-call]
-        h.setOptionValue("output_flag", False)
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(null)
-    return h

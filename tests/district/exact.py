@@ -9,11 +9,10 @@ unplaced) as cost. Used by the tests on small districts and by the benchmark.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+
+from partnership.district.highs import quiet_highs
 
 
 @dataclass(frozen=True)
@@ -36,22 +35,6 @@ class SchoolRules:
     fixed: dict[dt.date, int]
     fixed_kinds: dict[tuple[str, dt.date], int]
     activities: tuple[Activity, ...]
-
-
-def _highs() -> Any:
-    import highspy
-
-    sys.stdout.flush()
-    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(null, 1)
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(null)
-    return h
 
 
 def optimum(
@@ -130,7 +113,7 @@ def optimum(
     lp.a_matrix_.index_ = np.array([j for r in rows for j in r], dtype=np.int32)
     lp.a_matrix_.value_ = np.ones(int(start[-1]))
     lp.integrality_ = [highspy.HighsVarType.kInteger] * len(cols)
-    h = _highs()
+    h = quiet_highs()
     h.setOptionValue("time_limit", time_limit)
     h.setOptionValue("mip_rel_gap", 0.0)
     h.passModel(lp)
