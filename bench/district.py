@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -162,7 +163,8 @@ def speed() -> None:
                 f"schools={n}: joint placement {took:.2f}s = {1000 * took / n:.1f} ms/school "
                 f"(place {1000 * spent['place'] / n:.1f}, solver {1000 * spent['solve'] / n:.1f}, "
                 f"rest {1000 * rest / n:.1f}); objective={dp.objective} bound={dp.bound} "
-                f"gap={100 * dp.gap:.2f}% unplaced={len(dp.unplaced)}",
+                f"gap={100 * dp.gap:.2f}% unplaced={len(dp.unplaced)} "
+                f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB",
                 flush=True,
             )
 

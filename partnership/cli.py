@@ -729,12 +729,10 @@ class _NoProgress:
 
 # --------------------------------------------------------------------------- district mode
 
-district_app = typer.Typer(
-    cls=_Group, no_args_is_help=True, help="District mode: many schools, shared brigades."
-)
+district_app = typer.Typer(cls=_Group, no_args_is_help=True, help=t("district.help"))
 app.add_typer(district_app, name="district")
 DistrictArg = Annotated[
-    Path, typer.Argument(help="The district file (YAML).", dir_okay=False, show_default=False)
+    Path, typer.Argument(help=t("district.help_file"), dir_okay=False, show_default=False)
 ]
 
 
@@ -747,7 +745,7 @@ def _district(file: Path) -> Any:
     return plan_district(loaded, {m.path: _records(m.path) for m in loaded.members})
 
 
-@district_app.command("validate")
+@district_app.command("validate", help=t("district.help_validate"))
 def district_validate(file: DistrictArg) -> None:
     """Check the district file and every agreement it names."""
     from partnership.district.loader import load_district
@@ -767,10 +765,10 @@ def district_validate(file: DistrictArg) -> None:
         typer.echo(t("district.alone_note", ids=", ".join(alone)))
 
 
-@district_app.command("plan")
+@district_app.command("plan", help=t("district.help_plan"))
 def district_plan(
     file: DistrictArg,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the joint plan as JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=t("district.help_json"))] = False,
 ) -> None:
     """The joint plan: per school its activities, per brigade its load per day."""
     from partnership.district.views import district_json
@@ -787,18 +785,45 @@ def district_plan(
                 gap=f"{100 * dp.gap:.2f}%",
             )
         )
+        for sp in dp.schools:
+            a = sp.plan.agreement
+            moved = sum(1 for aid, _ in dp.moved if aid == a.agreement.id)
+            mains = sum(1 for o in sp.plan.occurrences if o.is_main)
+            typer.echo(
+                t(
+                    "district.plan_school",
+                    id=a.agreement.id,
+                    name=a.parties.school.name,
+                    n=mains,
+                    moved=moved,
+                    unplaced=len(sp.plan.unplaced),
+                )
+            )
+        caps = {b.id: b.capacity for b in dp.loaded.district.brigades}
         for bid, days in sorted(dp.brigades.items()):
             typer.echo(t("district.plan_brigade", id=bid, days=len(days)))
+            for d in days:
+                cap = caps[bid]
+                typer.echo(
+                    t(
+                        "district.plan_day",
+                        date=d.date,
+                        hosted=len(d.hosted),
+                        host=cap.host_per_day,
+                        attended=len(d.attended),
+                        attend=cap.attend_per_day,
+                    )
+                )
         for u in dp.unplaced:
             typer.echo(f"{u.agreement} {u.id}: {u.reason}")
     if dp.unplaced:
         raise typer.Exit(EXIT_INCOMPLETE)
 
 
-@district_app.command("build")
+@district_app.command("build", help=t("district.help_build"))
 def district_build(
     file: DistrictArg,
-    output: Annotated[Path, typer.Option("-o", "--output", help="Output folder.")] = Path(
+    output: Annotated[Path, typer.Option("-o", "--output", help=t("district.help_output"))] = Path(
         "calendars"
     ),
     allow_incomplete: AllowOpt = False,
@@ -836,12 +861,14 @@ def district_build(
         raise typer.Exit(EXIT_INCOMPLETE)
 
 
-@district_app.command("report")
+@district_app.command("report", help=t("district.help_report"))
 def district_report(
     file: DistrictArg,
-    fmt: Annotated[Literal["md", "html"], typer.Option("--format", help="md or html.")] = "md",
+    fmt: Annotated[
+        Literal["md", "html"], typer.Option("--format", help=t("district.help_format"))
+    ] = "md",
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write to this file instead.")
+        Path | None, typer.Option("-o", "--output", help=t("district.help_report_output"))
     ] = None,
 ) -> None:
     """Fulfilment across schools, per brigade and per programme."""

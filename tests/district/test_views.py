@@ -149,3 +149,20 @@ def test_load_calendar_in_chromium_marks_full_days(browser: str, tmp_path: Path)
         for m in re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", data)
     }
     assert boxes == {(595, 842)}  # A4 portrait in points
+
+
+def test_validate_plan_and_report_commands(tmp_path: Path) -> None:
+    path = write_district(tmp_path / "d", 3, random.Random(8), 2, 2)
+    alone = tmp_path / "d" / "schools" / "s03.yaml"
+    alone.write_text(alone.read_text("utf-8").replace("id: fire", "id: other-brigade"), "utf-8")
+    code, out, _ = _run("district", "validate", str(path))
+    assert code == 0
+    assert "test-district" in out and "school-03" in out  # planned on its own, and said so
+    code, out, _ = _run("district", "plan", str(path))
+    assert code in (0, 1)
+    assert "school-01" in out and "fire" in out and "/2" in out  # a day's load against capacity
+    html = tmp_path / "report.html"
+    code, _, err = _run("district", "report", str(path), "--format", "html", "-o", str(html))
+    assert code == 0, err
+    page = html.read_text("utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "第1小学" in page and "school-03" in page
