@@ -1,7 +1,7 @@
 """District benchmark: quality against an exact MIP, and joint-placement speed by size.
 
-Run: python bench/district.py quality   (small/medium districts, gap to the exact optimum)
-     python bench/district.py speed     (100 and 1000 schools × 6 terms, per-school cost)
+Run: python bench/district.py quality         (small/medium districts, gap to the exact optimum)
+     python bench/district.py speed [N ...]   (default 100 and 1000 schools × 6 terms)
 Districts come from bench/generate.py's agreements (the example's shape, own terms,
 closures, preferences), shared among 1–5 brigades whose capacity goes from tight to loose.
 Never run from a timed test.
@@ -132,7 +132,7 @@ def quality() -> None:
     print(f"worst gap to the exact optimum: {100 * worst:.2f}%")
 
 
-def speed() -> None:
+def speed(sizes: tuple[int, ...] = (100, 1000)) -> None:
     """Joint placement time (files already loaded) at 100 and 1000 schools, and its parts:
     single-mode ``place`` (twice for a school whose dates change) and the solver."""
     import partnership.district.planner as planner
@@ -151,9 +151,10 @@ def speed() -> None:
 
     planner.place = timed("place", planner.place)  # type: ignore[assignment]
     planner.solve = timed("solve", planner.solve)  # type: ignore[assignment]
-    for n in (100, 1000):
+    for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            loaded = load_district(write(Path(tmp), n, 5, 1.0, 7))
+            # about 200 schools a brigade, at least 5 brigades
+            loaded = load_district(write(Path(tmp), n, max(5, n // 200), 1.0, 7))
             spent.update(place=0.0, solve=0.0)
             t0 = time.perf_counter()
             dp = plan_district(loaded, {})
@@ -170,4 +171,7 @@ def speed() -> None:
 
 
 if __name__ == "__main__":
-    {"quality": quality, "speed": speed}[sys.argv[1]]()
+    if sys.argv[1] == "quality":
+        quality()
+    else:
+        speed(tuple(int(n) for n in sys.argv[2:]) or (100, 1000))
