@@ -35,5 +35,8 @@ def _tour() -> list[list[str]]:
 def test_every_tour_command_and_option_exists(words: list[str]) -> None:
     result = CliRunner().invoke(app, [words[0], "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, f"unknown command {words[0]!r}"
+    if len(words) > 1 and f" {words[1]} " in result.stdout:  # a sub-command (district plan)
+        result = CliRunner().invoke(app, [*words[:2], "--help"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, f"unknown command {' '.join(words[:2])!r}"
     for option in (w for w in words[1:] if w.startswith("-")):
         assert option in result.stdout, f"{words[0]} has no option {option}"
