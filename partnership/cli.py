@@ -816,6 +816,8 @@ def district_plan(
                 )
         for u in dp.unplaced:
             typer.echo(f"{u.agreement} {u.id}: {u.reason}")
+    for notice in dp.notices:
+        typer.echo(t("district.warning", notice=notice), err=True)
     if dp.unplaced:
         raise typer.Exit(EXIT_INCOMPLETE)
 

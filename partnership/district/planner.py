@@ -78,6 +78,7 @@ class DistrictPlan:
     bound: int
     unplaced: tuple[DistrictUnplaced, ...]
     moved: frozenset[tuple[str, str]] = frozenset()  # (agreement, occurrence) the brigade moved
+    notices: tuple[str, ...] = ()  # days that fixed or published dates alone put over capacity
 
     @property
     def gap(self) -> float:
@@ -156,6 +157,7 @@ def plan_district(loaded: LoadedDistrict, records: Mapping[Path, Records]) -> Di
     objective = bound = 0
     unplaced: list[DistrictUnplaced] = []
     moved: set[tuple[str, str]] = set()
+    notices: list[str] = []
     brigade_days: dict[str, tuple[BrigadeDay, ...]] = {}
     for brigade in sorted(district.brigades, key=lambda b: b.id):
         members = [k for k, s in enumerate(singles) if s[0].brigade == brigade.id]
@@ -180,6 +182,7 @@ def plan_district(loaded: LoadedDistrict, records: Mapping[Path, Records]) -> Di
         names = {
             plans[k].agreement.agreement.id: plans[k].agreement.parties.school.name for k in members
         }
+        notices.extend(_over(brigade, capacity, load, names))
         for j, k in enumerate(members):
             plans[k], lost, shifted = _explain(
                 plans[k], problems[j], brigade, capacity, load, names
@@ -199,7 +202,35 @@ def plan_district(loaded: LoadedDistrict, records: Mapping[Path, Records]) -> Di
         bound,
         tuple(sorted(unplaced, key=lambda u: (u.agreement, u.id))),
         frozenset(moved),
+        tuple(notices),
     )
+
+
+def _over(
+    brigade: Brigade,
+    capacity: Mapping[Kind, int],
+    load: Mapping[dt.date, Mapping[Kind, list[tuple[str, str]]]],
+    names: Mapping[str, str],
+) -> list[str]:
+    """Days over capacity: only dates the plan may not move (fixed, done, published) do that."""
+    out = []
+    for day, kinds in sorted(load.items()):
+        for kind, there in sorted(kinds.items()):
+            if len(there) > capacity[kind]:
+                schools = t("district.list_sep").join(
+                    dict.fromkeys(names.get(a, a) for a, _ in sorted(there))
+                )
+                out.append(
+                    t(
+                        "district.over_capacity",
+                        brigade=brigade.name,
+                        date=day,
+                        n=len(there),
+                        cap=capacity[kind],
+                        schools=schools,
+                    )
+                )
+    return out
 
 
 def school_problem(a: Agreement, capture: Capture, brigade: str) -> School:

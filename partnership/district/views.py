@@ -54,6 +54,7 @@ def district_json(dp: DistrictPlan) -> dict[str, Any]:
             }
             for u in dp.unplaced
         ],
+        "notices": list(dp.notices),
     }
 
 

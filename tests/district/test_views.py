@@ -53,6 +53,7 @@ def test_plan_json_and_build_brigade_calendar(tmp_path: Path) -> None:
         "agreements",
         "brigades",
         "unplaced",
+        "notices",
     }
     assert data["bound"] <= data["objective"]
     hosted = {u for d in data["brigades"][0]["days"] for u in d["hosted"] + d["attended"]}
@@ -166,3 +167,37 @@ def test_validate_plan_and_report_commands(tmp_path: Path) -> None:
     assert code == 0, err
     page = html.read_text("utf-8")
     assert page.startswith("<!DOCTYPE html>") and "第1小学" in page and "school-03" in page
+
+
+def test_published_dates_are_held_and_an_overfull_day_is_said(tmp_path: Path) -> None:
+    """Two schools that each built alone published the same day: both keep it, and say so."""
+    folder = tmp_path / "d"
+    path = write_district(folder, 2, random.Random(1), 1, 1)
+    second = folder / "schools" / "s02.yaml"
+    second.write_text(
+        (folder / "schools" / "s01.yaml")
+        .read_text("utf-8")
+        .replace("school-01", "school-02")
+        .replace("第1小学", "第2小学"),
+        "utf-8",
+    )
+    for f in ("s01.yaml", "s02.yaml"):  # single-mode builds publish their dates
+        code, _, err = _run(
+            "build",
+            str(folder / "schools" / f),
+            "-o",
+            str(tmp_path / "alone"),
+            "--allow-incomplete",
+        )
+        assert code in (0, 1), err
+    alone = json.loads((tmp_path / "alone" / "school-01" / "plan.json").read_text("utf-8"))
+    visits = {
+        o["id"]: o["date"] for o in alone["occurrences"] if o["commitment"] == "brigade-visit"
+    }
+    code, out, err = _run("district", "plan", str(path), "--json")
+    data = json.loads(out)
+    for p in data["agreements"]:
+        mine = {o["id"]: o["date"] for o in p["occurrences"] if o["commitment"] == "brigade-visit"}
+        assert mine == visits  # held as published
+    assert data["notices"] and all("第1小学" in n and "第2小学" in n for n in data["notices"])
+    assert "第1小学" in err
