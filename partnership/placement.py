@@ -159,8 +159,14 @@ def place(
     calendar: SchoolCalendar | None = None,
     records: Records | None = None,
     strategy: Strategy = greedy_with_repair,
+    *,
+    given: tuple[Sequence[Demand], Candidates] | None = None,
 ) -> Plan:
-    """The plan for an agreement: every occurrence dated and explained, or reported unplaced."""
+    """The plan for an agreement: every occurrence dated and explained, or reported unplaced.
+
+    ``given``: the demands (and candidate days, by id) an earlier call for the same
+    agreement and calendar worked out, so that placing again (district mode) skips them.
+    """
     calendar = calendar or SchoolCalendar(agreement)
     records = records or Records()
     lang = agreement.agreement.language
@@ -169,7 +175,7 @@ def place(
         agreement.scheduling.min_gap_days,
         term_at=calendar.term_id,
     )
-    demands = expand(agreement, calendar)
+    demands = list(given[0]) if given else expand(agreement, calendar)
     fixed: dict[str, tuple[dt.date, str]] = {}
     notices: list[Notice] = []
     flexible: list[Demand] = []
@@ -183,7 +189,8 @@ def place(
         if d.fixed:
             fixed[d.id] = (d.target, reasons.fixed(d, calendar, agreement))
             continue
-        prefs = preference(d, calendar, agreement)
+        known = given[1].get(d.id) if given else None
+        prefs = list(known) if known is not None else preference(d, calendar, agreement)
         if d.form == "festival" and d.commitment.repeat.placement == "skip" and not prefs:
             continue
         held = rec.published

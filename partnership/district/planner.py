@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from partnership.demands import Demand
+from partnership.demands import Demand, expand
 from partnership.district.loader import LoadedDistrict, Member
 from partnership.district.model import Brigade
 from partnership.district.solver import Item, Kind, School, solve
@@ -108,6 +108,7 @@ def with_brigade(agreement: Agreement, brigade: Brigade) -> Agreement:
 class Capture:
     """A strategy that keeps what ``place`` hands it, then places as single mode does."""
 
+    every: list[Demand] = field(default_factory=list)  # every demand of the agreement
     demands: list[Demand] = field(default_factory=list)
     candidates: dict[str, list[dt.date]] = field(default_factory=dict)
     fixed: dict[dt.date, list[str]] = field(default_factory=dict)
@@ -151,8 +152,9 @@ def plan_district(loaded: LoadedDistrict, records: Mapping[Path, Records]) -> Di
         a = with_brigade(m.agreement, brigade) if brigade else m.agreement
         cal = SchoolCalendar(a)
         rec = records.get(m.path, Records())
-        capture = Capture()
-        singles.append((m, a, cal, rec, place(a, cal, rec, strategy=capture), capture))
+        capture = Capture(expand(a, cal))
+        alone = place(a, cal, rec, strategy=capture, given=(capture.every, {}))
+        singles.append((m, a, cal, rec, alone, capture))
     plans: list[Plan] = [s[4] for s in singles]
     objective = bound = 0
     unplaced: list[DistrictUnplaced] = []
@@ -173,7 +175,8 @@ def plan_district(loaded: LoadedDistrict, records: Mapping[Path, Records]) -> Di
             _, a, cal, rec, _, capture = singles[k]
             dates = {it.oid: result.dates[(j, it.oid)] for it in problems[j].items}
             if any(dates[oid] != capture.placed.dates.get(oid) for oid in dates):
-                plans[k] = place(a, cal, rec, strategy=_Given(dates))
+                again = (capture.every, capture.candidates)
+                plans[k] = place(a, cal, rec, strategy=_Given(dates), given=again)
         load = _load([plans[k] for k in members])
         brigade_days[brigade.id] = tuple(
             BrigadeDay(day, tuple(sorted(v["host"])), tuple(sorted(v["attend"])))

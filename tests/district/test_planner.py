@@ -132,3 +132,18 @@ def test_joint_plan_keeps_every_rule_and_its_bound_is_true(
         if (u.agreement, u.id) not in placed_alone:
             continue  # could not be placed even alone: the single-mode reason stands
         assert u.full_days and all(f.schools for f in u.full_days), u
+
+
+def test_place_given_the_demands_and_candidates_makes_the_same_plan(tmp_path: Path) -> None:
+    """The hook district mode uses to place an agreement a second time changes nothing."""
+    from partnership.demands import expand
+    from partnership.placement import preference
+
+    path = write_district(tmp_path, 3, random.Random(9), 1, 1)
+    for m in load_district(path).members:
+        a = m.agreement
+        cal = SchoolCalendar(a)
+        demands = expand(a, cal)
+        prefs = {d.id: preference(d, cal, a) for d in demands if not d.fixed}
+        assert place(a, cal, given=(demands, prefs)) == place(a, SchoolCalendar(a))
+        assert place(a, cal, given=(demands, {})) == place(a, SchoolCalendar(a))
