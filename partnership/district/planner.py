@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -145,6 +146,16 @@ class _Given:
 
 def plan_district(loaded: LoadedDistrict, records: Mapping[Path, Records]) -> DistrictPlan:
     """The joint plan of every agreement of the district (records by agreement path)."""
+    # The loaded agreements live as long as the plan: kept out of the garbage collector's
+    # full passes meanwhile, so a school's cost does not grow with the district's size.
+    gc.freeze()
+    try:
+        return _plan_district(loaded, records)
+    finally:
+        gc.unfreeze()
+
+
+def _plan_district(loaded: LoadedDistrict, records: Mapping[Path, Records]) -> DistrictPlan:
     district = loaded.district
     singles: list[tuple[Member, Agreement, SchoolCalendar, Records, Plan, Capture]] = []
     for m in loaded.members:
