@@ -340,13 +340,12 @@ def _explain(
             t("district.full_day", lang=lang, date=f.date, schools=sep.join(f.schools))
             for f in full
         )
-        reason = t(
-            "district.unplaced",
-            lang=lang,
-            brigade=brigade.name,
-            n=len(full),
-            days=days or t("district.none", lang=lang),
-        )
+        if capacity[it.kind] == 0:
+            reason = t(f"district.no_capacity_{it.kind}", lang=lang, brigade=brigade.name)
+        elif full:
+            reason = t("district.unplaced", lang=lang, brigade=brigade.name, n=len(full), days=days)
+        else:  # no brigade day was full: the school's own rules ruled the rest out
+            reason = u.reason
         lost.append(DistrictUnplaced(aid, u.id, brigade.id, reason, tuple(full)))
         unplaced.append(replace(u, reason=reason))
     new = replace(plan, occurrences=tuple(occurrences), unplaced=tuple(unplaced))

@@ -130,6 +130,10 @@ def test_incomplete_district_build_writes_nothing(tmp_path: Path) -> None:
     code, _, _ = _run("district", "build", str(path), "-o", str(tmp_path / "out"))
     assert code == 1
     assert not any((tmp_path / "out").rglob("*.ics"))
+    code, out, _ = _run("district", "plan", str(path), "--json")
+    reasons = {u["id"].split("/")[0]: u["reason"] for u in json.loads(out)["unplaced"]}
+    assert "host_per_day: 0" in reasons["brigade-visit"]
+    assert "attend_per_day: 0" in reasons["fire-sports-meet"]
 
 
 @pytest.mark.browser
