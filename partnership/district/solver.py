@@ -1,12 +1,12 @@
-"""The joint placement problem of one brigade, its LP bound and a repaired integral plan.
+"""The joint placement problem of one brigade, its proven lower bound and its plan.
 
 Each school keeps its own rules (a :class:`~partnership.placement.Board` per school);
-schools meet only on the brigade's days. The LP relaxes every school rule except the
-dates its fixed activities already rule out and keeps the brigade's capacity: an
-assignment of activities to (kind, day) slots — totally unimodular, so its optimum is
-integral — solved by HiGHS with column generation. Its duals give a Lagrangian lower
-bound that is valid for the full problem. The LP's assignment is then repaired school by
-school until every school's rules hold, moving as little as possible.
+schools meet only on the brigade's days. Per span of time, the LP relaxation of the
+whole problem — every activity, the brigade's capacity per kind and day, each school's
+``max_per_day`` and ``min_gap_days`` as rows — is solved by HiGHS with column generation
+and cutting planes (:class:`_Bound`); the Lagrangian value of its duals is a lower bound
+valid for any duals. Its assignment, kept where every rule holds and polished by a
+local search (:class:`_Search`), is the plan. See docs/district.md.
 """
 
 from __future__ import annotations
