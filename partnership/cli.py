@@ -77,6 +77,9 @@ class _Group(typer.core.TyperGroup):
         except PartnershipError as exc:
             _say(t("cli.error", message=exc), err=True)
             ctx.exit(exc.exit_code)
+        except BrokenPipeError:
+            _reader_gone()
+            ctx.exit(0)
         except OSError as exc:
             if _debug(ctx):
                 raise
@@ -101,6 +104,11 @@ class _Group(typer.core.TyperGroup):
                 err=True,
             )
             ctx.exit(EXIT_BUG)
+
+
+def _reader_gone() -> None:
+    """The reader of our pipe (``| head``) has left: say nothing more, to nobody."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _usage_error(exc: click_exc.UsageError) -> click_exc.UsageError:
@@ -1086,6 +1094,163 @@ class _NoProgress:
         return None
 
 
+# --------------------------------------------------------------------------- district mode
+
+district_app = typer.Typer(cls=_Group, no_args_is_help=True, help="district.help")
+app.add_typer(district_app, name="district")
+DistrictArg = Annotated[
+    Path, typer.Argument(help="district.help_file", dir_okay=False, show_default=False)
+]
+
+
+def _district(file: Path) -> Any:
+    """The district's joint plan (heavy imports only here)."""
+    from partnership.district.loader import load_district
+    from partnership.district.planner import plan_district
+
+    loaded = load_district(file)
+    return plan_district(loaded, {m.path: _records(m.path) for m in loaded.members})
+
+
+@district_app.command("validate", help="district.help_validate")
+def district_validate(file: DistrictArg) -> None:
+    """Check the district file and every agreement it names."""
+    from partnership.district.loader import load_district
+
+    loaded = load_district(file)
+    alone = [m.agreement.agreement.id for m in loaded.members if m.brigade is None]
+    _say(
+        t(
+            "district.ok",
+            file=file,
+            id=loaded.district.district.id,
+            n=len(loaded.members),
+            brigades=len(loaded.district.brigades),
+        )
+    )
+    if alone:
+        _say(t("district.alone_note", ids=", ".join(alone)))
+
+
+@district_app.command("plan", help="district.help_plan")
+def district_plan(
+    file: DistrictArg,
+    as_json: Annotated[bool, typer.Option("--json", help="district.help_json")] = False,
+) -> None:
+    """The joint plan: per school its activities, per brigade its load per day."""
+    from partnership.district.views import district_json
+
+    dp = _district(file)
+    if as_json:
+        _write_stdout(json.dumps(district_json(dp), ensure_ascii=False, indent=2) + "\n")
+    else:
+        _say(
+            t(
+                "district.plan_summary",
+                objective=dp.objective,
+                bound=dp.bound,
+                gap=f"{100 * dp.gap:.2f}%",
+            )
+        )
+        for sp in dp.schools:
+            a = sp.plan.agreement
+            moved = sum(1 for aid, _ in dp.moved if aid == a.agreement.id)
+            mains = sum(1 for o in sp.plan.occurrences if o.is_main)
+            _say(
+                t(
+                    "district.plan_school",
+                    id=a.agreement.id,
+                    name=a.parties.school.name,
+                    n=mains,
+                    moved=moved,
+                    unplaced=len(sp.plan.unplaced),
+                )
+            )
+        caps = {b.id: b.capacity for b in dp.loaded.district.brigades}
+        for bid, days in sorted(dp.brigades.items()):
+            _say(t("district.plan_brigade", id=bid, days=len(days)))
+            for d in days:
+                cap = caps[bid]
+                _say(
+                    t(
+                        "district.plan_day",
+                        date=d.date,
+                        hosted=len(d.hosted),
+                        host=cap.host_per_day,
+                        attended=len(d.attended),
+                        attend=cap.attend_per_day,
+                    )
+                )
+        for u in dp.unplaced:
+            _say(f"{u.agreement} {u.id}: {u.reason}")
+    for notice in dp.notices:
+        _say(t("district.warning", notice=notice), err=True)
+    if dp.unplaced:
+        raise typer.Exit(EXIT_INCOMPLETE)
+
+
+@district_app.command("build", help="district.help_build")
+def district_build(
+    file: DistrictArg,
+    output: Annotated[Path, typer.Option("-o", "--output", help="district.help_output")] = Path(
+        "calendars"
+    ),
+    allow_incomplete: AllowOpt = False,
+) -> None:
+    """Every school's build outputs, and per brigade its .ics, load calendar and report."""
+    from partnership.build import build_outputs
+    from partnership.district import views
+    from partnership.fsio import prepare_output_dir
+    from partnership.ics import dtstamp_now
+
+    prepare_output_dir(output)
+    dp = _district(file)
+    for s in dp.schools:
+        _refuse_incomplete(s.plan, allow_incomplete)
+    stamp = dtstamp_now(os.environ)
+
+    def rendered() -> Iterator[dict[str, bytes]]:
+        for s in dp.schools:
+            out = build_outputs(s.plan, s.calendar, s.records, os.environ)
+            yield {f"{s.plan.agreement.agreement.id}/{n}": data for n, data in out.items()}
+        report = views.build_report(dp)
+        for b in dp.loaded.district.brigades:
+            folder = f"brigades/{b.id}"
+            yield {
+                f"{folder}/{b.id}.ics": views.brigade_ics(dp, b, stamp),
+                f"{folder}/load.html": views.load_html(dp, b).encode("utf-8"),
+                f"{folder}/report.md": views.render_markdown(report).encode("utf-8"),
+                f"{folder}/report.html": views.render_report_html(report).encode("utf-8"),
+            }
+        yield {"district.json": views.json_bytes(views.district_json(dp))}
+
+    written = _write_and_publish(output, rendered(), [(s.member.path, s.plan) for s in dp.schools])
+    _say(t("district.built", n=len(written), path=output))
+    if dp.unplaced:
+        raise typer.Exit(EXIT_INCOMPLETE)
+
+
+@district_app.command("report", help="district.help_report")
+def district_report(
+    file: DistrictArg,
+    fmt: Annotated[
+        Literal["md", "html"], typer.Option("--format", help="district.help_format")
+    ] = "md",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="district.help_report_output")
+    ] = None,
+) -> None:
+    """Fulfilment across schools, per brigade and per programme."""
+    from partnership.district import views
+
+    report = views.build_report(_district(file))
+    text = views.render_markdown(report) if fmt == "md" else views.render_report_html(report)
+    _emit_text(text, output)
+
+
 def main() -> None:
     """Console-script entry point."""
-    app()
+    try:
+        app()
+    except BrokenPipeError:  # help or usage text cut off by the reader (``| head``)
+        _reader_gone()

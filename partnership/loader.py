@@ -34,6 +34,7 @@ __all__ = [
     "MAX_BYTES",
     "dotted",
     "load_agreement",
+    "load_agreements",
     "parse_agreement",
     "read_limited",
     "validate_document",
@@ -76,6 +77,18 @@ def load_agreement(path: Path) -> Agreement:
     """Read, parse and validate an agreement file (InputError listing every problem)."""
     data = read_limited(path)
     return parse_agreement(data, str(path))
+
+
+def load_agreements(paths: list[Path]) -> tuple[list[tuple[Path, Agreement]], list[Problem]]:
+    """Every agreement that validates, and the problems of those that do not (all of them)."""
+    loaded: list[tuple[Path, Agreement]] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            loaded.append((path, load_agreement(path)))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    return loaded, problems
 
 
 def parse_agreement(data: bytes, filename: str) -> Agreement:

@@ -146,9 +146,15 @@ class Party(_Model):
     contacts: list[Contact] = []
 
 
+class BrigadeParty(Party):
+    """The brigade; ``id`` joins it to a brigade of a district file (district mode)."""
+
+    id: Slug | None = None
+
+
 class Parties(_Model):
     school: Party
-    brigade: Party
+    brigade: BrigadeParty
 
 
 class DayRange(_Model):

@@ -84,7 +84,8 @@ def greedy_with_repair(demands: Sequence[Demand], candidates: Candidates, board:
     """Hardest first (fewest candidate days), each on its most preferred free day.
 
     When no candidate day is free, try moving one already placed occurrence that
-    blocks a candidate to another of its own candidates before giving up.
+    blocks a candidate to another of its own candidates before giving up; then
+    :func:`improve` until every date is its demand's best free day.
     """
     order = sorted(
         range(len(demands)), key=lambda i: (len(candidates[demands[i].id]), demands[i].target, i)
@@ -101,7 +102,7 @@ def greedy_with_repair(demands: Sequence[Demand], candidates: Candidates, board:
             continue
         board.add(d.id, chosen)
         dates[d.id] = chosen
-    return Placed(dates, tuple(failed))
+    return improve(demands, candidates, board, Placed(dates, tuple(failed)))
 
 
 def _repair(
@@ -192,8 +193,14 @@ def place(
     calendar: SchoolCalendar | None = None,
     records: Records | None = None,
     strategy: Strategy = greedy_with_repair,
+    *,
+    given: tuple[Sequence[Demand], Candidates] | None = None,
 ) -> Plan:
-    """The plan for an agreement: every occurrence dated and explained, or reported unplaced."""
+    """The plan for an agreement: every occurrence dated and explained, or reported unplaced.
+
+    ``given``: the demands (and candidate days, by id) an earlier call for the same
+    agreement and calendar worked out, so that placing again (district mode) skips them.
+    """
     calendar = calendar or SchoolCalendar(agreement)
     records = records or Records()
     lang = agreement.agreement.language
@@ -202,7 +209,7 @@ def place(
         agreement.scheduling.min_gap_days,
         term_at=calendar.term_id,
     )
-    demands = expand(agreement, calendar)
+    demands = list(given[0]) if given else expand(agreement, calendar)
     # how each fixed date came about: "moved" (a record), "given" (once, exact), "chosen"
     fixed: dict[str, tuple[dt.date, str]] = {}
     notices: list[Notice] = []
@@ -217,7 +224,8 @@ def place(
         if d.fixed:
             fixed[d.id] = (d.target, "given")
             continue
-        prefs = preference(d, calendar, agreement)
+        known = given[1].get(d.id) if given else None
+        prefs = list(known) if known is not None else preference(d, calendar, agreement)
         candidates[d.id] = prefs
         if d.form == "festival" and d.commitment.repeat.placement == "skip" and not prefs:
             continue
@@ -251,7 +259,7 @@ def place(
         notices.append(Notice(d.id, message, "held-impossible"))
         abandoned.add(d.id)
         flexible.append(d)
-    placed = improve(flexible, candidates, board, strategy(flexible, candidates, board))
+    placed = strategy(flexible, candidates, board)
     occurrences: list[Occurrence] = []
     unplaced: list[Unplaced] = []
     for d in demands:

@@ -72,3 +72,16 @@ def test_the_tour_runs_in_order_on_a_fresh_copy(
     assert (tmp_path / "calendar.html").read_text("utf-8").lstrip().lower().startswith("<!doctype")
     assert (tmp_path / "2025年度总结.md").exists()
     assert (tmp_path / "calendars" / "damo-fire-2024" / "plan.json").exists()
+
+
+@pytest.mark.parametrize("words", _tour(), ids=lambda w: " ".join(w)[:40])
+def test_every_tour_command_and_option_exists(words: list[str]) -> None:
+    if words[0] == "--lang":  # a global option before the command
+        words = words[2:]
+    result = CliRunner().invoke(app, [words[0], "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, f"unknown command {words[0]!r}"
+    if len(words) > 1 and f" {words[1]} " in result.stdout:  # a sub-command (district plan)
+        result = CliRunner().invoke(app, [*words[:2], "--help"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, f"unknown command {' '.join(words[:2])!r}"
+    for option in (w for w in words[1:] if w.startswith("-")):
+        assert option in result.stdout, f"{words[0]} has no option {option}"

@@ -1,0 +1,352 @@
+"""The joint plan of a district: every agreement placed as alone, then together per brigade.
+
+Single mode first (:func:`partnership.placement.place`, with the brigade's own busy
+days added to each member's calendar) gives every activity its preferred day and
+every school its rules; :mod:`partnership.district.solver` then dates the activities
+of each brigade's schools under its daily capacity, and ``place`` runs again with those
+dates as its strategy, so every reason, lead-up and record is as in single mode. The
+reasons of the activities the brigade's capacity moved, or left unplaced, say so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gc
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from partnership.demands import Demand, expand
+from partnership.district.loader import LoadedDistrict, Member
+from partnership.district.model import Brigade
+from partnership.district.solver import Item, Kind, School, solve
+from partnership.messages import t
+from partnership.model import Agreement, Commitment
+from partnership.placement import Board, Candidates, Placed, greedy_with_repair, place
+from partnership.plan import Occurrence, Plan, Unplaced
+from partnership.records import Records
+from partnership.schoolcalendar import SchoolCalendar
+
+
+@dataclass(frozen=True)
+class SchoolPlan:
+    """One agreement of the district with its calendar, records and (joint) plan."""
+
+    member: Member
+    agreement: Agreement  # with the brigade's busy days in its calendar
+    calendar: SchoolCalendar
+    records: Records
+    plan: Plan
+
+
+@dataclass(frozen=True)
+class BrigadeDay:
+    """What a brigade hosts and attends on one day: (agreement id, occurrence id) pairs."""
+
+    date: dt.date
+    hosted: tuple[tuple[str, str], ...]
+    attended: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class FullDay:
+    """A day the brigade had no room left, and the schools that filled it."""
+
+    date: dt.date
+    schools: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DistrictUnplaced:
+    """An activity without a date: its agreement, id, the reason and the full days."""
+
+    agreement: str
+    id: str
+    brigade: str | None
+    reason: str
+    full_days: tuple[FullDay, ...] = ()
+
+
+@dataclass(frozen=True)
+class DistrictPlan:
+    """The joint plan: every school's plan, every brigade's load, objective and bound."""
+
+    loaded: LoadedDistrict
+    schools: tuple[SchoolPlan, ...]
+    brigades: dict[str, tuple[BrigadeDay, ...]]
+    objective: int
+    bound: int
+    unplaced: tuple[DistrictUnplaced, ...]
+    moved: frozenset[tuple[str, str]] = frozenset()  # (agreement, occurrence) the brigade moved
+    notices: tuple[str, ...] = ()  # days that fixed or published dates alone put over capacity
+
+    @property
+    def gap(self) -> float:
+        """How far the plan may be from the best possible, relative to its objective."""
+        return (self.objective - self.bound) / self.objective if self.objective else 0.0
+
+
+def kind_of(c: Commitment) -> Kind | None:
+    """How an activity uses the brigade: hosted at the brigade, attended elsewhere, or not."""
+    if c.location == "brigade":
+        return "host"
+    return "attend" if "brigade" in c.audience else None
+
+
+def with_brigade(agreement: Agreement, brigade: Brigade) -> Agreement:
+    """The agreement with the brigade's own busy days added to its brigade_unavailable."""
+    if not brigade.unavailable:
+        return agreement
+    cal = agreement.calendar
+    days = [*cal.brigade_unavailable, *brigade.unavailable]
+    return agreement.model_copy(
+        update={"calendar": cal.model_copy(update={"brigade_unavailable": days})}
+    )
+
+
+@dataclass
+class Capture:
+    """A strategy that keeps what ``place`` hands it, then places as single mode does."""
+
+    every: list[Demand] = field(default_factory=list)  # every demand of the agreement
+    demands: list[Demand] = field(default_factory=list)
+    candidates: dict[str, list[dt.date]] = field(default_factory=dict)
+    fixed: dict[dt.date, list[str]] = field(default_factory=dict)
+    placed: Placed = field(default_factory=lambda: Placed({}, ()))
+    board: Board | None = None
+
+    def __call__(self, demands: Sequence[Demand], candidates: Candidates, board: Board) -> Placed:
+        self.demands = list(demands)
+        self.candidates = {d.id: list(candidates[d.id]) for d in demands}
+        self.fixed = {day: list(v) for day, v in board.by_day.items() if v}
+        self.board = board
+        self.placed = greedy_with_repair(demands, candidates, board)
+        return self.placed
+
+
+@dataclass(frozen=True)
+class _Given:
+    """A strategy that takes the joint solver's days (None: could not be placed)."""
+
+    dates: Mapping[str, dt.date | None]
+
+    def __call__(self, demands: Sequence[Demand], candidates: Candidates, board: Board) -> Placed:
+        chosen: dict[str, dt.date] = {}
+        failed: list[str] = []
+        for d in demands:
+            day = self.dates.get(d.id)
+            if day is None:
+                failed.append(d.id)
+            else:
+                board.add(d.id, day)
+                chosen[d.id] = day
+        return Placed(chosen, tuple(failed))
+
+
+def plan_district(loaded: LoadedDistrict, records: Mapping[Path, Records]) -> DistrictPlan:
+    """The joint plan of every agreement of the district (records by agreement path)."""
+    # The loaded agreements live as long as the plan: kept out of the garbage collector's
+    # full passes meanwhile, so a school's cost does not grow with the district's size.
+    gc.freeze()
+    try:
+        return _plan_district(loaded, records)
+    finally:
+        gc.unfreeze()
+
+
+def _plan_district(loaded: LoadedDistrict, records: Mapping[Path, Records]) -> DistrictPlan:
+    district = loaded.district
+    singles: list[tuple[Member, Agreement, SchoolCalendar, Records, Plan, Capture]] = []
+    for m in loaded.members:
+        brigade = district.brigade(m.brigade) if m.brigade else None
+        a = with_brigade(m.agreement, brigade) if brigade else m.agreement
+        cal = SchoolCalendar(a)
+        rec = records.get(m.path, Records())
+        capture = Capture(expand(a, cal))
+        alone = place(a, cal, rec, strategy=capture, given=(capture.every, {}))
+        singles.append((m, a, cal, rec, alone, capture))
+    plans: list[Plan] = [s[4] for s in singles]
+    objective = bound = 0
+    unplaced: list[DistrictUnplaced] = []
+    moved: set[tuple[str, str]] = set()
+    notices: list[str] = []
+    brigade_days: dict[str, tuple[BrigadeDay, ...]] = {}
+    for brigade in sorted(district.brigades, key=lambda b: b.id):
+        members = [k for k, s in enumerate(singles) if s[0].brigade == brigade.id]
+        problems = [school_problem(singles[k][1], singles[k][5], brigade.id) for k in members]
+        capacity: dict[Kind, int] = {
+            "host": brigade.capacity.host_per_day,
+            "attend": brigade.capacity.attend_per_day,
+        }
+        result = solve(problems, capacity)
+        objective += result.objective
+        bound += result.bound
+        for j, k in enumerate(members):
+            _, a, cal, rec, _, capture = singles[k]
+            dates = {it.oid: result.dates[(j, it.oid)] for it in problems[j].items}
+            if any(dates[oid] != capture.placed.dates.get(oid) for oid in dates):
+                again = (capture.every, capture.candidates)
+                plans[k] = place(a, cal, rec, strategy=_Given(dates), given=again)
+        load = _load([plans[k] for k in members])
+        brigade_days[brigade.id] = tuple(
+            BrigadeDay(day, tuple(sorted(v["host"])), tuple(sorted(v["attend"])))
+            for day, v in sorted(load.items())
+        )
+        names = {
+            plans[k].agreement.agreement.id: plans[k].agreement.parties.school.name for k in members
+        }
+        notices.extend(_over(brigade, capacity, load, names))
+        for j, k in enumerate(members):
+            plans[k], lost, shifted = _explain(
+                plans[k], problems[j], brigade, capacity, load, names
+            )
+            unplaced.extend(lost)
+            moved.update((plans[k].agreement.agreement.id, oid) for oid in shifted)
+    for k, s in enumerate(singles):
+        if s[0].brigade is None:
+            aid = s[1].agreement.id
+            unplaced.extend(DistrictUnplaced(aid, u.id, None, u.reason) for u in plans[k].unplaced)
+    schools = tuple(SchoolPlan(s[0], s[1], s[2], s[3], plans[k]) for k, s in enumerate(singles))
+    return DistrictPlan(
+        loaded,
+        schools,
+        brigade_days,
+        objective,
+        bound,
+        tuple(sorted(unplaced, key=lambda u: (u.agreement, u.id))),
+        frozenset(moved),
+        tuple(notices),
+    )
+
+
+def _over(
+    brigade: Brigade,
+    capacity: Mapping[Kind, int],
+    load: Mapping[dt.date, Mapping[Kind, list[tuple[str, str]]]],
+    names: Mapping[str, str],
+) -> list[str]:
+    """Days over capacity: only dates the plan may not move (fixed, done, published) do that."""
+    out = []
+    for day, kinds in sorted(load.items()):
+        for kind, there in sorted(kinds.items()):
+            if len(there) > capacity[kind]:
+                schools = t("district.list_sep").join(
+                    dict.fromkeys(names.get(a, a) for a, _ in sorted(there))
+                )
+                out.append(
+                    t(
+                        "district.over_capacity",
+                        brigade=brigade.name,
+                        date=day,
+                        n=len(there),
+                        cap=capacity[kind],
+                        schools=schools,
+                    )
+                )
+    return out
+
+
+def school_problem(a: Agreement, capture: Capture, brigade: str) -> School:
+    """The solver's view of one school: its rules, fixed days and activities."""
+    assert capture.board is not None
+    kinds: dict[str, Kind | None] = {c.id: kind_of(c) for c in a.commitments}
+    fixed_kinds: list[tuple[Kind, dt.date]] = []
+    for day, oids in capture.fixed.items():
+        for oid in oids:
+            kind = kinds[oid.split("/", 1)[0]]
+            if kind is not None:
+                fixed_kinds.append((kind, day))
+    items = [
+        Item(
+            d.id,
+            kinds[d.commitment.id],
+            capture.placed.dates.get(d.id),
+            tuple(capture.candidates[d.id]),
+        )
+        for d in capture.demands
+    ]
+    return School(
+        a.parties.school.name,
+        brigade,
+        capture.board.max_per_day,
+        capture.board.min_gap_days,
+        functools.cache(capture.board.term_at),  # asked for the same days over and over
+        capture.fixed,
+        fixed_kinds,
+        items,
+    )
+
+
+def _load(plans: Sequence[Plan]) -> dict[dt.date, dict[Kind, list[tuple[str, str]]]]:
+    """Per day, the main activities the brigade hosts and attends across the plans."""
+    out: dict[dt.date, dict[Kind, list[tuple[str, str]]]] = {}
+    for p in plans:
+        a = p.agreement
+        kinds = {c.id: kind_of(c) for c in a.commitments}
+        for o in p.occurrences:
+            kind = kinds[o.commitment]
+            if not o.is_main or kind is None or o.status == "cancelled":
+                continue
+            out.setdefault(o.date, {"host": [], "attend": []})[kind].append((a.agreement.id, o.id))
+    return out
+
+
+def _explain(
+    plan: Plan,
+    school: School,
+    brigade: Brigade,
+    capacity: Mapping[Kind, int],
+    load: Mapping[dt.date, Mapping[Kind, list[tuple[str, str]]]],
+    names: Mapping[str, str],
+) -> tuple[Plan, list[DistrictUnplaced], list[str]]:
+    """The plan with brigade reasons: who filled the preferred day, or every full day."""
+    lang = plan.agreement.agreement.language
+    aid = plan.agreement.agreement.id
+
+    def filled(kind: Kind, day: dt.date) -> tuple[str, ...] | None:
+        there = load.get(day, {}).get(kind, [])
+        if len(there) < capacity[kind]:
+            return None
+        return tuple(dict.fromkeys(names.get(x, x) for x, _ in sorted(there)))
+
+    items = {it.oid: it for it in school.items}
+    sep = t("district.list_sep", lang=lang)
+    occurrences: list[Occurrence] = []
+    shifted: list[str] = []
+    for o in plan.occurrences:
+        it = items.get(o.id)
+        if it is not None and it.kind is not None and it.pref is not None and o.date != it.pref:
+            who = filled(it.kind, it.pref)
+            if who is not None:
+                extra = t("district.moved", lang=lang, date=it.pref, schools=sep.join(who))
+                o = replace(o, why=f"{o.why}{t('district.then', lang=lang)}{extra}")
+                shifted.append(o.id)
+        occurrences.append(o)
+    lost: list[DistrictUnplaced] = []
+    unplaced: list[Unplaced] = []
+    for u in plan.unplaced:
+        it = items.get(u.id)
+        if it is None or it.kind is None or it.pref is None:
+            lost.append(DistrictUnplaced(aid, u.id, brigade.id, u.reason))
+            unplaced.append(u)
+            continue
+        full = [
+            FullDay(day, who)
+            for day in sorted(set(it.candidates))
+            if (who := filled(it.kind, day)) is not None
+        ]
+        days = sep.join(
+            t("district.full_day", lang=lang, date=f.date, schools=sep.join(f.schools))
+            for f in full
+        )
+        if capacity[it.kind] == 0:
+            reason = t(f"district.no_capacity_{it.kind}", lang=lang, brigade=brigade.name)
+        elif full:
+            reason = t("district.unplaced", lang=lang, brigade=brigade.name, n=len(full), days=days)
+        else:  # no brigade day was full: the school's own rules ruled the rest out
+            reason = u.reason
+        lost.append(DistrictUnplaced(aid, u.id, brigade.id, reason, tuple(full)))
+        unplaced.append(replace(u, reason=reason))
+    new = replace(plan, occurrences=tuple(occurrences), unplaced=tuple(unplaced))
+    return new, lost, shifted

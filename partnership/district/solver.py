@@ -1,0 +1,590 @@
+"""The joint placement problem of one brigade, its proven lower bound and its plan.
+
+Each school keeps its own rules (a :class:`~partnership.placement.Board` per school);
+schools meet only on the brigade's days. Per span of time, the LP relaxation of the
+whole problem — every activity, the brigade's capacity per kind and day, each school's
+``max_per_day`` and ``min_gap_days`` as rows — is solved by HiGHS with column generation
+and cutting planes (:class:`_Bound`); the Lagrangian value of its duals is a lower bound
+valid for any duals. Its assignment, kept where every rule holds and polished by a
+local search (:class:`_Search`), is the plan. See docs/district.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from partnership.district.highs import quiet_highs
+from partnership.placement import Board
+
+Kind = Literal["host", "attend"]
+UNPLACED_COST = 1000
+"""What an activity left unplaced costs in the objective, in days of deviation."""
+_MAX_ROUNDS = 40
+_EJECT_TRIES = 8
+"""How many occupants of a full brigade day the local search asks to step aside."""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One activity to date: its preferred day (single mode), candidates, and brigade use."""
+
+    oid: str
+    kind: Kind | None  # hosted, attended, or no brigade capacity used
+    pref: dt.date | None  # None: unplaced even alone (not part of the objective)
+    candidates: tuple[dt.date, ...]  # in the agreement's order of preference
+
+
+@dataclass
+class School:
+    """One school's share of the problem: its rules, its fixed days and its activities."""
+
+    name: str
+    brigade: str
+    max_per_day: int
+    min_gap_days: int
+    term_at: Callable[[dt.date], str | None]
+    fixed: dict[dt.date, list[str]]  # main activities that do not move, by day
+    fixed_kinds: list[tuple[Kind, dt.date]]  # the fixed ones using brigade capacity
+    items: list[Item]
+
+
+@dataclass
+class Result:
+    """The chosen day of every item (None: unplaced), the objective and a lower bound."""
+
+    dates: dict[tuple[int, str], dt.date | None] = field(default_factory=dict)
+    objective: int = 0
+    bound: int = 0
+
+
+def cost(item: Item, day: dt.date | None) -> int:
+    """Deviation of ``item`` on ``day`` from its preferred day (unplaced: UNPLACED_COST)."""
+    if item.pref is None:
+        return 0
+    if day is None:
+        return UNPLACED_COST
+    return abs((day - item.pref).days)
+
+
+def solve(schools: Sequence[School], capacity: dict[Kind, int]) -> Result:
+    """Every school of one brigade dated under ``capacity`` per kind and day.
+
+    Activities whose candidate days do not overlap never interact, so the problem splits
+    into spans of time (about one per term); a span where every preferred day has room
+    keeps the single-mode days, the others are solved (bound, then plan) on their own.
+    """
+    used: dict[tuple[Kind, dt.date], int] = {}
+    for school in schools:
+        for kind, day in school.fixed_kinds:
+            used[(kind, day)] = used.get((kind, day), 0) + 1
+    free = {k: max(0, capacity[k[0]] - n) for k, n in used.items()}
+
+    def room(key: tuple[Kind, dt.date]) -> int:
+        return free.get(key, capacity[key[0]])
+
+    result = Result()
+    for i, school in enumerate(schools):
+        for it in school.items:
+            result.dates[(i, it.oid)] = it.pref
+    for part in _spans(schools):
+        wanted: dict[tuple[Kind, dt.date], int] = {}
+        for s in part:
+            for it in s.items:
+                if it.kind is not None and it.pref is not None:
+                    wanted[(it.kind, it.pref)] = wanted.get((it.kind, it.pref), 0) + 1
+        if all(n <= room(k) for k, n in wanted.items()):
+            continue  # nothing over capacity: everyone as alone
+        bound, chosen = _Bound(part, room).solve()
+        dates = _adopt(part, room, chosen, bound)
+        result.dates.update(dates)
+        objective = sum(cost(it, dates[(i, it.oid)]) for i, s in enumerate(part) for it in s.items)
+        result.objective += objective
+        result.bound += min(bound, objective)
+    return result
+
+
+def _spans(schools: Sequence[School]) -> list[list[School]]:
+    """The schools once per span of overlapping candidate days, each with that span's items."""
+    ranges = sorted(
+        (min(it.candidates), max(it.candidates))
+        for s in schools
+        for it in s.items
+        if it.pref is not None and it.candidates
+    )
+    spans: list[list[dt.date]] = []
+    for lo, hi in ranges:
+        if spans and lo <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], hi)
+        else:
+            spans.append([lo, hi])
+    out: list[list[School]] = []
+    for lo, hi in spans:
+        out.append(
+            [
+                replace(
+                    s,
+                    items=[
+                        it
+                        for it in s.items
+                        if it.pref is not None and it.candidates and lo <= min(it.candidates) <= hi
+                    ],
+                )
+                for s in schools
+            ]
+        )
+    return out
+
+
+def _adopt(
+    schools: Sequence[School],
+    room: Callable[[tuple[Kind, dt.date]], int],
+    chosen: dict[Key, dt.date | None],
+    bound: int,
+) -> dict[Key, dt.date | None]:
+    """The LP's days where every rule holds (in school order), then the local search:
+    first on the items that could not keep their LP day, then, while the plan is more
+    than 0.5 % above the bound, on every item with a cost."""
+    boards = [
+        Board(s.max_per_day, s.min_gap_days, s.term_at, {d: list(v) for d, v in s.fixed.items()})
+        for s in schools
+    ]
+    used: dict[tuple[Kind, dt.date], int] = {}
+    out: dict[Key, dt.date | None] = {}
+    for i, school in enumerate(schools):
+        for it in school.items:
+            day = chosen.get((i, it.oid)) if it.pref is not None else None
+            ok = day is not None and boards[i].fits(day)
+            if day is not None and ok and it.kind is not None:
+                ok = used.get((it.kind, day), 0) < room((it.kind, day))
+            out[(i, it.oid)] = day if ok else None
+            if day is not None and ok:
+                boards[i].add(it.oid, day)
+                if it.kind is not None:
+                    used[(it.kind, day)] = used.get((it.kind, day), 0) + 1
+    search = _Search(schools, boards, out, lambda k: room(k) - used.get(k, 0), used)
+    missed = [k for k in search.items if out[k] != chosen.get(k)]
+    search.improve(missed, bound)
+    search.improve(list(search.items), bound + bound // 200)
+    return out
+
+
+Key = tuple[int, str]
+
+
+class _Search:
+    """Local search on a feasible plan: move an item closer to its preferred day (or place
+    it) when its own school's blockers and one occupant of a full brigade day can step
+    aside to their next best days for less than the item gains. Every step keeps every rule.
+    """
+
+    def __init__(
+        self,
+        schools: Sequence[School],
+        boards: list[Board],
+        out: dict[Key, dt.date | None],
+        room: Callable[[tuple[Kind, dt.date]], int],
+        used: dict[tuple[Kind, dt.date], int],
+    ) -> None:
+        self.boards = boards
+        self.out = out
+        self.room = room
+        self.used = used
+        self.items: dict[Key, Item] = {
+            (i, it.oid): it for i, s in enumerate(schools) for it in s.items if it.pref is not None
+        }
+        self.at: dict[tuple[Kind, dt.date], set[Key]] = {}
+        for key, day in out.items():
+            it = self.items.get(key)
+            if it is not None and it.kind is not None and day is not None:
+                self.at.setdefault((it.kind, day), set()).add(key)
+        self.order = {
+            key: sorted(it.candidates, key=lambda c, p=it.pref: (abs((c - p).days), c))  # type: ignore[misc]
+            for key, it in self.items.items()
+        }
+
+    def take(self, key: Key) -> None:
+        day = self.out[key]
+        if day is None:
+            return
+        it = self.items[key]
+        self.boards[key[0]].remove(key[1], day)
+        if it.kind is not None:
+            self.used[(it.kind, day)] -= 1
+            self.at[(it.kind, day)].discard(key)
+        self.out[key] = None
+
+    def put(self, key: Key, day: dt.date | None) -> None:
+        self.out[key] = day
+        if day is None:
+            return
+        it = self.items[key]
+        self.boards[key[0]].add(key[1], day)
+        if it.kind is not None:
+            self.used[(it.kind, day)] = self.used.get((it.kind, day), 0) + 1
+            self.at.setdefault((it.kind, day), set()).add(key)
+
+    def fits(self, key: Key, day: dt.date) -> bool:
+        it = self.items[key]
+        if it.kind is not None and self.room((it.kind, day)) <= 0:
+            return False
+        return self.boards[key[0]].fits(day)
+
+    def step_aside(self, key: Key, log: list[tuple[Key, dt.date | None]]) -> int | None:
+        """Move ``key`` to its best other day that fits; the cost it adds (None: none fits)."""
+        it = self.items[key]
+        old = self.out[key]
+        self.take(key)
+        for c in self.order[key]:
+            if c != old and self.fits(key, c):
+                log.append((key, old))
+                self.put(key, c)
+                return cost(it, c) - cost(it, old)
+        self.put(key, old)
+        return None
+
+    def undo(self, log: list[tuple[Key, dt.date | None]]) -> None:
+        for key, old in reversed(log):
+            self.take(key)
+            self.put(key, old)
+
+    def better(self, key: Key) -> bool:
+        """Try to lower ``key``'s cost; True when the plan improved."""
+        it = self.items[key]
+        old = self.out[key]
+        now = cost(it, old)
+        fixed = self.boards[key[0]]
+        for c in self.order[key]:
+            gain = now - cost(it, c)
+            if gain <= 0:
+                break
+            log: list[tuple[Key, dt.date | None]] = [(key, old)]
+            self.take(key)
+            extra = 0
+            blocking = sorted({b for _, b in fixed.blockers(c)})
+            if any((key[0], b) not in self.items for b in blocking):
+                self.undo(log)
+                continue
+            for b in blocking:  # the school's own activities in the way come off first
+                log.append(((key[0], b), self.out[(key[0], b)]))
+                self.take((key[0], b))
+            self.put(key, c)
+            ok = True
+            if it.kind is not None and self.room((it.kind, c)) < 0:
+                ok = self._eject((it.kind, c), key, log, gain) is not None
+                extra = self._last
+            for b in blocking if ok else ():
+                bkey = (key[0], b)
+                prev = log_prev(log, bkey)
+                if prev is None:
+                    continue
+                self.put(bkey, None)
+                step = self._place_near(bkey, prev, log)
+                if step is None:
+                    ok = False
+                    break
+                extra += step
+            if ok and extra < gain:
+                return True
+            self.undo(log)
+        return False
+
+    _last = 0
+
+    def _eject(
+        self, slot: tuple[Kind, dt.date], key: Key, log: list[tuple[Key, dt.date | None]], gain: int
+    ) -> Key | None:
+        """Move the occupant of a full slot that steps aside most cheaply."""
+        best: tuple[int, Key] | None = None
+        for other in sorted(self.at.get(slot, set()) - {key})[:_EJECT_TRIES]:
+            trial: list[tuple[Key, dt.date | None]] = []
+            step = self.step_aside(other, trial)
+            if step is not None:
+                self.undo(trial)
+                if best is None or step < best[0]:
+                    best = (step, other)
+        if best is None or best[0] >= gain:
+            return None
+        step = self.step_aside(best[1], log)
+        self._last = step or 0
+        return best[1] if step is not None else None
+
+    def _place_near(
+        self, key: Key, prev: dt.date, log: list[tuple[Key, dt.date | None]]
+    ) -> int | None:
+        it = self.items[key]
+        for c in self.order[key]:
+            if self.fits(key, c):
+                self.put(key, c)
+                return cost(it, c) - cost(it, prev)
+        return None
+
+    def total(self) -> int:
+        """The objective of the plan as it stands."""
+        return sum(cost(it, self.out[k]) for k, it in self.items.items())
+
+    def improve(self, keys: list[Key], enough: int, rounds: int = 3) -> None:
+        """Passes over ``keys`` with a cost, costliest first, while any improves and the
+        objective is above ``enough``."""
+        for _ in range(rounds):
+            if self.total() <= enough:
+                return
+            todo = sorted(
+                (k for k in keys if cost(self.items[k], self.out[k]) > 0),
+                key=lambda k: (-cost(self.items[k], self.out[k]), k),
+            )
+            if not any([self.better(k) for k in todo]):
+                return
+
+
+def log_prev(log: list[tuple[Key, dt.date | None]], key: Key) -> dt.date | None:
+    """The day ``key`` had before this step (the first entry the log holds for it)."""
+    return next((old for k, old in log if k == key), None)
+
+
+def blocked_by_fixed(school: School) -> set[dt.date]:
+    """Days a school's fixed activities keep free of any other main activity (Board rules)."""
+    out: set[dt.date] = set()
+    g = school.min_gap_days
+    for day, oids in school.fixed.items():
+        if not oids:
+            continue
+        if len(oids) >= school.max_per_day:
+            out.add(day)
+        term = school.term_at(day)
+        if term is None:
+            continue
+        for k in range(-(g - 1), g):
+            other = day + dt.timedelta(days=k)
+            if school.term_at(other) == term:
+                out.add(other)
+    return out
+
+
+class _Bound:
+    """The LP relaxation of the whole problem of one brigade, for a lower bound.
+
+    Every activity of every school (not only the brigade's) with the days its fixed
+    activities leave, the brigade's capacity per kind and day, and each school's own
+    rules as rows — one per day (``max_per_day``) or, with a minimum gap, one per
+    window of ``min_gap_days`` days of a term (at most one activity in it). Columns and
+    school rows are added as the LP needs them (column generation, cutting planes); the
+    Lagrangian bound of any of its duals is valid, and the last one is kept.
+    """
+
+    def __init__(
+        self, schools: Sequence[School], room: Callable[[tuple[Kind, dt.date]], int]
+    ) -> None:
+        import numpy as np
+
+        self.np = np
+        self.schools = schools
+        self.items: list[tuple[int, Item]] = []
+        self.slot_of: dict[tuple[Kind, dt.date], int] = {}
+        self.slots: list[tuple[Kind, dt.date]] = []
+        items: list[int] = []
+        slots: list[int] = []
+        costs: list[int] = []
+        where: list[tuple[int, dt.date]] = []
+        for i, school in enumerate(schools):
+            blocked = blocked_by_fixed(school)
+            for it in school.items:
+                if it.pref is None:
+                    continue
+                n = len(self.items)
+                self.items.append((i, it))
+                for day in it.candidates:
+                    if day in blocked:
+                        continue
+                    s = -1
+                    if it.kind is not None:
+                        key = (it.kind, day)
+                        s = self.slot_of.setdefault(key, len(self.slots))
+                        if s == len(self.slots):
+                            self.slots.append(key)
+                    items.append(n)
+                    slots.append(s)
+                    costs.append(abs((day - it.pref).days))
+                    where.append((i, day))
+        self.where = where
+        self.pair_item = np.array(items, dtype=np.int64)
+        self.pair_slot = np.array(slots, dtype=np.int64)
+        self.pair_cost = np.array(costs, dtype=np.float64)
+        self.cap = np.array([max(0, room(k)) for k in self.slots], dtype=np.float64)
+        cells = sorted(set(where))
+        self.cell_of = {c: k for k, c in enumerate(cells)}
+        self.pair_cell = np.array([self.cell_of[w] for w in where], dtype=np.int64)
+        self.term: dict[tuple[int, dt.date], str | None] = {}
+
+    def _term(self, i: int, day: dt.date) -> str | None:
+        key = (i, day)
+        if key not in self.term:
+            self.term[key] = self.schools[i].term_at(day)
+        return self.term[key]
+
+    def rows_of(self, i: int, day: dt.date) -> list[tuple[int, str | None, dt.date]]:
+        """The school rows a day of school ``i`` is in: (school, term, first day of window)."""
+        g = self.schools[i].min_gap_days
+        term = self._term(i, day)
+        if g < 1 or term is None:
+            return [(i, None, day)]
+        return [(i, term, day - dt.timedelta(days=k)) for k in range(g)]
+
+    def rhs(self, row: tuple[int, str | None, dt.date]) -> float:
+        i, term, day = row
+        if term is not None:
+            return 1.0
+        s = self.schools[i]
+        return float(s.max_per_day - len(s.fixed.get(day, ())))
+
+    def days_of(self, row: tuple[int, str | None, dt.date]) -> list[dt.date]:
+        i, term, day = row
+        if term is None:
+            return [day]
+        g = self.schools[row[0]].min_gap_days
+        out = [day + dt.timedelta(days=k) for k in range(g)]
+        return [d for d in out if self._term(i, d) == term]
+
+    def solve(self) -> tuple[int, dict[Key, dt.date | None]]:
+        """The best Lagrangian bound (rounded up: the optimum is a whole number) and the
+        LP's last assignment (each item's column holding more than half, if any).
+
+        One HiGHS model grows: new columns and rows are added to it, so each solve starts
+        from the previous basis.
+        """
+        import highspy
+
+        np = self.np
+        n_items = len(self.items)
+        n_slots = len(self.slots)
+        base = n_items + n_slots
+        order = np.lexsort((self.pair_cost, self.pair_item))
+        rank = np.zeros(len(order), dtype=np.int64)
+        starts = np.searchsorted(self.pair_item[order], np.arange(n_items))
+        rank[order] = np.arange(len(order)) - np.repeat(
+            starts, np.diff(np.append(starts, len(order)))
+        )
+        h = quiet_highs()
+        inf = highspy.kHighsInf
+        # rows: one per item (= 1), one per brigade slot (<= room); then school rows
+        h.addRows(
+            base,
+            np.concatenate([np.ones(n_items), np.full(n_slots, -inf)]),
+            np.concatenate([np.ones(n_items), self.cap]),
+            0,
+            np.zeros(base, dtype=np.int32),
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0),
+        )
+        # columns: "unplaced" for each item first
+        h.addCols(
+            n_items,
+            np.full(n_items, float(UNPLACED_COST)),
+            np.zeros(n_items),
+            np.full(n_items, inf),
+            n_items,
+            np.arange(n_items, dtype=np.int32),
+            np.arange(n_items, dtype=np.int32),
+            np.ones(n_items),
+        )
+        rows: dict[tuple[int, str | None, dt.date], int] = {}
+        rhs: list[float] = []
+        at_cell: dict[int, list[int]] = {}  # cell -> LP columns there
+        cols: list[int] = []  # LP column n_items + k holds pair cols[k]
+        active = np.zeros(len(order), dtype=bool)
+
+        def add_cols(new: Any) -> None:
+            starts_: list[int] = []
+            index: list[int] = []
+            for p in new:
+                starts_.append(len(index))
+                index.append(int(self.pair_item[p]))
+                s = int(self.pair_slot[p])
+                if s >= 0:
+                    index.append(n_items + s)
+                i, day = self.where[int(p)]
+                index.extend(base + rows[r] for r in self.rows_of(i, day) if r in rows)
+                at_cell.setdefault(int(self.pair_cell[p]), []).append(n_items + len(cols))
+                cols.append(int(p))
+            h.addCols(
+                len(new),
+                self.pair_cost[new],
+                np.zeros(len(new)),
+                np.full(len(new), inf),
+                len(index),
+                np.array(starts_, dtype=np.int32),
+                np.array(index, dtype=np.int32),
+                np.ones(len(index)),
+            )
+            active[new] = True
+
+        def add_rows(new: list[tuple[int, str | None, dt.date]]) -> None:
+            starts_: list[int] = []
+            index: list[int] = []
+            for r in new:
+                rows[r] = len(rows)
+                rhs.append(self.rhs(r))
+                starts_.append(len(index))
+                for day in self.days_of(r):
+                    c = self.cell_of.get((r[0], day))
+                    if c is not None:
+                        index.extend(at_cell.get(c, ()))
+            h.addRows(
+                len(new),
+                np.full(len(new), -inf),
+                np.array(rhs[-len(new) :]),
+                len(index),
+                np.array(starts_, dtype=np.int32),
+                np.array(index, dtype=np.int32),
+                np.ones(len(index)),
+            )
+
+        add_cols(np.flatnonzero(rank < 3))
+        bound = -math.inf
+        x: Any = None
+        for _ in range(_MAX_ROUNDS * 4):
+            h.run()
+            sol = h.getSolution()
+            x = np.asarray(sol.col_value)
+            dual = np.asarray(sol.row_dual)
+            mu = dual[:n_items]
+            lam = np.append(np.maximum(0.0, -dual[n_items:base]), 0.0)  # slot -1: no price
+            pi = np.maximum(0.0, -dual[base:])
+            per_cell = np.zeros(len(self.cell_of))
+            row_list = list(rows)
+            for r in np.flatnonzero(pi > 0):
+                row = row_list[int(r)]
+                for day in self.days_of(row):
+                    c = self.cell_of.get((row[0], day))
+                    if c is not None:
+                        per_cell[c] += pi[r]
+            price = self.pair_cost + lam[self.pair_slot] + per_cell[self.pair_cell]
+            best = np.full(n_items, float(UNPLACED_COST))
+            np.minimum.at(best, self.pair_item, price)
+            value = best.sum() - (lam[:-1] * self.cap).sum() - float((pi * np.array(rhs)).sum())
+            bound = max(bound, float(value))
+            load: dict[tuple[int, str | None, dt.date], float] = {}
+            for k in np.flatnonzero(x[n_items:] > 1e-9):
+                i, day = self.where[cols[int(k)]]
+                for r in self.rows_of(i, day):
+                    load[r] = load.get(r, 0.0) + float(x[n_items + k])
+            cut = sorted(
+                (r for r, v in load.items() if r not in rows and v > self.rhs(r) + 1e-7),
+                key=lambda r: (r[0], r[1] or "", r[2]),
+            )
+            new = np.flatnonzero((price - mu[self.pair_item] < -1e-7) & ~active)
+            if not cut and not len(new):
+                break
+            if cut:
+                add_rows(cut)
+            if len(new):
+                add_cols(new)
+        chosen: dict[Key, dt.date | None] = {(i, it.oid): None for i, it in self.items}
+        for k, p in enumerate(cols):
+            if x is not None and n_items + k < len(x) and x[n_items + k] > 0.5:
+                i, it = self.items[int(self.pair_item[p])]
+                chosen[(i, it.oid)] = self.where[p][1]
+        return max(0, math.ceil(bound - 1e-6)), chosen

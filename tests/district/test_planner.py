@@ -1,0 +1,149 @@
+"""Joint plans checked by code written apart from the planner.
+
+The rules of each agreement are checked from the plan's own calendar facts
+(SchoolCalendar) and the agreement; the brigade's capacity from the occurrences; the
+reported bound against an exact MIP (tests/district/exact.py) on small districts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import random
+from collections import Counter
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from partnership.district.loader import load_district
+from partnership.district.planner import plan_district
+from partnership.model import WEEKDAYS, Agreement, DayRange
+from partnership.placement import place
+from partnership.schoolcalendar import SchoolCalendar
+from tests.district.districts import write_district
+from tests.district.exact import Activity, SchoolRules, optimum
+
+PENALTY = 1000  # what the contract's objective charges for an activity left unplaced
+
+
+def _busy(a: Agreement, busy: list[DayRange]) -> Agreement:
+    cal = a.calendar.model_copy(
+        update={"brigade_unavailable": [*a.calendar.brigade_unavailable, *busy]}
+    )
+    return a.model_copy(update={"calendar": cal})
+
+
+def _candidates(a: Agreement, cal: SchoolCalendar, oid: str) -> list[dt.date]:
+    """Days an occurrence may take, from the agreement's rules and the calendar's facts."""
+    cid, term_id, rest = oid.split("/")
+    c = a.commitment(cid)
+    term = a.term(term_id)
+    names = c.weekdays or a.calendar.weekdays
+    out = []
+    day = term.start
+    while day <= term.end:
+        info = cal.day(day)
+        ok = (
+            info.school_day
+            and info.official != "off"
+            and WEEKDAYS[day.weekday()] in names
+            and not info.closures
+            and not (c.brigade and info.brigade_busy)
+            and (c.window is None or c.window.weeks[0] <= term.week_of(day) <= c.window.weeks[1])
+            and (c.repeat.per != "month" or f"{day:%Y-%m}" == rest[:7])
+        )
+        if ok:
+            out.append(day)
+        day += dt.timedelta(days=1)
+    return out
+
+
+def _kind(a: Agreement, cid: str) -> str | None:
+    c = a.commitment(cid)
+    if c.location == "brigade":
+        return "host"
+    return "attend" if "brigade" in c.audience else None
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(2, 6),
+    host=st.integers(1, 2),
+    attend=st.integers(1, 2),
+)
+def test_joint_plan_keeps_every_rule_and_its_bound_is_true(
+    tmp_path_factory: object, seed: int, n: int, host: int, attend: int
+) -> None:
+    folder = tmp_path_factory.mktemp("district")  # type: ignore[attr-defined]
+    path = write_district(Path(folder), n, random.Random(seed), host, attend)
+    loaded = load_district(path)
+    dp = plan_district(loaded, {})
+    busy = loaded.district.brigades[0].unavailable
+    capacity = {"host": host, "attend": attend}
+    load: Counter[tuple[str, dt.date]] = Counter()
+    rules: list[SchoolRules] = []
+    objective = 0
+    placed_alone: set[tuple[str, str]] = set()
+    for s in dp.schools:
+        a = _busy(s.member.agreement, busy)
+        cal = SchoolCalendar(a)
+        alone = {o.id: o.date for o in place(a, cal).occurrences if o.is_main}
+        placed_alone.update((a.agreement.id, oid) for oid in alone)
+        mains = [o for o in s.plan.occurrences if o.is_main]
+        per_day = Counter(o.date for o in mains)
+        assert max(per_day.values()) <= a.scheduling.max_per_day
+        dates = sorted(o.date for o in mains)
+        for x, y in itertools.pairwise(dates):
+            assert (y - x).days >= a.scheduling.min_gap_days
+        acts = []
+        for o in mains:
+            cands = _candidates(a, cal, o.id)
+            assert o.date in cands, (o.id, o.date)
+            kind = _kind(a, o.commitment)
+            if kind:
+                load[(kind, o.date)] += 1
+            objective += abs((o.date - alone[o.id]).days)
+        for u in s.plan.unplaced:
+            if u.id in alone:
+                objective += PENALTY
+        for oid, pref in alone.items():
+            cid = oid.split("/")[0]
+            acts.append(Activity(oid, _kind(a, cid), pref, tuple(_candidates(a, cal, oid))))
+        rules.append(
+            SchoolRules(
+                a.scheduling.max_per_day,
+                a.scheduling.min_gap_days,
+                cal.term_id,
+                {},
+                {},
+                tuple(acts),
+            )
+        )
+    for (kind, day), count in load.items():
+        assert count <= capacity[kind], (kind, day, count)
+    exact, _ = optimum(rules, capacity, PENALTY)
+    assert dp.objective == objective
+    assert dp.bound <= exact + 1e-6 <= objective + 2e-6
+    for u in dp.unplaced:
+        if (u.agreement, u.id) not in placed_alone:
+            continue  # could not be placed even alone: the single-mode reason stands
+        assert u.full_days and all(f.schools for f in u.full_days), u
+
+
+def test_place_given_the_demands_and_candidates_makes_the_same_plan(tmp_path: Path) -> None:
+    """The hook district mode uses to place an agreement a second time changes nothing."""
+    from partnership.demands import expand
+    from partnership.placement import preference
+
+    path = write_district(tmp_path, 3, random.Random(9), 1, 1)
+    for m in load_district(path).members:
+        a = m.agreement
+        cal = SchoolCalendar(a)
+        demands = expand(a, cal)
+        prefs = {d.id: preference(d, cal, a) for d in demands if not d.fixed}
+        assert place(a, cal, given=(demands, prefs)) == place(a, SchoolCalendar(a))
+        assert place(a, cal, given=(demands, {})) == place(a, SchoolCalendar(a))
