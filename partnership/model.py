@@ -93,12 +93,13 @@ def _date(value: object) -> dt.date:
         return _date_in_range(value)
     if isinstance(value, str):
         try:
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-                return _date_in_range(dt.date.fromisoformat(value))
-        except ValueError as exc:
-            if str(exc).startswith("year "):
-                raise
+            day = (
+                dt.date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
+            )
+        except ValueError:
             raise ValueError(f"{value!r} is not a real date (YYYY-MM-DD)") from None
+        if day is not None:
+            return _date_in_range(day)
     raise ValueError(f"{value!r} is not a date: write it as YYYY-MM-DD, for example 2024-09-01")
 
 
@@ -686,6 +687,7 @@ def bounds_check(a: Agreement) -> list[tuple[Path, str]]:
                         _msg.t("hardening.reach_out_of_years", first=first, last=last),
                     )
                 )
+    found.extend(_room_check(a))
     if total > MAX_OCCURRENCES:
         found.append(
             (
@@ -694,6 +696,37 @@ def bounds_check(a: Agreement) -> list[tuple[Path, str]]:
             )
         )
     return found
+
+
+def _room_check(a: Agreement) -> list[tuple[Path, str]]:
+    """Each term must have room for what is asked of it: days, and days apart (min_gap_days)."""
+    gap = a.scheduling.min_gap_days
+    for i, tm in enumerate(a.calendar.terms):
+        asked = 0
+        for cm in a.commitments:
+            r = cm.repeat
+            if r.once_in not in (None, tm.id) or r.once is not None:
+                continue
+            # a festival activity may fall in any term: count each festival in each term
+            asked += len(r.festivals) if r.festivals is not None else _occurrences_of(a, cm, [tm])
+        days = (tm.end - tm.start).days + 1
+        weekdays = {WEEKDAYS.index(w) for w in a.calendar.weekdays}
+        open_days = sum(1 for d in _days(tm.start, tm.end) if d.weekday() in weekdays)
+        if asked > 1 and (asked - 1) * gap >= days:
+            return [
+                (
+                    ("scheduling", "min_gap_days"),
+                    _msg.t("hardening.gap_no_room", gap=gap, n=asked, term=tm.id, days=days),
+                )
+            ]
+        if asked > open_days * a.scheduling.max_per_day:
+            return [
+                (
+                    ("calendar", "terms", i),
+                    _msg.t("hardening.term_no_room", n=asked, term=tm.id, days=open_days),
+                )
+            ]
+    return []
 
 
 def _days(start: dt.date, end: dt.date) -> Iterable[dt.date]:

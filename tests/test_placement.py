@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from checker import AUTUMN_2024, SPRING_2025, make_agreement, violations
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from partnership.demands import Demand
@@ -178,7 +178,8 @@ def agreements(draw: st.DrawFn) -> Agreement:
             "commitments": commitments,
         }
     )
-    assert cross_check(a) == []
+    # dense drafts (more activities than a term has days) are refused by cross_check
+    assume(cross_check(a) == [])
     return a
 
 
