@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from partnership.plan import Plan
     from partnership.records import Records
     from partnership.schoolcalendar import SchoolCalendar
+    from partnership.yamlsource import Document
 
 EXIT_INCOMPLETE = 1
 EXIT_INPUT = 2
@@ -133,20 +134,42 @@ def _load(path: Path) -> Agreement:
     return load_agreement(path)
 
 
-def _records(path: Path) -> Records:
-    from partnership.records import load_records, records_path
+def _records(
+    path: Path, agreement: Agreement, mend: str | None = None
+) -> tuple[Records, Document | None]:
+    """The records beside ``path``; dates outside the agreement are located errors.
 
-    return load_records(records_path(path))
+    ``mend``: the occurrence a `record` command is about to change — its bad dates are
+    set aside, so the command that would undo a mistake still works.
+    """
+    from partnership import records as rec
+    from partnership.errors import InputError
+
+    records, doc = rec.read_records(rec.records_path(path))
+    if mend is not None:
+        records = rec.mend(records, mend, agreement)
+    problems = rec.date_problems(records, doc, agreement, str(path))
+    if problems:
+        raise InputError(problems)
+    return records, doc
 
 
-def _plan(path: Path) -> tuple[Agreement, SchoolCalendar, Records, Plan]:
+def _plan(path: Path, mend: str | None = None) -> tuple[Agreement, SchoolCalendar, Records, Plan]:
     from partnership.placement import place
+    from partnership.records import unknown_ids
     from partnership.schoolcalendar import SchoolCalendar
 
     agreement = _load(path)
     calendar = SchoolCalendar(agreement)
-    records = _records(path)
-    return agreement, calendar, records, place(agreement, calendar, records)
+    records, doc = _records(path, agreement, mend)
+    p = place(agreement, calendar, records)
+    for warning in unknown_ids(records, doc, _occurrence_ids(p), None):
+        typer.echo(str(warning), err=True)
+    return agreement, calendar, records, p
+
+
+def _occurrence_ids(p: Plan) -> list[str]:
+    return [o.id for o in p.occurrences] + [u.id for u in p.unplaced]
 
 
 def _check_term(agreement: Agreement, term: str | None) -> None:
@@ -180,7 +203,8 @@ AudienceOpt = Literal["teachers", "students", "parents", "brigade"]
 
 
 FileArg = Annotated[
-    Path, typer.Argument(help="The agreement file (YAML).", dir_okay=False, show_default=False)
+    # no dir_okay=False: a folder gets the one-line `FILE: message` of every input error
+    Path, typer.Argument(help="The agreement file (YAML).", show_default=False)
 ]
 TermOpt = Annotated[str | None, typer.Option("--term", help="Only this term (its id).")]
 
@@ -219,12 +243,30 @@ def validate(
     for f in files:
         try:
             a = load_agreement(f)
+            _check_records(f, a)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
         typer.echo(f"{f}: OK ({a.agreement.id}, {len(a.commitments)} commitments)")
     if problems:
         raise InputError(problems)
+
+
+def _check_records(path: Path, agreement: Agreement) -> None:
+    """Errors in the records file beside ``path``; warnings for records of unknown ids."""
+    from partnership.checklist import build_checklist
+    from partnership.placement import place
+    from partnership.records import unknown_ids
+    from partnership.schoolcalendar import SchoolCalendar
+
+    records, doc = _records(path, agreement)
+    if doc is None:
+        return
+    calendar = SchoolCalendar(agreement)
+    p = place(agreement, calendar, records)
+    tasks = [task.id for task in build_checklist(p, calendar, records, dt.date.today())]
+    for warning in unknown_ids(records, doc, _occurrence_ids(p), tasks):
+        typer.echo(str(warning), err=True)
 
 
 @app.command()
@@ -515,7 +557,7 @@ def _emit_renderable(renderable: RenderableType, output: Path | None) -> None:
 
 
 def _known_occurrence(p: Plan, occurrence: str) -> None:
-    known = [o.id for o in p.occurrences] + [u.id for u in p.unplaced]
+    known = _occurrence_ids(p)
     _check_known("occurrence", occurrence, known, "see `partnership plan FILE` for the ids")
 
 
@@ -571,21 +613,28 @@ def record(
         _fail("--note goes with --done")
     if time is not None and move is None:
         _fail("--time goes with --move")
-    _, cal, _, p = _plan(file)
+    agreement, cal, _, p = _plan(file, mend=occurrence)
     _known_occurrence(p, occurrence)
     path = rec.records_path(file)
+
+    def mended(r: Records) -> Records:
+        return rec.mend(r, occurrence, agreement)
+
     if done:
-        rec.update_records(path, lambda r: rec.record_done(r, occurrence, note))
+        rec.update_records(path, lambda r: rec.record_done(mended(r), occurrence, note))
     elif cancel is not None:
         if not cancel.strip():
             _fail("--cancel needs a reason")
-        rec.update_records(path, lambda r: rec.record_cancel(r, occurrence, cancel))
+        rec.update_records(path, lambda r: rec.record_cancel(mended(r), occurrence, cancel))
     else:
         assert move is not None
         day = _date(move, "--move")
+        info = agreement.agreement
+        if not info.start <= day <= info.end:
+            _fail(t("hardening.move_outside", date=day, start=info.start, end=info.end))
         _warn_if_not_open(cal, day)
         span = _time_range(time) if time is not None else None
-        rec.update_records(path, lambda r: rec.record_move(r, occurrence, day, span))
+        rec.update_records(path, lambda r: rec.record_move(mended(r), occurrence, day, span))
     typer.echo(f"recorded {chosen[0].lstrip('-')} for {occurrence} in {path}")
 
 
