@@ -443,12 +443,12 @@ def _write_and_publish(
     from partnership.fsio import Batch, stage_files
 
     with ExitStack() as stack:
-        for path in sorted({rec.records_path(f) for f, _ in published}):
+        for path in sorted({rec.real_path(rec.records_path(f)) for f, _ in published}):
             stack.enter_context(rec.lock(path))
         batch = stack.enter_context(Batch())
         written = [path for files in chunks for path in stage_files(batch, output, files)]
         for f, p in published:
-            path = rec.records_path(f)
+            path = rec.writable(rec.records_path(f))
             old = rec.load_records(path)
             new = rec.publish(old, p)
             if new != old:
@@ -478,7 +478,7 @@ def ics(
 
     agreement, cal, records, p = _plan(file)
     _check_term(agreement, term)
-    prepare_output_dir(output)
+    prepare_output_dir(output, create=False)  # made with the files: a failure leaves none
     _refuse_incomplete(p, allow_incomplete)
     files = _ics_files(p, cal, records, term, audience)
     for path in _write_and_publish(output, [files], [(file, p)]):
@@ -717,7 +717,7 @@ def build(
     from partnership.build import build_outputs, summary
     from partnership.fsio import prepare_output_dir
 
-    prepare_output_dir(output)
+    prepare_output_dir(output, create=False)  # made with the files: a failure leaves none
     loaded = [(f, *_plan(f)) for f in files]
     first: dict[str, Path] = {}
     for f, a, *_ in loaded:

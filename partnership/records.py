@@ -18,8 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 if TYPE_CHECKING:
     from filelock import FileLock
 
-from partnership.errors import Problem
-from partnership.fsio import atomic_write
+from partnership.errors import InputError, Problem
+from partnership.fsio import atomic_write, heal
 from partnership.loader import read_limited, validate_document
 from partnership.messages import t
 from partnership.model import Agreement, Date, Text, TimeRange, suggest
@@ -101,6 +101,7 @@ def load_records(path: Path) -> Records:
 
 def read_records(path: Path) -> tuple[Records, Document | None]:
     """The records at ``path`` and the parsed file (for positions; None when there is none)."""
+    heal(path.parent)  # a command killed while writing it: finish or undo that first
     if not os.path.lexists(path):
         return Records(), None
     data = read_limited(path)
@@ -243,11 +244,33 @@ def lock(path: Path) -> FileLock:
     """The lock every writer of the records file at ``path`` holds while it reads and writes."""
     from filelock import FileLock  # only commands that write records pay for the import
 
-    return FileLock(str(path) + ".lock")
+    return FileLock(str(real_path(path)) + ".lock")
+
+
+def real_path(path: Path) -> Path:
+    """Where a records file really is: a symlinked one is written through to its target."""
+    return Path(os.path.realpath(path)) if os.path.islink(path) else path
+
+
+def writable(path: Path) -> Path:
+    """The real path of a records file that may be replaced; a read-only one is refused.
+
+    The permission bits are checked, not only :func:`os.access`: root may write anything,
+    but a records file made read-only is a "do not change" that the tool respects.
+    """
+    real = real_path(path)
+    try:
+        info = os.stat(real)
+    except FileNotFoundError:
+        return real
+    if not info.st_mode & 0o222 or not os.access(real, os.W_OK):
+        raise InputError([Problem(str(path), None, None, t("hardening.records_read_only"))])
+    return real
 
 
 def update_records(path: Path, change: Callable[[Records], Records]) -> Records:
     """Read-modify-write ``path`` under a file lock; a damaged file raises and stays untouched."""
+    path = writable(path)
     with lock(path):
         old = load_records(path)
         new = change(old)
