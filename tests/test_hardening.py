@@ -524,3 +524,83 @@ def test_python_m_prints_one_line_and_exit_70_for_a_bug(tmp_path: Path) -> None:
         text=True,
     )
     assert debug.returncode != 0 and "Traceback" in debug.stderr
+
+
+# --------------------------------------------------------------------------- crashes heal
+# A build killed (SIGKILL, by strace's fault injection) at a rename or an fsync — during
+# staging, the journal or the renames — and then healed, as the next command that touches
+# each folder does first, leaves every file either as the old build or as the new one
+# (records file included), and no temporary, backup or journal file.
+
+STRACE = shutil.which("strace")
+FUZZ = os.environ.get("PARTNERSHIP_FUZZ", "") not in ("", "0")
+CRASH_CALLS = {"rename": "rename,renameat,renameat2", "fsync": "fsync,fdatasync"}
+
+
+def _python(args: list[str], cwd: Path, env: dict[str, str], strace: list[str]) -> int:
+    full = {**os.environ, "PYTHONPATH": str(ROOT), **env}
+    cmd = [*strace, sys.executable, "-m", "partnership", *args]
+    return subprocess.run(cmd, cwd=cwd, env=full, capture_output=True, timeout=120).returncode
+
+
+def _crash_base(root: Path) -> tuple[Path, list[str]]:
+    base = root / "base"
+    a = copy_example(base)
+    assert _python(["build", a.name, "-o", "out"], base, EPOCH_1, []) == 0
+    assert _python(["record", a.name, MOVED, "--move", "2025-11-21"], base, {}, []) == 0
+    return base, ["build", a.name, "-o", "out"]
+
+
+def _killed_at(base: Path, args: list[str], calls: str, n: int, into: Path) -> bool:
+    """Run ``args`` in a copy of ``base`` killed at its ``n``-th call of ``calls``; True if so."""
+    shutil.copytree(base, into)
+    trace = [STRACE or "strace", "-f", "-qq", "-o", os.devnull, "-e", f"trace={calls}"]
+    trace += ["-e", f"inject={calls}:signal=SIGKILL:when={n}"]
+    return _python(args, into, EPOCH_2, trace) != 0
+
+
+def _healed(folder: Path) -> dict[str, bytes]:
+    """The files after the next commands: `plan` (records folder) and a heal of the outputs."""
+    assert _python(["plan", "damo-primary.yaml"], folder, {}, []) in (0, 1)
+    code = "import sys; from partnership.fsio import heal; heal(sys.argv[1])"
+    out = folder / "out" / "damo-fire-2024"
+    subprocess.run(
+        [sys.executable, "-c", code, str(out)],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=True,
+    )
+    return files(folder)
+
+
+def _crash_points(total: int) -> list[int]:
+    return list(range(1, total + 1)) if FUZZ else sorted({1, 2, total // 2, total - 1, total})
+
+
+@pytest.mark.skipif(STRACE is None, reason="needs strace")
+@pytest.mark.parametrize("step", sorted(CRASH_CALLS))
+def test_a_build_killed_at_any_step_heals_to_one_build(tmp_path: Path, step: str) -> None:
+    base, args = _crash_base(tmp_path)
+    old = files(base)
+    new_dir = shutil.copytree(base, tmp_path / "new")
+    assert _python(args, new_dir, EPOCH_2, []) == 0
+    new = files(new_dir)
+    assert old != new
+    stray = re.compile(r"\.(tmp|bak|journal|part)$")
+    assert not [n for n in (*old, *new) if stray.search(n)]
+    count = tmp_path / "count"
+    shutil.copytree(base, count)
+    log = tmp_path / "calls.log"
+    trace = [STRACE or "strace", "-f", "-qq", "-o", str(log), "-e", f"trace={CRASH_CALLS[step]}"]
+    assert _python(args, count, EPOCH_2, trace) == 0
+    total = sum(1 for line in log.read_text().splitlines() if "(" in line)
+    assert total > 10
+    outcomes = set()
+    for n in _crash_points(total):
+        crashed = tmp_path / f"crash-{n}"
+        if not _killed_at(base, args, CRASH_CALLS[step], n, crashed):
+            continue
+        after = _healed(crashed)
+        assert after in (old, new), f"{step} {n} of {total}: a mix, or stray files left"
+        outcomes.add("old" if after == old else "new")
+        shutil.rmtree(crashed)
+    assert outcomes  # at least one run was really killed
