@@ -192,7 +192,8 @@ def _date(value: str | None, option: str) -> dt.date:
 def _report_unplaced(plan: Plan) -> None:
     err = _console(stderr=True)
     for u in plan.unplaced:
-        err.print(f"[red]unplaced[/red] {u.id}: {u.reason}", markup=True)
+        # one line each, however long: scripts grep these lines (soft_wrap: no wrapping)
+        err.print(f"[red]unplaced[/red] {u.id}: {u.reason}", markup=True, soft_wrap=True)
 
 
 # the choices of options (typer checks them and lists them in --help)

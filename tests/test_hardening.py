@@ -8,6 +8,7 @@ writing one records file lose no update.
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import json
 import os
@@ -604,3 +605,198 @@ def test_a_build_killed_at_any_step_heals_to_one_build(tmp_path: Path, step: str
         outcomes.add("old" if after == old else "new")
         shutil.rmtree(crashed)
     assert outcomes  # at least one run was really killed
+
+
+# --------------------------------------------------------------------------- records problems
+
+
+def test_a_typo_in_a_move_is_refused_and_a_file_that_has_one_can_be_mended(
+    tmp_path: Path,
+) -> None:
+    a = copy_example(tmp_path)
+    records = tmp_path / RECORDS
+    refused = run(["record", a, MOVED, "--move", "1925-10-23"])
+    assert refused.exit_code == 2
+    assert "--move 1925-10-23: outside the agreement period" in refused.stderr
+    assert not records.exists()
+    # a file that has such a date anyway (edited by hand, or an older version)
+    records.write_text(
+        f"occurrences:\n  {MOVED}:\n    status: moved\n    date: 1925-10-23\n    sequence: 1\n",
+        "utf-8",
+    )
+    before = records.read_bytes()
+    for command in (["plan", a], ["report", a], ["validate", a], ["ics", a, "-o", tmp_path / "o"]):
+        result = run(command)
+        assert result.exit_code == 2, result.output
+        assert result.stderr.splitlines()[0] == (
+            f"{records}:4:11: occurrences.{MOVED}.date: 1925-10-23 lies outside the agreement "
+            f"period 2024-06-08..2027-06-07; mend it with `partnership record {a} {MOVED} "
+            "--move DATE`, or delete this line"
+        )
+    assert records.read_bytes() == before
+    ok(["record", a, MOVED, "--move", "2025-10-23"])  # the tool undoes its own mistake
+    rec = load_records(records).occurrences[MOVED]
+    assert (rec.date, rec.status, rec.sequence) == (dt.date(2025, 10, 23), "moved", 2)
+    ok(["plan", a])
+
+
+def test_done_on_an_occurrence_with_a_bad_date_drops_that_date(tmp_path: Path) -> None:
+    a = copy_example(tmp_path)
+    records = tmp_path / RECORDS
+    records.write_text(f"occurrences:\n  {MOVED}:\n    status: moved\n    date: 2099-01-01\n")
+    ok(["record", a, MOVED, "--done"])
+    rec = load_records(records).occurrences[MOVED]
+    assert (rec.status, rec.date) == ("done", None)
+    ok(["plan", a])
+
+
+def test_unknown_ids_in_the_records_file_are_warnings_with_the_nearest_id(
+    tmp_path: Path,
+) -> None:
+    a = copy_example(tmp_path)
+    (tmp_path / RECORDS).write_text(
+        "occurrences:\n  brigade-visit/2025-autumn/9:\n    status: done\n"
+        f"  {MOVED}/lead-up-9:\n    status: done\n"
+        "tasks:\n  zzzzzz:\n    done: 2025-01-01\n",
+        "utf-8",
+    )
+    result = run(["validate", a])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert lines == [
+        f"{tmp_path / RECORDS}:2:3: warning: the agreement has no occurrence "
+        "'brigade-visit/2025-autumn/9' (did you mean 'brigade-visit/2025-autumn/1'?); "
+        "this record is ignored",
+        f"{tmp_path / RECORDS}:4:3: warning: the agreement has no occurrence "
+        f"'{MOVED}/lead-up-9' (did you mean '{MOVED}'?); this record is ignored",
+        f"{tmp_path / RECORDS}:7:3: warning: the checklist has no task 'zzzzzz'; "
+        "this tick is ignored",
+    ]
+    plan = run(["plan", a])  # every planning command warns about occurrences too
+    assert plan.exit_code == 0 and plan.stderr.count("warning:") == 2
+
+
+def test_a_move_without_a_date_is_an_error_at_its_line(tmp_path: Path) -> None:
+    a = copy_example(tmp_path)
+    (tmp_path / RECORDS).write_text(f"occurrences:\n  {MOVED}:\n    status: moved\n", "utf-8")
+    result = run(["plan", a])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{tmp_path / RECORDS}:3:13: occurrences.{MOVED}: ")
+    assert "status: moved needs the date it moved to" in result.stderr
+
+
+def test_a_huge_sequence_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    a = copy_example(tmp_path)
+    (tmp_path / RECORDS).write_text(f"occurrences:\n  {MOVED}:\n    sequence: {10**40}\n", "utf-8")
+    result = run(["ics", a, "-o", tmp_path / "out"])
+    assert result.exit_code == 2
+    assert f"{tmp_path / RECORDS}:3:15: occurrences.{MOVED}.sequence: must be at most" in (
+        result.stderr
+    )
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("text", ["1e5", "0E0", "2e3456", "010", "null", "1.5"])
+def test_a_note_that_looks_like_a_number_stays_text(tmp_path: Path, text: str) -> None:
+    a = copy_example(tmp_path)
+    ok(["record", a, MOVED, "--done", "--note", text])
+    ok(["plan", a])
+    assert load_records(tmp_path / RECORDS).occurrences[MOVED].note == text
+    assert f"note: {text}\n" not in (tmp_path / RECORDS).read_text("utf-8")  # quoted
+
+
+# --------------------------------------------------------------------------- files, kinds
+
+
+def listing(root: Path) -> dict[str, bytes | str]:
+    """Like :func:`tree`, but special files are named by kind, never read (a FIFO would hang)."""
+    return {
+        str(p.relative_to(root)): (
+            p.read_bytes() if p.is_file() and not p.is_symlink() else oct(p.lstat().st_mode)
+        )
+        for p in sorted(root.rglob("*"))
+    }
+
+
+def _special(kind: str, path: Path) -> None:
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "socket":
+        import socket
+
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(str(path))
+        sock.close()
+    else:
+        path.symlink_to("/dev/zero")
+
+
+SPECIAL = {
+    "fifo": "is not a regular file (a named pipe); only regular files are read",
+    "socket": "is not a regular file (a socket); only regular files are read",
+    "device": "is not a regular file (a device); only regular files are read",
+    "folder": "is a folder, not a file",
+}
+
+
+@pytest.mark.parametrize("which", ["agreement", "records"])
+@pytest.mark.parametrize("kind", sorted(SPECIAL))
+def test_only_regular_files_are_read_at_once(tmp_path: Path, kind: str, which: str) -> None:
+    a = copy_example(tmp_path)
+    target = a if which == "agreement" else tmp_path / RECORDS
+    if which == "agreement":
+        target = tmp_path / "special.yaml"
+    _special(kind, target)
+    file = target if which == "agreement" else a
+    before = listing(tmp_path)
+    cmd = [sys.executable, "-m", "partnership", "plan", str(file)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=30, env=_subprocess_env())
+    assert done.returncode == 2
+    assert done.stderr == f"{target}: {SPECIAL[kind]}\n"
+    assert listing(tmp_path) == before
+
+
+def test_a_symlinked_records_file_is_written_through(tmp_path: Path) -> None:
+    a = copy_example(tmp_path)
+    real = tmp_path / "kept" / "records.yaml"
+    real.parent.mkdir()
+    real.write_text("occurrences: {}\n", "utf-8")
+    (tmp_path / RECORDS).symlink_to(real)
+    ok(["record", a, MOVED, "--done"])
+    ok(["ics", a, "-o", tmp_path / "out"])
+    assert (tmp_path / RECORDS).is_symlink()
+    assert load_records(real).occurrences[MOVED].status == "done"
+    assert load_records(real).occurrences[MOVED].published is not None
+    assert (real.parent / "records.yaml.lock").exists()  # the lock is on the real path
+    assert not [p for p in tmp_path.rglob("*") if re.search(r"\.(tmp|bak|journal)$", p.name)]
+
+
+def test_a_read_only_records_file_is_refused_not_replaced(tmp_path: Path) -> None:
+    a = copy_example(tmp_path)
+    ok(["record", a, MOVED, "--done"])
+    records = tmp_path / RECORDS
+    records.chmod(0o444)  # root could still write: the tool checks the bits itself
+    before = tree(tmp_path)
+    for command in (["record", a, MOVED, "--cancel", "雨"], ["ics", a, "-o", tmp_path / "o"]):
+        result = run(command)
+        assert result.exit_code == 2, result.output
+        assert f"{records}: the records file is read-only" in result.stderr
+    assert tree(tmp_path) == before
+
+
+def test_unplaced_lines_do_not_wrap_at_80_columns(tmp_path: Path) -> None:
+    a = copy_example(tmp_path)
+    # Saturday visits: never a school day, so every one is unplaced, with a long reason
+    text = a.read_text("utf-8").replace("weekdays: [wed, thu]", "weekdays: [sat]", 1)
+    a.write_text(text, "utf-8")
+    cmd = [sys.executable, "-m", "partnership", "calendar", str(a)]
+    env = {**_subprocess_env(), "COLUMNS": "80"}
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.splitlines()
+    assert lines and all(line.startswith("unplaced ") for line in lines)
+    from rich.cells import cell_len
+
+    assert max(map(cell_len, lines)) > 80  # wider than the terminal, and still one line each
