@@ -181,12 +181,25 @@ def _check_term(agreement: Agreement, term: str | None) -> None:
 
 def _date(value: str | None, option: str) -> dt.date:
     """The date an option names (today when it is not given); a usage error if malformed."""
+    from partnership.model import DATE_YEARS
+
     if value is None:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         _fail(f"{option} {value!r}: write the date as YYYY-MM-DD")
+    if not DATE_YEARS[0] <= day.year <= DATE_YEARS[1]:
+        _fail(
+            t(
+                "hardening.option_date_years",
+                option=option,
+                date=day,
+                first=DATE_YEARS[0],
+                last=DATE_YEARS[1],
+            )
+        )
+    return day
 
 
 def _report_unplaced(plan: Plan) -> None:
@@ -499,7 +512,8 @@ def checklist(
         str | None, typer.Option("--today", help="Today's date (YYYY-MM-DD); default today.")
     ] = None,
     weeks: Annotated[
-        int | None, typer.Option("--weeks", min=0, help="Only tasks due in the coming N weeks.")
+        int | None,
+        typer.Option("--weeks", min=0, max=520, help="Only tasks due in the coming N weeks."),
     ] = None,
     fmt: Annotated[DocFmt, typer.Option("--format", help="rich, md, html or json.")] = "rich",
     output: Annotated[

@@ -800,3 +800,202 @@ def test_unplaced_lines_do_not_wrap_at_80_columns(tmp_path: Path) -> None:
     from rich.cells import cell_len
 
     assert max(map(cell_len, lines)) > 80  # wider than the terminal, and still one line each
+
+
+# --------------------------------------------------------------------------- fuzz campaign
+# Generated agreements, records files and command lines: never exit 70, never a traceback,
+# never a hang (an alarm per command), and a failing command changes nothing. A short run
+# here; `PARTNERSHIP_FUZZ=1 python -m pytest -m fuzz tests/test_hardening.py` runs long.
+
+import signal  # noqa: E402  (the campaign's own imports, kept with it)
+
+import yaml  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FUZZ_SETTINGS = settings(
+    max_examples=1000 if FUZZ else 6,
+    deadline=None,
+    derandomize=not FUZZ,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+COMMAND_SECONDS = 20
+MINIMAL = yaml.safe_load((ROOT / "tests/malformed/accepted/minimal.yaml").read_text("utf-8"))
+
+junk = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**12), 10**40)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31))
+    | st.sampled_from(["", "teachers", "P99999999999W", "-P1D", "25:99", "2024-02-30", "1e5"])
+    | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [path]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found += _paths(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found += _paths(v, (*path, i))
+    return found
+
+
+@st.composite
+def mutated(draw: st.DrawFn, base: Any) -> Any:
+    """``base`` with one to three parts replaced by junk, removed, or given a stray key."""
+    data = json.loads(json.dumps(base, default=str))
+    for _ in range(draw(st.integers(1, 3))):
+        path = draw(st.sampled_from(_paths(data)))
+        if not path:
+            continue
+        parent = data
+        for part in path[:-1]:
+            parent = parent[part]
+        action = draw(st.sampled_from(["junk", "drop", "extra"]))
+        if action == "drop":
+            del parent[path[-1]]
+        elif action == "extra" and isinstance(parent, dict):
+            parent[draw(st.text(min_size=1, max_size=8))] = draw(junk)
+        else:
+            parent[path[-1]] = draw(junk)
+    return data
+
+
+def _bounded(args: list[Any], env: dict[str, str] | None = None) -> Result:
+    """Run a command in-process, failing the test if it takes longer than COMMAND_SECONDS."""
+
+    def hang(signum: int, frame: Any) -> None:
+        raise AssertionError(f"hangs: {args}")
+
+    old = signal.signal(signal.SIGALRM, hang)
+    signal.alarm(COMMAND_SECONDS)
+    try:
+        result = run(args, env)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    assert result.exit_code in (0, 1, 2), (args, result.exit_code, result.output)
+    assert "Traceback" not in result.output and "internal error" not in result.output, args
+    return result
+
+
+def _yaml(data: Any) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+@pytest.mark.fuzz
+@FUZZ_SETTINGS
+@given(mutated(MINIMAL))
+def test_fuzz_generated_agreements(tmp_path: Path, data: Any) -> None:
+    a = tmp_path / "fuzz.yaml"
+    a.write_text(_yaml(data), "utf-8")
+    validated = _bounded(["validate", a])
+    planned = _bounded(["plan", a])
+    if validated.exit_code == 2:
+        assert planned.exit_code == 2
+        assert re.match(r"^\S+?(:\d+:\d+)?: ", validated.stderr), validated.stderr
+    before = listing(tmp_path)
+    built = _bounded(["build", a, "-o", tmp_path / "out"], EPOCH_1)
+    if built.exit_code != 0:
+        assert listing(tmp_path) == before
+
+
+_EXAMPLE_IDS = [
+    "brigade-visit/2025-autumn/1",
+    MOVED,
+    f"{MOVED}/lead-up-1",
+    "fire-drill/2024-autumn/1",
+    "nope/2025-autumn/1",
+]
+ids = st.sampled_from(_EXAMPLE_IDS) | st.text(max_size=20)
+option_dates = st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)).map(str) | st.text(max_size=12)
+command_lines = st.one_of(
+    st.tuples(st.just("record"), ids, st.just("--done"), st.just("--note"), st.text(max_size=10)),
+    st.tuples(st.just("record"), ids, st.just("--move"), option_dates),
+    st.tuples(st.just("record"), ids, st.just("--cancel"), st.text(max_size=10)),
+    st.tuples(
+        st.just("record"),
+        ids,
+        st.just("--move"),
+        option_dates,
+        st.just("--time"),
+        st.text(max_size=12),
+    ),
+    st.tuples(st.just("tick"), st.text(max_size=8)),
+    st.tuples(
+        st.just("checklist"),
+        st.just("--today"),
+        option_dates,
+        st.just("--weeks"),
+        st.integers(-5, 10**6).map(str),
+    ),
+    st.tuples(st.just("report"), st.just("--year"), st.integers(-(10**6), 10**6).map(str)),
+    st.tuples(st.just("plan"), st.just("--term"), st.text(max_size=12)),
+    st.tuples(
+        st.just("ics"),
+        st.just("-o"),
+        st.just("{out}"),
+        st.just("--term"),
+        st.sampled_from(["2024-autumn", "nope", ""]),
+    ),
+)
+
+
+@pytest.mark.fuzz
+@FUZZ_SETTINGS
+@given(st.lists(command_lines, min_size=1, max_size=3))
+def test_fuzz_command_lines(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[tuple[str, ...]]
+) -> None:
+    root = tmp_path_factory.mktemp("cli")
+    a = copy_example(root)
+    for line in lines:
+        args = [line[0], a, *(part.replace("{out}", str(root / "out")) for part in line[1:])]
+        before = listing(root)
+        result = _bounded(args)
+        if result.exit_code == 2:
+            assert listing(root) == before, args
+    _bounded(["plan", a])  # whatever was recorded, the file still plans
+
+
+record_values = st.fixed_dictionaries(
+    {},
+    optional={
+        "status": st.sampled_from(["done", "cancelled", "moved", "x"]) | junk,
+        "date": st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)) | junk,
+        "published": st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)) | junk,
+        "sequence": st.integers(-1, 10**40) | junk,
+        "note": junk,
+        "time": st.just({"start": "14:00", "end": "15:00"}) | junk,
+    },
+)
+
+
+@pytest.mark.fuzz
+@FUZZ_SETTINGS
+@given(
+    st.dictionaries(ids, record_values, max_size=3),
+    st.dictionaries(st.text(max_size=8), st.fixed_dictionaries({"done": junk}), max_size=2),
+)
+def test_fuzz_records_files(
+    tmp_path_factory: pytest.TempPathFactory, occurrences: Any, tasks: Any
+) -> None:
+    root = tmp_path_factory.mktemp("records")
+    a = copy_example(root)
+    (root / RECORDS).write_text(_yaml({"occurrences": occurrences, "tasks": tasks}), "utf-8")
+    planned = _bounded(["plan", a])
+    if planned.exit_code == 2:
+        assert re.search(rf"{re.escape(RECORDS)}(:\d+:\d+)?: ", planned.stderr), planned.stderr
+    for oid in occurrences:
+        before = listing(root)
+        moved = _bounded(["record", a, oid, "--move", "2025-10-23"])
+        if moved.exit_code == 2:
+            assert listing(root) == before
