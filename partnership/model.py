@@ -191,6 +191,8 @@ class DayRange(_Model):
     def _order(self) -> DayRange:
         if self.end < self.start:
             raise ValueError(f"end {self.end} is before start {self.start}")
+        if (self.end - self.start).days >= DAYS_BOUND:
+            raise ValueError(_msg.t("hardening.range_too_long", most=DAYS_BOUND))
         return self
 
     def days(self) -> list[dt.date]:
