@@ -579,8 +579,13 @@ def _crash_points(total: int) -> list[int]:
 
 @pytest.mark.skipif(STRACE is None, reason="needs strace")
 @pytest.mark.parametrize("step", sorted(CRASH_CALLS))
-def test_a_build_killed_at_any_step_heals_to_one_build(tmp_path: Path, step: str) -> None:
+@pytest.mark.parametrize("command", ["build", "record"])
+def test_a_build_killed_at_any_step_heals_to_one_build(
+    tmp_path: Path, step: str, command: str
+) -> None:
     base, args = _crash_base(tmp_path)
+    if command == "record":  # one file, written by atomic_write under the records lock
+        args = ["record", "damo-primary.yaml", MOVED, "--cancel", "暴雨"]
     old = files(base)
     new_dir = shutil.copytree(base, tmp_path / "new")
     assert _python(args, new_dir, EPOCH_2, []) == 0
@@ -594,7 +599,7 @@ def test_a_build_killed_at_any_step_heals_to_one_build(tmp_path: Path, step: str
     trace = [STRACE or "strace", "-f", "-qq", "-o", str(log), "-e", f"trace={CRASH_CALLS[step]}"]
     assert _python(args, count, EPOCH_2, trace) == 0
     total = sum(1 for line in log.read_text().splitlines() if "(" in line)
-    assert total > 10
+    assert total >= 1
     outcomes = set()
     for n in _crash_points(total):
         crashed = tmp_path / f"crash-{n}"
