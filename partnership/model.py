@@ -625,12 +625,19 @@ def bounds_check(a: Agreement) -> list[tuple[Path, str]]:
     info = a.agreement
     first, last = (FIRST_YEAR, LAST_YEAR) if a.calendar.holidays == "cn" else DATE_YEARS
     low, high = dt.date(first, 1, 1), dt.date(last, 12, 31)
+    # the built-in preparation and follow-up tasks fall due up to this far from their day
+    margin = dt.timedelta(days=_template_reach() + _ROLL_DAYS)
     for key, day in (("start", info.start), ("end", info.end)):
-        if not low <= day <= high:
+        if not low + margin <= day <= high - margin:
             found.append(
                 (
                     ("agreement", key),
-                    _msg.t("hardening.agreement_years", date=day, first=first, last=last),
+                    _msg.t(
+                        "hardening.agreement_years",
+                        date=day,
+                        first=low + margin,
+                        last=high - margin,
+                    ),
                 )
             )
     if info.end.year - info.start.year >= MAX_AGREEMENT_YEARS:
@@ -729,6 +736,13 @@ def _room_check(a: Agreement) -> list[tuple[Path, str]]:
                 )
             ]
     return []
+
+
+def _template_reach() -> int:
+    """The most days a built-in checklist task falls due before or after its activity."""
+    from partnership.checklist import template
+
+    return max(item.days for kind in KINDS for item in template(kind))
 
 
 def _days(start: dt.date, end: dt.date) -> Iterable[dt.date]:
