@@ -20,6 +20,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
@@ -140,6 +141,16 @@ def _drop(copies: list[Path]) -> None:
             os.unlink(c)
 
 
+def _refuse_special(path: Path) -> None:
+    """A FIFO, device or socket where a file is to be written is refused, never replaced."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode) or stat.S_ISDIR(mode)):
+        raise UsageError(t("hardening.output_special", path=path))
+
+
 def write_error(folder: Path, exc: OSError) -> OSError:
     """A failed write as an OSError whose message names the folder (disk full, read-only)."""
     return OSError(exc.errno, t("hardening.write_failed", folder=folder, error=exc.strerror or exc))
@@ -148,6 +159,7 @@ def write_error(folder: Path, exc: OSError) -> OSError:
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
     path = Path(path)
+    _refuse_special(path)
     heal(path.parent)
     tmp: Path | None = None
     try:
@@ -239,6 +251,7 @@ class Batch:
         path = Path(path)
         if path in self._staged:
             raise ValueError(f"{path}: written twice in one batch")
+        _refuse_special(path)
         try:
             self._make_folder(path.parent)
             if path.parent not in self._healed:

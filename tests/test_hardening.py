@@ -1004,3 +1004,24 @@ def test_fuzz_records_files(
         moved = _bounded(["record", a, oid, "--move", "2025-10-23"])
         if moved.exit_code == 2:
             assert listing(root) == before
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["checklist", "{a}", "--format", "md", "-o", "{target}"],
+        ["calendar", "{a}", "--format", "html", "-o", "{target}"],
+        ["init", "{target}"],
+    ],
+)
+def test_a_fifo_as_the_output_file_is_refused_not_replaced(
+    tmp_path: Path, command: list[str]
+) -> None:
+    a = copy_example(tmp_path)
+    target = tmp_path / "pipe"
+    os.mkfifo(target)
+    before = listing(tmp_path)
+    result = run([part.format(a=a, target=target) for part in command])
+    assert result.exit_code == 2, result.output
+    assert f"{target}: is not a regular file" in result.stderr or "already exists" in result.stderr
+    assert listing(tmp_path) == before
