@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 from partnership.errors import InputError, Problem
 from partnership.messages import t
-from partnership.model import Agreement, Kind, NonNegInt, Owner, Slug, Text
+from partnership.model import Agreement, DayCount, Kind, Owner, Slug, Text
 
 TaskKind = Literal["before", "after"]
 BUILTIN = "templates/checklists.yaml"
@@ -47,8 +47,8 @@ class TemplateTask(_Model):
 
     key: Slug
     owner: Owner = "school"
-    days_before: NonNegInt | None = None
-    days_after: NonNegInt | None = None
+    days_before: DayCount | None = None
+    days_after: DayCount | None = None
     zh: Text
     en: Text | None = None
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from partnership.plan import Plan
     from partnership.records import Records
     from partnership.schoolcalendar import SchoolCalendar
+    from partnership.yamlsource import Document
 
 EXIT_INCOMPLETE = 1
 EXIT_INPUT = 2
@@ -193,28 +194,47 @@ def _load(path: Path) -> Agreement:
     return load_agreement(path)
 
 
-def _records(path: Path) -> Records:
-    from partnership.records import load_records, records_path
+def _records(
+    path: Path, agreement: Agreement, mend: str | None = None
+) -> tuple[Records, Document | None]:
+    """The records beside ``path``; dates outside the agreement are located errors.
 
-    return load_records(records_path(path))
+    ``mend``: the occurrence a `record` command is about to change — its bad dates are
+    set aside, so the command that would undo a mistake still works.
+    """
+    from partnership import records as rec
+    from partnership.errors import InputError
+
+    records, doc = rec.read_records(rec.records_path(path))
+    if mend is not None:
+        records = rec.mend(records, mend, agreement)
+    problems = rec.date_problems(records, doc, agreement, str(path))
+    if problems:
+        raise InputError(problems)
+    return records, doc
 
 
-def _plan(path: Path) -> tuple[Agreement, SchoolCalendar, Records, Plan]:
+def _plan(path: Path, mend: str | None = None) -> tuple[Agreement, SchoolCalendar, Records, Plan]:
     from partnership.placement import place
+    from partnership.records import unknown_ids
     from partnership.schoolcalendar import SchoolCalendar
 
     agreement = _load(path)
     calendar = SchoolCalendar(agreement)
-    records = _records(path)
+    records, doc = _records(path, agreement, mend)
     plan = place(agreement, calendar, records)
+    for warning in unknown_ids(records, doc, _occurrence_ids(plan), None):
+        _say(str(warning), err=True)
     _warn_moved_onto_days_off(plan, records)
     return agreement, calendar, records, plan
 
 
+def _occurrence_ids(p: Plan) -> list[str]:
+    return [o.id for o in p.occurrences] + [u.id for u in p.unplaced]
+
+
 def _warn_moved_onto_days_off(plan: Plan, records: Records) -> None:
     """A move in the records file (perhaps hand-edited) onto a day off warns like --move."""
-    from partnership.messages import t
-
     for n in plan.notices:
         rec = records.occurrences.get(n.occurrence)
         if n.kind == "given-day-off" and rec is not None and rec.status == "moved":
@@ -230,12 +250,25 @@ def _check_term(agreement: Agreement, term: str | None) -> None:
 
 def _date(value: str | None, option: str) -> dt.date:
     """The date an option names (today when it is not given); a usage error if malformed."""
+    from partnership.model import DATE_YEARS
+
     if value is None:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         _fail(t("cli.bad_date", option=option, value=repr(value)))
+    if not DATE_YEARS[0] <= day.year <= DATE_YEARS[1]:
+        _fail(
+            t(
+                "hardening.option_date_years",
+                option=option,
+                date=day,
+                first=DATE_YEARS[0],
+                last=DATE_YEARS[1],
+            )
+        )
+    return day
 
 
 def _report_unplaced(plan: Plan) -> None:
@@ -243,7 +276,8 @@ def _report_unplaced(plan: Plan) -> None:
 
     err = _console(stderr=True)
     for u in plan.unplaced:
-        err.print(Text(t("cli.unplaced", id=u.id, reason=u.reason), style="red"))
+        # one line each, however long: scripts grep these lines (soft_wrap: no wrapping)
+        err.print(Text(t("cli.unplaced", id=u.id, reason=u.reason), style="red"), soft_wrap=True)
 
 
 # the choices of options (typer checks them and lists them in --help)
@@ -254,7 +288,8 @@ OwnerOpt = Literal["school", "brigade"]
 AudienceOpt = Literal["teachers", "students", "parents", "brigade"]
 
 
-FileArg = Annotated[Path, typer.Argument(help="cli.help.file", dir_okay=False, show_default=False)]
+# no dir_okay=False: a folder gets the one-line `FILE: message` of every input error
+FileArg = Annotated[Path, typer.Argument(help="cli.help.file", show_default=False)]
 TermOpt = Annotated[str | None, typer.Option("--term", help="cli.help.term")]
 
 
@@ -301,6 +336,7 @@ def validate(
         try:
             a = load_agreement(f)
             _templates(f, a)
+            _check_records(f, a)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
@@ -313,6 +349,28 @@ def validate(
         _say(t("cli.validate.ok", file=f, id=aid, count=len(a.commitments)))
     if problems:
         raise InputError(problems)
+
+
+def _check_records(path: Path, agreement: Agreement) -> None:
+    """Errors in the records file beside ``path``; warnings for records of unknown ids."""
+    from partnership.checklist import build_checklist
+    from partnership.placement import place
+    from partnership.records import unknown_ids
+    from partnership.schoolcalendar import SchoolCalendar
+
+    records, doc = _records(path, agreement)
+    if doc is None:
+        return
+    calendar = SchoolCalendar(agreement)
+    p = place(agreement, calendar, records)
+    tasks = [
+        task.id
+        for task in build_checklist(
+            p, calendar, records, dt.date.today(), _templates(path, agreement)
+        )
+    ]
+    for warning in unknown_ids(records, doc, _occurrence_ids(p), tasks):
+        _say(str(warning), err=True)
 
 
 def _calendar_warnings(path: Path, agreement: Agreement) -> None:
@@ -591,12 +649,12 @@ def _write_and_publish(
     from partnership.fsio import Batch, stage_files
 
     with ExitStack() as stack:
-        for path in sorted({rec.records_path(f) for f, _ in published}):
+        for path in sorted({rec.real_path(rec.records_path(f)) for f, _ in published}):
             stack.enter_context(rec.lock(path))
         batch = stack.enter_context(Batch())
         written = [path for files in chunks for path in stage_files(batch, output, files)]
         for f, p in published:
-            path = rec.records_path(f)
+            path = rec.writable(rec.records_path(f))
             old = rec.load_records(path)
             new = rec.publish(old, p)
             if new != old:
@@ -626,7 +684,7 @@ def ics(
 
     agreement, cal, records, p = _plan(file)
     _check_term(agreement, term)
-    prepare_output_dir(output)
+    prepare_output_dir(output, create=False)  # made with the files: a failure leaves none
     _refuse_incomplete(p, allow_incomplete)
     files = _ics_files(p, cal, records, term, audience, _templates(file, agreement))
     for path in _write_and_publish(output, [files], [(file, p)]):
@@ -644,7 +702,7 @@ def checklist(
     ] = None,
     today: Annotated[str | None, typer.Option("--today", help="cli.help.today")] = None,
     weeks: Annotated[
-        int | None, typer.Option("--weeks", min=0, help="cli.help.checklist.weeks")
+        int | None, typer.Option("--weeks", min=0, max=520, help="cli.help.checklist.weeks")
     ] = None,
     fmt: Annotated[
         DocFmt | None, typer.Option("--format", help="cli.help.doc_format", show_default=False)
@@ -734,7 +792,7 @@ def _emit_renderable(renderable: RenderableType, output: Path | None) -> None:
 
 
 def _known_occurrence(p: Plan, occurrence: str) -> None:
-    known = [o.id for o in p.occurrences] + [u.id for u in p.unplaced]
+    known = _occurrence_ids(p)
     _check_known("occurrence", occurrence, known, t("cli.known.occurrences"))
 
 
@@ -792,21 +850,28 @@ def record(
         _fail(t("cli.record.time_with_move"))
     note = _typed(note, "--note")
     cancel = _typed(cancel, "--cancel")
-    _, cal, _, p = _plan(file)
+    agreement, cal, _, p = _plan(file, mend=occurrence)
     _known_occurrence(p, occurrence)
     path = rec.records_path(file)
+
+    def mended(r: Records) -> Records:
+        return rec.mend(r, occurrence, agreement)
+
     if done:
-        rec.update_records(path, lambda r: rec.record_done(r, occurrence, note))
+        rec.update_records(path, lambda r: rec.record_done(mended(r), occurrence, note))
     elif cancel is not None:
         if not cancel.strip():
             _fail(t("cli.record.cancel_reason"))
-        rec.update_records(path, lambda r: rec.record_cancel(r, occurrence, cancel))
+        rec.update_records(path, lambda r: rec.record_cancel(mended(r), occurrence, cancel))
     else:
         assert move is not None
         day = _date(move, "--move")
+        info = agreement.agreement
+        if not info.start <= day <= info.end:
+            _fail(t("hardening.move_outside", date=day, start=info.start, end=info.end))
         _warn_if_not_open(cal, day)
         span = _time_range(time) if time is not None else None
-        rec.update_records(path, lambda r: rec.record_move(r, occurrence, day, span))
+        rec.update_records(path, lambda r: rec.record_move(mended(r), occurrence, day, span))
     what = t(f"cli.record.what.{chosen[0].lstrip('-')}")
     _say(t("cli.record.recorded", what=what, occurrence=occurrence, path=path))
 
@@ -931,7 +996,7 @@ def build(
     from partnership.fsio import prepare_output_dir
     from partnership.publishing import feeds as fd
 
-    prepare_output_dir(output)
+    prepare_output_dir(output, create=False)  # made with the files: a failure leaves none
     loaded = [(f, *_plan(f)) for f in _agreement_files(files)]
     first: dict[str, Path] = {}
     for f, a, *_ in loaded:
@@ -1109,7 +1174,7 @@ def _district(file: Path) -> Any:
     from partnership.district.planner import plan_district
 
     loaded = load_district(file)
-    return plan_district(loaded, {m.path: _records(m.path) for m in loaded.members})
+    return plan_district(loaded, {m.path: _records(m.path, m.agreement)[0] for m in loaded.members})
 
 
 @district_app.command("validate", help="district.help_validate")

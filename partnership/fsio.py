@@ -1,17 +1,26 @@
-"""Where files are written: atomic writes and all-or-nothing batches of files.
+"""Where files are written: atomic writes and all-or-nothing batches of files that heal.
 
-Every write goes to a temporary file beside its target and is renamed into place
-only when complete. A :class:`Batch` renames all its files only once every one is
-staged, and puts the old files back if a rename fails, so a failing run leaves
-every existing file as it was.
+Every write goes to a temporary file beside its target (``.NAME.PID-TOKEN.tmp``) and is
+renamed into place only when complete. A :class:`Batch` stages all its files, then
+writes a small journal (``.partnership-PID-TOKEN.journal``, a copy in every folder it
+touches) and only then renames them; a failure puts the old files back. A process
+killed at any instant leaves the journal behind, and :func:`heal`, which every writer
+and the records reader run on a folder before using it, completes that batch (all
+copies of the journal present: every file was staged, so roll forward) or undoes it
+(a copy missing: put back what the batch replaced), and removes the temporary and
+backup files of processes that no longer run. So after any crash, the next command
+that touches the folder leaves one consistent set of files and no stray ones.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import re
+import secrets
 import shutil
-import tempfile
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
@@ -19,21 +28,154 @@ from types import TracebackType
 from partnership.errors import UsageError
 from partnership.messages import t
 
+_STRAY = re.compile(r"^\..+\.(\d+)-[0-9a-f]{8}\.(?:tmp|bak)$")
+_JOURNAL = re.compile(r"^\.partnership-(\d+)-[0-9a-f]{8}\.journal(\.part)?$")
+
+
+def _token() -> str:
+    return f"{os.getpid()}-{secrets.token_hex(4)}"
+
+
+def _temp_beside(path: Path) -> Path:
+    """A new, empty temporary file beside ``path``, named so :func:`heal` knows whose it is."""
+    while True:
+        tmp = path.with_name(f".{path.name}.{_token()}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return tmp
+
+
+def _fsync(path: Path) -> None:
+    """Flush ``path`` (a file, or a folder after renames in it) to disk, for power loss."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _running(pid: int) -> bool:
+    """True when process ``pid`` exists (this process counts as running)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def heal(folder: Path) -> None:
+    """Finish or undo the batches of killed processes in ``folder``; remove their stray files.
+
+    Idempotent and safe to interrupt: killed halfway, the next call goes on from there.
+    Files of processes still running are left alone.
+    """
+    folder = Path(folder)
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return  # no folder (yet), or not readable: nothing of ours to mend
+    for name in names:
+        m = _JOURNAL.match(name)
+        if m and not _running(int(m.group(1))):
+            if m.group(2):
+                with contextlib.suppress(OSError):
+                    os.unlink(folder / name)
+            else:
+                _finish(folder / name)
+    for name in names:
+        m = _STRAY.match(name)
+        if m and not _running(int(m.group(1))):
+            with contextlib.suppress(OSError):
+                os.unlink(folder / name)
+
+
+def _finish(journal: Path) -> None:
+    """Complete (every copy of the journal there) or undo the batch ``journal`` describes."""
+    try:
+        plan = json.loads(journal.read_text("utf-8"))
+        copies = [Path(c) for c in plan["copies"]]
+        entries = [(Path(a), Path(b), Path(c), bool(d)) for a, b, c, d in plan["entries"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        with contextlib.suppress(OSError):
+            os.unlink(journal)  # not one of ours after all, or unreadable: nothing to follow
+        return
+    if all(c.exists() for c in copies):
+        for target, staged, _, _ in entries:  # roll forward
+            if staged.exists():
+                os.replace(staged, target)
+        _drop(copies)
+        for _, _, backup, _ in entries:
+            with contextlib.suppress(OSError):
+                os.unlink(backup)
+    else:
+        _drop(copies)  # first: once any copy is gone, every later heal undoes
+        for target, staged, backup, existed in entries:  # roll back
+            _undo(target, staged, backup, existed)
+
+
+def _undo(target: Path, staged: Path, backup: Path, existed: bool) -> None:
+    """Undo one rename of a batch (or nothing, when it never happened)."""
+    if staged.exists():
+        with contextlib.suppress(OSError):
+            os.unlink(staged)
+    elif os.path.lexists(backup):
+        os.replace(backup, target)
+    elif not existed:
+        with contextlib.suppress(OSError):
+            os.unlink(target)
+    with contextlib.suppress(OSError):
+        os.unlink(backup)
+
+
+def _drop(copies: list[Path]) -> None:
+    """Remove journal copies (a copy that comes back after a power loss is harmless)."""
+    for c in copies:
+        with contextlib.suppress(OSError):
+            os.unlink(c)
+
+
+def _refuse_special(path: Path) -> None:
+    """A FIFO, device or socket where a file is to be written is refused, never replaced."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode) or stat.S_ISDIR(mode)):
+        raise UsageError(t("hardening.output_special", path=path))
+
+
+def write_error(folder: Path, exc: OSError) -> OSError:
+    """A failed write as an OSError whose message names the folder (disk full, read-only)."""
+    return OSError(exc.errno, t("hardening.write_failed", folder=folder, error=exc.strerror or exc))
+
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    _refuse_special(path)
+    heal(path.parent)
+    tmp: Path | None = None
     try:
+        tmp = _temp_beside(path)
         os.chmod(tmp, _mode_for(path))
-        with os.fdopen(fd, "wb") as fh:
+        with open(tmp, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+    except BaseException as exc:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise write_error(path.parent, exc) from exc
         raise
 
 
@@ -47,11 +189,24 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def prepare_output_dir(path: Path) -> Path:
-    """Create the output folder (with parents) or fail clearly when it cannot be one."""
+def prepare_output_dir(path: Path, *, create: bool = True) -> Path:
+    """Create the output folder (with parents) or fail clearly when it cannot be one.
+
+    ``create=False`` only checks that it can be made (the first existing folder on the
+    way is writable), so a command that fails later leaves no folder behind.
+    """
     path = Path(path)
     if path.exists() and not path.is_dir():
         raise UsageError(t("fsio.output_is_file", path=path))
+    if not create:
+        existing = path
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        if not existing.is_dir():
+            raise UsageError(t("fsio.output_is_file", path=existing))
+        if not os.access(existing, os.W_OK | os.X_OK):
+            raise UsageError(t("hardening.output_not_writable", path=path))
+        return path
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -78,6 +233,7 @@ class Batch:
     def __init__(self) -> None:
         self._staged: dict[Path, Path] = {}  # target -> its temporary file
         self._made: list[Path] = []  # folders created for the batch, outermost first
+        self._healed: set[Path] = set()  # folders healed before the first file staged there
 
     def __enter__(self) -> Batch:
         return self
@@ -95,26 +251,46 @@ class Batch:
         path = Path(path)
         if path in self._staged:
             raise ValueError(f"{path}: written twice in one batch")
-        self._make_folder(path.parent)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.close(fd)
-        self._staged[path] = Path(tmp)
-        os.chmod(tmp, _mode_for(path))
-        Path(tmp).write_bytes(data)
+        _refuse_special(path)
+        try:
+            self._make_folder(path.parent)
+            if path.parent not in self._healed:
+                heal(path.parent)
+                self._healed.add(path.parent)
+            tmp = _temp_beside(path)
+            self._staged[path] = tmp
+            os.chmod(tmp, _mode_for(path))
+            tmp.write_bytes(data)
+            _fsync(tmp)
+        except OSError as exc:
+            raise write_error(path.parent, exc) from exc
 
     def commit(self) -> list[Path]:
-        """Rename every staged file into place (in path order); on failure, put back the old."""
+        """Rename every staged file into place (in path order); on failure, put back the old.
+
+        A journal naming every file is written (a copy per folder) before the first rename,
+        so a process killed during the renames is completed by the next :func:`heal`.
+        """
         done: list[tuple[Path, Path | None]] = []  # target, copy of the file it replaces
+        copies: list[Path] = []
         try:
+            copies = self._write_journal()
             for path in sorted(self._staged):
                 staged = self._staged[path]
                 done.append((path, _keep_old(path, staged.with_suffix(".bak"))))
                 os.replace(staged, path)
-        except BaseException:
+            for folder in sorted({p.parent for p in self._staged}):
+                _fsync(folder)
+        except BaseException as exc:
+            _drop(copies)
             for path, old in reversed(done):
                 _put_back(path, old)
             self.discard()
+            if isinstance(exc, OSError):
+                folder = Path(exc.filename).parent if exc.filename else Path(".")
+                raise write_error(folder, exc) from exc
             raise
+        _drop(copies)
         for _, old in done:
             if old is not None:
                 with contextlib.suppress(OSError):
@@ -123,6 +299,35 @@ class Batch:
         self._staged.clear()
         self._made.clear()
         return written
+
+    def _write_journal(self) -> list[Path]:
+        """Write the journal of this batch into every folder it touches; returns the copies."""
+        folders = sorted({p.parent for p in self._staged})
+        token = _token()
+        copies = [f / f".partnership-{token}.journal" for f in folders]
+        entries = [
+            [str(p), str(s), str(s.with_suffix(".bak")), os.path.lexists(p)]
+            for p, s in sorted(self._staged.items())
+        ]
+        body = json.dumps({"copies": [str(c) for c in copies], "entries": entries}).encode()
+        written: list[Path] = []
+        try:
+            for c in copies:
+                part = c.with_name(c.name + ".part")
+                with open(part, "wb") as fh:
+                    fh.write(body)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(part, c)
+                written.append(c)
+                _fsync(c.parent)
+        except BaseException:
+            for c in copies:
+                with contextlib.suppress(OSError):
+                    os.unlink(c.with_name(c.name + ".part"))
+            _drop(written)
+            raise
+        return copies
 
     def discard(self) -> None:
         """Remove what was staged and the folders made for it (a no-op after commit)."""
@@ -186,7 +391,7 @@ def stage_files(batch: Batch, folder: Path, files: Mapping[str, bytes]) -> list[
     The folder is created (a clear usage error when it cannot be); a name that would
     leave it, or that lands on a folder or under a file, is refused before anything is staged.
     """
-    folder = prepare_output_dir(folder)
+    folder = prepare_output_dir(folder, create=False)
     targets = {name: _target(folder, name) for name in files}
     for name in sorted(files):
         batch.add(targets[name], files[name])

@@ -15,7 +15,9 @@ mapping's own keys are valid.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import types
 import typing
 from collections.abc import Callable
@@ -55,10 +57,20 @@ _ORDINAL_LISTS: dict[str, Loc] = {"commitment": ("commitments",), "term": ("cale
 
 
 def read_limited(path: Path, display: str | None = None) -> bytes:
-    """The bytes of ``path``, refusing a missing, unreadable or oversized file before parsing."""
+    """The bytes of ``path``, refusing anything but a readable regular file of at most 1 MB.
+
+    The file type is checked before opening, and the file is opened non-blocking, so a
+    FIFO, device or socket is refused at once instead of hanging the command.
+    """
     name = display or str(path)
     try:
-        with open(path, "rb") as fh:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError([Problem(name, None, None, _not_a_file(info.st_mode))])
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):  # swapped since the stat
+                raise InputError([Problem(name, None, None, _not_a_file(0))])
             data = fh.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise InputError([Problem(name, None, None, t("loader.no_such_file"))]) from None
@@ -71,6 +83,22 @@ def read_limited(path: Path, display: str | None = None) -> bytes:
         too_big = t("loader.too_big", mb=MAX_BYTES // 1_000_000)
         raise InputError([Problem(name, None, None, too_big)])
     return data
+
+
+def _not_a_file(mode: int) -> str:
+    """What a path that is no regular file is, and that only files are read."""
+    if stat.S_ISDIR(mode):
+        return t("loader.is_folder")
+    kind = (
+        "fifo"
+        if stat.S_ISFIFO(mode)
+        else "socket"
+        if stat.S_ISSOCK(mode)
+        else "device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "other"
+    )
+    return t("hardening.not_a_file", kind=t(f"hardening.kind_{kind}"))
 
 
 def load_agreement(path: Path) -> Agreement:

@@ -58,6 +58,15 @@ BUILTIN_FESTIVAL_KEYS: tuple[str, ...] = (
     "fire-day",
 )
 _DURATION_RE = re.compile(r"^-?P(?:(\d+)W|(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?)$")
+DATE_YEARS = (1901, 2099)
+"""Years any date of an agreement or records file may have (``holidays: cn``: 2004–2099)."""
+MAX_REMINDER_SECONDS = 4 * 7 * 86400
+"""A reminder fires at most four weeks (P4W) before or after the activity."""
+MAX_OCCURRENCES = 2000
+"""Activities one agreement may ask for in all (the plan stays quick)."""
+MAX_AGREEMENT_YEARS = 10
+DAYS_BOUND = 366
+"""``days_before``/``days_after`` of lead-ups and tasks: at most a year."""
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -79,19 +88,36 @@ def _time(value: object) -> dt.time:
 
 def _date(value: object) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
+        return _date_in_range(value)
     if isinstance(value, str):
         try:
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-                return dt.date.fromisoformat(value)
+            day = (
+                dt.date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
+            )
         except ValueError:
             raise ValueError(t("model.unreal_date", value=repr(value))) from None
+        if day is not None:
+            return _date_in_range(day)
     raise ValueError(t("model.bad_date", value=repr(value)))
+
+
+def _date_in_range(day: dt.date) -> dt.date:
+    """A date of the years the calendars can know (lunar tables, date arithmetic)."""
+    if not DATE_YEARS[0] <= day.year <= DATE_YEARS[1]:
+        raise ValueError(
+            t(
+                "hardening.date_years",
+                date=day.isoformat(),
+                first=DATE_YEARS[0],
+                last=DATE_YEARS[1],
+            )
+        )
+    return day
 
 
 def duration_seconds(value: str) -> int:
     """Seconds in an ISO 8601 duration such as ``P1D`` or ``PT2H`` (weeks, days, h, m, s)."""
-    m = _DURATION_RE.fullmatch(value)
+    m = _DURATION_RE.fullmatch(value) if len(value) <= 40 else None
     if not m or value in ("P", "-P", "PT", "-PT") or value.endswith("T"):
         raise ValueError(t("model.bad_duration", value=repr(value)))
     w, d, h, mi, s = (int(g) if g else 0 for g in m.groups())
@@ -100,7 +126,8 @@ def duration_seconds(value: str) -> int:
 
 
 def _duration(value: str) -> str:
-    duration_seconds(value)
+    if abs(duration_seconds(value)) > MAX_REMINDER_SECONDS:
+        raise ValueError(t("hardening.reminder_too_long", value=value))
     return value
 
 
@@ -120,8 +147,6 @@ Kind = Literal["visit", "sports", "performance", "drill", "lecture", "meeting", 
 Audience = Literal["teachers", "students", "parents", "brigade"]
 Owner = Literal["school", "brigade"]
 Text = Annotated[str, Field(min_length=1)]
-PosInt = Annotated[StrictInt, Field(ge=1)]
-NonNegInt = Annotated[StrictInt, Field(ge=0)]
 
 
 class _Model(BaseModel):
@@ -143,7 +168,7 @@ class Contact(_Model):
 class Party(_Model):
     name: Text
     address: str | None = None
-    contacts: list[Contact] = []
+    contacts: Annotated[list[Contact], Field(max_length=50)] = []
 
 
 class BrigadeParty(Party):
@@ -168,6 +193,8 @@ class DayRange(_Model):
     def _order(self) -> DayRange:
         if self.end < self.start:
             raise ValueError(t("model.day_order", end=self.end, start=self.start))
+        if (self.end - self.start).days >= DAYS_BOUND:
+            raise ValueError(t("hardening.range_too_long", most=DAYS_BOUND))
         return self
 
     def days(self) -> list[dt.date]:
@@ -180,8 +207,8 @@ class Notice(_Model):
     """Official holiday data for one year (a 国务院办公厅 notice) beside or over built-in data."""
 
     year: Annotated[StrictInt, Field(ge=2000, le=2100)]
-    days_off: list[DayRange] = []
-    workdays: list[Date] = []
+    days_off: Annotated[list[DayRange], Field(max_length=50)] = []
+    workdays: Annotated[list[Date], Field(max_length=50)] = []
 
 
 class Term(_Model):
@@ -189,7 +216,7 @@ class Term(_Model):
     name: Text
     start: Date
     end: Date
-    closures: list[DayRange] = []
+    closures: Annotated[list[DayRange], Field(max_length=100)] = []
     # set by Agreement (it knows the weekdays and holidays); None: no school day known
     _first_school_day: dt.date | None = PrivateAttr(default=None)
 
@@ -220,11 +247,17 @@ class Term(_Model):
 
 class CalendarSpec(_Model):
     holidays: Literal["cn", "none"] = "cn"
-    weekdays: Annotated[list[Weekday], Field(min_length=1)] = ["mon", "tue", "wed", "thu", "fri"]
-    notices: list[Notice] = []
-    closures: list[DayRange] = []
-    brigade_unavailable: list[DayRange] = []
-    terms: Annotated[list[Term], Field(min_length=1)]
+    weekdays: Annotated[list[Weekday], Field(min_length=1, max_length=7)] = [
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+    ]
+    notices: Annotated[list[Notice], Field(max_length=100)] = []
+    closures: Annotated[list[DayRange], Field(max_length=500)] = []
+    brigade_unavailable: Annotated[list[DayRange], Field(max_length=500)] = []
+    terms: Annotated[list[Term], Field(min_length=1, max_length=30)]
 
 
 class CustomFestival(_Model):
@@ -247,8 +280,8 @@ class CustomFestival(_Model):
 
 
 class Scheduling(_Model):
-    max_per_day: PosInt = 1
-    min_gap_days: NonNegInt = 0
+    max_per_day: Annotated[StrictInt, Field(ge=1, le=20)] = 1
+    min_gap_days: Annotated[StrictInt, Field(ge=0, le=60)] = 0
 
 
 class TimeRange(_Model):
@@ -268,10 +301,10 @@ class Repeat(_Model):
     """One of the four repeat forms; exactly one must be given."""
 
     per: Literal["term", "month"] | None = None
-    count: PosInt | None = None
-    festivals: Annotated[list[Slug], Field(min_length=1)] | None = None
+    count: Annotated[StrictInt, Field(ge=1, le=200)] | None = None
+    festivals: Annotated[list[Slug], Field(min_length=1, max_length=40)] | None = None
     placement: Literal["before", "after", "nearest", "exact", "skip"] = "before"
-    max_shift_days: NonNegInt = 7
+    max_shift_days: Annotated[StrictInt, Field(ge=0, le=60)] = 7
     once: Date | None = None
     once_in: Slug | None = None
 
@@ -320,8 +353,11 @@ class Repeat(_Model):
         return "once_in"
 
 
+WeekNo = Annotated[StrictInt, Field(ge=1, le=60)]
+
+
 class Window(_Model):
-    weeks: tuple[PosInt, PosInt]
+    weeks: tuple[WeekNo, WeekNo]
 
     @field_validator("weeks")
     @classmethod
@@ -332,16 +368,21 @@ class Window(_Model):
 
 
 class Variant(_Model):
-    grades: Annotated[list[Annotated[StrictInt, Field(ge=1, le=9)]], Field(min_length=1)]
+    grades: Annotated[
+        list[Annotated[StrictInt, Field(ge=1, le=9)]], Field(min_length=1, max_length=9)
+    ]
     plan: Text
 
 
 class LeadUp(_Model):
     title: Text
-    days_before: PosInt
+    days_before: Annotated[StrictInt, Field(ge=1, le=DAYS_BOUND)]
     time: TimeRange | None = None
     # who takes part; default: the commitment's audience without parents
     audience: Annotated[list[Audience], Field(min_length=1)] | None = None
+
+
+DayCount = Annotated[StrictInt, Field(ge=0, le=DAYS_BOUND)]
 
 
 class Task(_Model):
@@ -349,8 +390,8 @@ class Task(_Model):
 
     task: Text
     owner: Owner = "school"
-    days_before: NonNegInt | None = None
-    days_after: NonNegInt | None = None
+    days_before: DayCount | None = None
+    days_after: DayCount | None = None
 
     @model_validator(mode="after")
     def _one_offset(self) -> Task:
@@ -371,12 +412,14 @@ class Commitment(_Model):
     location: Text = "school"
     brigade: StrictBool = True
     audience: Annotated[list[Audience], Field(min_length=1)] = ["teachers", "students"]
-    variants: list[Variant] = []
+    variants: Annotated[list[Variant], Field(max_length=20)] = []
     description: str | None = None
-    lead_up: list[LeadUp] = []
-    checklist: list[Task] | None = None
-    follow_up: list[Task] = []
-    reminders: list[Annotated[str, AfterValidator(_duration)]] = ["P1D"]
+    lead_up: Annotated[list[LeadUp], Field(max_length=10)] = []
+    checklist: Annotated[list[Task], Field(max_length=50)] | None = None
+    follow_up: Annotated[list[Task], Field(max_length=50)] = []
+    reminders: Annotated[list[Annotated[str, AfterValidator(_duration)]], Field(max_length=10)] = [
+        "P1D"
+    ]
 
 
 class AgreementInfo(_Model):
@@ -402,9 +445,9 @@ class Agreement(_Model):
     agreement: AgreementInfo
     parties: Parties
     calendar: CalendarSpec
-    festivals: list[CustomFestival] = []
+    festivals: Annotated[list[CustomFestival], Field(max_length=100)] = []
     scheduling: Scheduling = Scheduling()
-    commitments: Annotated[list[Commitment], Field(min_length=1)]
+    commitments: Annotated[list[Commitment], Field(min_length=1, max_length=200)]
     # a checklist templates file (path relative to this file) over the built-in templates
     checklist_templates: (
         Annotated[
@@ -618,12 +661,164 @@ def cross_check(a: Agreement) -> list[tuple[Path, str]]:
     from partnership.calendar_checks import dst_findings
 
     found.extend(dst_findings(a))
-    return found
+    return found + bounds_check(a)
 
 
 def _hint(close: str | None) -> str:
     """The "did you mean" part of a message ('' when nothing is close)."""
     return t("loader.did_you_mean", hint=repr(close)) if close else ""
+
+
+LEAD_UP_SEARCH_DAYS = 62
+"""How far before its day a lead-up session is looked for (see reasons.py)."""
+_ROLL_DAYS = 31
+"""Room for a task's due date to roll to a working day."""
+
+
+def bounds_check(a: Agreement) -> list[tuple[Path, str]]:
+    """Limits that relate several keys: years the calendar knows, counts, names, plan size."""
+    from partnership.holidays import FIRST_YEAR, LAST_YEAR
+
+    found: list[tuple[Path, str]] = []
+    info = a.agreement
+    first, last = (FIRST_YEAR, LAST_YEAR) if a.calendar.holidays == "cn" else DATE_YEARS
+    low, high = dt.date(first, 1, 1), dt.date(last, 12, 31)
+    # the built-in preparation and follow-up tasks fall due up to this far from their day
+    margin = dt.timedelta(days=_template_reach() + _ROLL_DAYS)
+    for key, day in (("start", info.start), ("end", info.end)):
+        if not low + margin <= day <= high - margin:
+            found.append(
+                (
+                    ("agreement", key),
+                    t(
+                        "hardening.agreement_years",
+                        date=day,
+                        first=low + margin,
+                        last=high - margin,
+                    ),
+                )
+            )
+    if info.end.year - info.start.year >= MAX_AGREEMENT_YEARS:
+        found.append(
+            (("agreement", "end"), t("hardening.agreement_too_long", most=MAX_AGREEMENT_YEARS))
+        )
+    for i, term in enumerate(a.calendar.terms):
+        if term.id in AUDIENCES or term.id.endswith(tuple(f"-{x}" for x in AUDIENCES)):
+            found.append(
+                (
+                    ("calendar", "terms", i, "id"),
+                    t("hardening.term_id_reserved", id=term.id, names=", ".join(AUDIENCES)),
+                )
+            )
+    total = 0
+    for i, cm in enumerate(a.commitments):
+        base: Path = ("commitments", i)
+        scope = [tm for tm in a.calendar.terms if cm.repeat.once_in in (None, tm.id)]
+        each = _occurrences_of(a, cm, scope)
+        total += each * (1 + len(cm.lead_up))
+        if cm.repeat.per == "term" and cm.repeat.count is not None:
+            days = a.weekdays_for(cm)
+            for tm in scope:
+                n = sum(1 for d in _days(tm.start, tm.end) if d.weekday() in days)
+                if cm.repeat.count > n:
+                    found.append(
+                        (
+                            (*base, "repeat", "count"),
+                            t("hardening.count_over_days", count=cm.repeat.count, term=tm.id, n=n),
+                        )
+                    )
+                    break
+        reach = [
+            *(
+                (("lead_up", j, "days_before"), lu.days_before + LEAD_UP_SEARCH_DAYS, -1)
+                for j, lu in enumerate(cm.lead_up)
+            ),
+            *(
+                (
+                    (group, j, "days_before" if tk.days_before is not None else "days_after"),
+                    (tk.days_before or tk.days_after or 0) + _ROLL_DAYS,
+                    -1 if tk.days_before is not None else 1,
+                )
+                for group, tasks in (("checklist", cm.checklist or []), ("follow_up", cm.follow_up))
+                for j, tk in enumerate(tasks)
+            ),
+        ]
+        for where, days_away, sign in reach:
+            edge = info.start if sign < 0 else info.end
+            if not low <= edge + dt.timedelta(days=sign * days_away) <= high:
+                found.append(
+                    (
+                        (*base, *where),
+                        t("hardening.reach_out_of_years", first=first, last=last),
+                    )
+                )
+    found.extend(_room_check(a))
+    if total > MAX_OCCURRENCES:
+        found.append(
+            (
+                ("commitments",),
+                t("hardening.too_many_occurrences", n=total, most=MAX_OCCURRENCES),
+            )
+        )
+    return found
+
+
+def _room_check(a: Agreement) -> list[tuple[Path, str]]:
+    """Each term must have room for what is asked of it: days, and days apart (min_gap_days)."""
+    gap = a.scheduling.min_gap_days
+    for i, tm in enumerate(a.calendar.terms):
+        asked = 0
+        for cm in a.commitments:
+            r = cm.repeat
+            if r.once_in not in (None, tm.id) or r.once is not None:
+                continue
+            # a festival activity may fall in any term: count each festival in each term
+            asked += len(r.festivals) if r.festivals is not None else _occurrences_of(a, cm, [tm])
+        days = (tm.end - tm.start).days + 1
+        weekdays = {WEEKDAYS.index(w) for w in a.calendar.weekdays}
+        open_days = sum(1 for d in _days(tm.start, tm.end) if d.weekday() in weekdays)
+        if asked > 1 and (asked - 1) * gap >= days:
+            return [
+                (
+                    ("scheduling", "min_gap_days"),
+                    t("hardening.gap_no_room", gap=gap, n=asked, term=tm.id, days=days),
+                )
+            ]
+        if asked > open_days * a.scheduling.max_per_day:
+            return [
+                (
+                    ("calendar", "terms", i),
+                    t("hardening.term_no_room", n=asked, term=tm.id, days=open_days),
+                )
+            ]
+    return []
+
+
+def _template_reach() -> int:
+    """The most days a built-in checklist task falls due before or after its activity."""
+    from partnership.checklist_templates import builtin
+
+    kinds = builtin()
+    return max(task.days for kind in KINDS for task in kinds.tasks(kind))
+
+
+def _days(start: dt.date, end: dt.date) -> Iterable[dt.date]:
+    return (start + dt.timedelta(days=k) for k in range((end - start).days + 1))
+
+
+def _occurrences_of(a: Agreement, cm: Commitment, scope: list[Term]) -> int:
+    """About how many activities ``cm`` asks for (an upper bound, for the size limit)."""
+    r = cm.repeat
+    if r.per == "term":
+        return (r.count or 0) * len(scope)
+    if r.per == "month":
+        months = sum(
+            (tm.end.year - tm.start.year) * 12 + tm.end.month - tm.start.month + 1 for tm in scope
+        )
+        return (r.count or 0) * months
+    if r.festivals is not None:
+        return len(r.festivals) * (a.agreement.end.year - a.agreement.start.year + 1)
+    return 1
 
 
 def suggest(word: str, known: Iterable[str]) -> str | None:

@@ -7,22 +7,30 @@ make to it, and reading and writing it (atomically, under a file lock).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
 if TYPE_CHECKING:
     from filelock import FileLock
 
-from partnership.fsio import atomic_write
+from partnership.errors import InputError, Problem
+from partnership.fsio import atomic_write, heal
 from partnership.loader import read_limited, validate_document
-from partnership.model import Date, Text, TimeRange
+from partnership.messages import t
+from partnership.model import Agreement, Date, Text, TimeRange, suggest
 from partnership.plan import Plan
 from partnership.publishing.state import Publishing
-from partnership.yamlsource import parse_yaml, scalar_value
+from partnership.yamlsource import Document, parse_yaml, scalar_value
+
+MAX_SEQUENCE = 10_000
+"""Largest iCalendar SEQUENCE kept (one per move or cancellation; a real one is below 10)."""
+MAX_ENTRIES = 20_000
+"""Most occurrence or task records in one file (an agreement has at most a few thousand)."""
 
 
 class _Model(BaseModel):
@@ -37,11 +45,17 @@ class OccurrenceRecord(_Model):
     reason: str | None = None  # why it was cancelled
     date: Date | None = None  # the date it was moved to (status moved)
     time: TimeRange | None = None  # the time it was moved to, when changed
-    sequence: StrictInt = Field(default=0, ge=0)  # iCalendar SEQUENCE: +1 per move
+    sequence: StrictInt = Field(default=0, ge=0, le=MAX_SEQUENCE)  # iCalendar SEQUENCE: +1/move
     published: Date | None = None  # the date last written to an .ics (held on later runs)
     # the published date is a proposal (the earlier one became impossible): it stays
     # flagged in every plan until record --move confirms a date
     unconfirmed: StrictBool = False
+
+    @model_validator(mode="after")
+    def _moved_has_date(self) -> OccurrenceRecord:
+        if self.status == "moved" and self.date is None:
+            raise ValueError(t("hardening.moved_without_date"))
+        return self
 
 
 class TaskRecord(_Model):
@@ -52,11 +66,16 @@ class TaskRecord(_Model):
 
 
 class Records(_Model):
-    """A whole records file."""
+    """A whole records file.
+
+    New kinds of records (publication state, feed tokens, ...) are new optional
+    top-level sections here, each a model of its own with an empty default, so files
+    written before them stay valid and :func:`dump_records` leaves them out when empty.
+    """
 
     version: Literal[1] = 1
-    occurrences: dict[str, OccurrenceRecord] = {}
-    tasks: dict[str, TaskRecord] = {}
+    occurrences: Annotated[dict[str, OccurrenceRecord], Field(max_length=MAX_ENTRIES)] = {}
+    tasks: Annotated[dict[str, TaskRecord], Field(max_length=MAX_ENTRIES)] = {}
     publishing: Publishing = Publishing()  # CalDAV objects and feed tokens (publishing/state.py)
 
 
@@ -83,12 +102,103 @@ def records_path(agreement_path: Path) -> Path:
 
 def load_records(path: Path) -> Records:
     """Read and validate a records file; a missing or blank file is empty records (InputError)."""
-    if not path.exists():
-        return Records()
+    return read_records(path)[0]
+
+
+def read_records(path: Path) -> tuple[Records, Document | None]:
+    """The records at ``path`` and the parsed file (for positions; None when there is none)."""
+    heal(path.parent)  # a command killed while writing it: finish or undo that first
+    if not os.path.lexists(path):
+        return Records(), None
     data = read_limited(path)
     if not data.strip():
-        return Records()
-    return validate_document(parse_yaml(data, str(path)), Records)
+        return Records(), None
+    doc = parse_yaml(data, str(path))
+    return validate_document(doc, Records), doc
+
+
+def out_of_period(records: Records, agreement: Agreement) -> dict[str, tuple[str, ...]]:
+    """Occurrence records with a date outside the agreement: id → the keys holding one."""
+    info = agreement.agreement
+    found: dict[str, tuple[str, ...]] = {}
+    for oid, rec in records.occurrences.items():
+        keys = tuple(
+            key
+            for key, day in (("date", rec.date), ("published", rec.published))
+            if day is not None and not info.start <= day <= info.end
+        )
+        if keys:
+            found[oid] = keys
+    return found
+
+
+def date_problems(
+    records: Records, doc: Document | None, agreement: Agreement, agreement_file: str
+) -> list[Problem]:
+    """Located errors for dates outside the agreement, each saying how to mend it."""
+    if doc is None:
+        return []
+    info = agreement.agreement
+    return [
+        doc.problem(
+            ("occurrences", oid, key),
+            t(
+                "hardening.record_date_outside",
+                key=f"occurrences.{oid}.{key}",
+                date=getattr(records.occurrences[oid], key),
+                start=info.start,
+                end=info.end,
+                file=agreement_file,
+                id=oid,
+            ),
+        )
+        for oid, keys in out_of_period(records, agreement).items()
+        for key in keys
+    ]
+
+
+def mend(records: Records, occurrence_id: str, agreement: Agreement) -> Records:
+    """``records`` without the dates outside the agreement of one occurrence (before a change)."""
+    bad = out_of_period(records, agreement).get(occurrence_id)
+    if not bad:
+        return records
+    rec = records.occurrences[occurrence_id]
+    update: dict[str, Any] = dict.fromkeys(bad)
+    if "date" in bad and rec.status == "moved":
+        update["status"] = None
+    return _with_occurrence(records, occurrence_id, rec.model_copy(update=update))
+
+
+def unknown_ids(
+    records: Records, doc: Document | None, occurrences: list[str], tasks: list[str] | None
+) -> list[Problem]:
+    """Warnings for records of occurrences (and tasks, when given) the agreement does not have."""
+    if doc is None:
+        return []
+    groups: list[tuple[str, Mapping[str, object], list[str]]] = [
+        ("occurrences", records.occurrences, occurrences)
+    ]
+    if tasks is not None:
+        groups.append(("tasks", records.tasks, tasks))
+    found = []
+    for section, entries, known in groups:
+        ids = set(known)
+        for key in entries:
+            if key in ids:
+                continue
+            hint = suggest(key, known)
+            found.append(
+                doc.problem(
+                    (section, key),
+                    t(
+                        f"hardening.unknown_{section}",
+                        id=key,
+                        hint=t("hardening.did_you_mean", id=hint) if hint else "",
+                    ),
+                    key=True,
+                )
+            )
+    return found
 
 
 def dump_records(records: Records) -> bytes:
@@ -113,13 +223,18 @@ class _Dumper(yaml.SafeDumper):
         return True
 
 
-def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    """Text quoted when our YAML 1.2 reading would take it for a number (task id ``1000e0``)."""
-    style = "'" if scalar_value(value, plain=True) != value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    """Text quoted whenever our reader (YAML 1.2 core rules) would read it as something else.
+
+    PyYAML decides by YAML 1.1 rules, which leave ``1e5`` or ``0E0`` plain; the reader
+    (:func:`partnership.yamlsource.scalar_value`) would read those back as numbers.
+    """
+    value = scalar_value(data, True)
+    style = None if type(value) is str and value == data else '"'
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 
-_Dumper.add_representer(str, _text)
+_Dumper.add_representer(str, _represent_str)
 
 
 def _plain(value: Any) -> Any:
@@ -135,11 +250,33 @@ def lock(path: Path) -> FileLock:
     """The lock every writer of the records file at ``path`` holds while it reads and writes."""
     from filelock import FileLock  # only commands that write records pay for the import
 
-    return FileLock(str(path) + ".lock")
+    return FileLock(str(real_path(path)) + ".lock")
+
+
+def real_path(path: Path) -> Path:
+    """Where a records file really is: a symlinked one is written through to its target."""
+    return Path(os.path.realpath(path)) if os.path.islink(path) else path
+
+
+def writable(path: Path) -> Path:
+    """The real path of a records file that may be replaced; a read-only one is refused.
+
+    The permission bits are checked, not only :func:`os.access`: root may write anything,
+    but a records file made read-only is a "do not change" that the tool respects.
+    """
+    real = real_path(path)
+    try:
+        info = os.stat(real)
+    except FileNotFoundError:
+        return real
+    if not info.st_mode & 0o222 or not os.access(real, os.W_OK):
+        raise InputError([Problem(str(path), None, None, t("hardening.records_read_only"))])
+    return real
 
 
 def update_records(path: Path, change: Callable[[Records], Records]) -> Records:
     """Read-modify-write ``path`` under a file lock; a damaged file raises and stays untouched."""
+    path = writable(path)
     with lock(path):
         old = load_records(path)
         new = change(old)

@@ -20,10 +20,16 @@ from partnership.errors import InputError, Problem
 from partnership.messages import t
 
 MAX_DEPTH = 64
-MAX_NODES = 20_000
+MAX_NODES = 1_000_000
+"""Values a document may expand to at most (a plain 1 MB file holds a few hundred thousand)."""
+EXPANSION = 10
+"""Aliases may make a document at most this many times larger than what is written in it..."""
+MIN_NODES = 2_000
+"""...or this many values, whichever is more (a small file reusing a few anchors is fine)."""
 
 # libyaml's parser when PyYAML was built with it (the same events and marks, ~10× faster)
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_DEEP = f"nesting deeper than {MAX_DEPTH} levels; refused"
 Path = tuple[str | int, ...]
 Position = tuple[int, int]
 
@@ -157,6 +163,7 @@ def _show_tag(tag: str) -> str:
 def _build(text: str, filename: str, loader: Any = _LOADER) -> _Node | None:
     """Turn the event stream into a node tree, refusing tags, deep nesting and alias bombs."""
     anchors: dict[str, _Node] = {}
+    written = [0]  # values written out in the file so far (aliases not counted)
     stack: list[_Node] = []
     root: _Node | None = None
     documents = 0
@@ -176,7 +183,7 @@ def _build(text: str, filename: str, loader: Any = _LOADER) -> _Node | None:
                 alias = _Node(
                     "alias", _pos(ev), items=[target], size=target.size, height=target.height
                 )
-                root = _attach(stack, alias, filename) or root
+                root = _attach(stack, alias, filename, written[0]) or root
                 continue
             tagged = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
             if isinstance(ev, tagged) and ev.tag is not None and ev.tag != "!":
@@ -191,13 +198,15 @@ def _build(text: str, filename: str, loader: Any = _LOADER) -> _Node | None:
                 )
                 if ev.anchor:
                     anchors[ev.anchor] = node
-                root = _attach(stack, node, filename) or root
+                written[0] += 1
+                root = _attach(stack, node, filename, written[0]) or root
             elif isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 kind = "map" if isinstance(ev, yaml.MappingStartEvent) else "seq"
                 node = _Node(kind, _pos(ev))
                 if ev.anchor:
                     anchors[ev.anchor] = node
-                root = _attach(stack, node, filename) or root
+                written[0] += 1
+                root = _attach(stack, node, filename, written[0]) or root
                 stack.append(node)
                 if len(stack) > MAX_DEPTH:
                     raise _fail(filename, node.pos, t("yaml.deep", limit=MAX_DEPTH))
@@ -216,8 +225,13 @@ def _build(text: str, filename: str, loader: Any = _LOADER) -> _Node | None:
     return root
 
 
-def _attach(stack: list[_Node], node: _Node, filename: str) -> _Node | None:
-    """Add ``node`` to the open collection; returns ``node`` when it is the document root."""
+def _attach(stack: list[_Node], node: _Node, filename: str, written: int) -> _Node | None:
+    """Add ``node`` to the open collection; returns ``node`` when it is the document root.
+
+    The expanded size is bounded relative to what the file holds (``written`` values so
+    far): a large plain file is fine, a small one that aliases make huge is refused.
+    """
+    limit = min(MAX_NODES, max(MIN_NODES, EXPANSION * written))
     if not stack:
         return node
     parent = stack[-1]
@@ -229,8 +243,8 @@ def _attach(stack: list[_Node], node: _Node, filename: str) -> _Node | None:
         parent.items.append(node)
     for ancestor in stack:
         ancestor.size += node.size
-        if ancestor.size > MAX_NODES:
-            raise _fail(filename, node.pos, t("yaml.bomb", limit=MAX_NODES))
+        if ancestor.size > limit:
+            raise _fail(filename, node.pos, t("hardening.yaml_bomb", limit=limit, times=EXPANSION))
     if node.kind in ("scalar", "alias"):
         _grow(stack, node, filename)
     return None

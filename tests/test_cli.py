@@ -225,11 +225,11 @@ def test_ics_and_build_write_nothing_when_incomplete(runner: CliRunner, tmp_path
     out = tmp_path / "out"
     result = runner.invoke(app, ["ics", str(f), "-o", str(out)])
     assert result.exit_code == 1
-    assert not any(out.iterdir())
+    assert not out.exists()  # not even the folder
     assert not (tmp_path / "impossible.records.yaml").exists()
     result = runner.invoke(app, ["build", str(f), "-o", str(out)])
     assert result.exit_code == 1
-    assert not any(out.iterdir())
+    assert not out.exists()
     forced = runner.invoke(app, ["ics", str(f), "-o", str(out), "--allow-incomplete"])
     assert forced.exit_code == 1
     assert (out / "damo-fire-2024.ics").exists()

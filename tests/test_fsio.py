@@ -14,6 +14,7 @@ from partnership.errors import UsageError
 from partnership.fsio import (
     Batch,
     atomic_write,
+    heal,
     prepare_output_dir,
     safe_name,
     stage_files,
@@ -129,7 +130,7 @@ def test_write_files_refuses_unsafe_names_before_writing(tmp_path: Path, name: s
     out = tmp_path / "out"
     with pytest.raises(ValueError, match="unsafe"):
         write_files(out, {"fine.ics": b"x", name: b"y"})
-    assert tree(tmp_path) == {"out": None}
+    assert tree(tmp_path) == {}  # no folder made for a write that is refused
 
 
 def test_write_files_refuses_a_folder_or_file_in_the_way(folder: Path) -> None:
@@ -174,7 +175,8 @@ def test_a_failing_step_at_any_point_puts_everything_back(
     probe = tmp_path / "probe"
     write_files(probe, OLD)
     calls = _count(monkeypatch, owner, name, lambda: write_files(probe, NEW))
-    assert calls == len(NEW)
+    # one per file, and for renames one per journal copy (a copy in each of the 3 folders)
+    assert calls == len(NEW) + (3 if name == "replace" else 0)
     before = tree(folder)
     for n in range(1, calls + 1):
         fail_on_call(monkeypatch, owner, name, n)
@@ -205,9 +207,7 @@ def test_a_batch_spans_folders_and_discards_when_left_without_commit(tmp_path: P
     with Batch() as batch:
         stage_files(batch, tmp_path / "out", {"x/y.ics": b"y"})
         batch.add(records, b"new records")
-    after = tree(tmp_path)
-    assert after.pop("out") is None  # the output folder itself is prepared up front
-    assert after == before
+    assert tree(tmp_path) == before  # not even the output folder is left
     with Batch() as batch:
         written = stage_files(batch, tmp_path / "out", {"x/y.ics": b"y"})
         batch.add(records, b"new records")
@@ -234,3 +234,91 @@ def test_a_symlinked_output_is_replaced_not_followed(tmp_path: Path) -> None:
     assert outside.read_bytes() == b"not yours"
     assert not (out / "a.ics").is_symlink()
     assert (out / "a.ics").read_bytes() == b"new"
+
+
+# --------------------------------------------------------------------------- heal
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def _journal(folder: Path, pid: int, entries: list[tuple[Path, Path, bool]]) -> Path:
+    """A journal of process ``pid`` as Batch.commit writes it (one copy, in ``folder``)."""
+    import json
+
+    copy = folder / f".partnership-{pid}-0badcafe.journal"
+    rows = [[str(t), str(s), str(s.with_suffix(".bak")), e] for t, s, e in entries]
+    copy.write_text(json.dumps({"copies": [str(copy)], "entries": rows}), "utf-8")
+    return copy
+
+
+def test_heal_rolls_forward_a_batch_killed_during_its_renames(folder: Path) -> None:
+    pid = _dead_pid()
+    staged_b = folder / f".b.ics.{pid}-0badcafe.tmp"
+    staged_b.write_bytes(b"new b")
+    (folder / "a.ics").write_bytes(b"new a")  # renamed before the kill
+    backup_a = folder / f".a.ics.{pid}-0badcafe.bak"
+    backup_a.write_bytes(b"old a")
+    _journal(
+        folder,
+        pid,
+        [
+            (folder / "a.ics", folder / f".a.ics.{pid}-0badcafe.tmp", True),
+            (folder / "b.ics", staged_b, True),
+        ],
+    )
+    heal(folder)
+    assert tree(folder) == {"a.ics": b"new a", "b.ics": b"new b", "sub": None, "sub/c.md": b"old c"}
+
+
+def test_heal_rolls_back_when_a_journal_copy_is_missing(folder: Path, tmp_path: Path) -> None:
+    import json
+
+    pid = _dead_pid()
+    before = tree(folder)
+    (folder / "a.ics").write_bytes(b"new a")
+    backup = folder / f".a.ics.{pid}-0badcafe.bak"
+    backup.write_bytes(b"old a")
+    (folder / "n.ics").write_bytes(b"new file")
+    copy = _journal(
+        folder,
+        pid,
+        [
+            (folder / "a.ics", folder / f".a.ics.{pid}-0badcafe.tmp", True),
+            (folder / "n.ics", folder / f".n.ics.{pid}-0badcafe.tmp", False),
+        ],
+    )
+    plan = json.loads(copy.read_text("utf-8"))
+    plan["copies"].append(str(tmp_path / "elsewhere" / copy.name))  # never written
+    copy.write_text(json.dumps(plan), "utf-8")
+    heal(folder)
+    assert tree(folder) == before
+
+
+def test_heal_removes_stray_files_of_dead_processes_only(folder: Path) -> None:
+    before = tree(folder)
+    dead, alive = _dead_pid(), os.getpid()
+    for name in (
+        f".a.ics.{dead}-0badcafe.tmp",
+        f".b.ics.{dead}-12345678.bak",
+        f".partnership-{dead}-0badcafe.journal.part",
+    ):
+        (folder / name).write_bytes(b"stray")
+    mine = folder / f".a.ics.{alive}-0badcafe.tmp"
+    mine.write_bytes(b"being written")
+    other = folder / ".not-ours.tmp"
+    other.write_bytes(b"someone else's")
+    heal(folder)
+    assert tree(folder) == {**before, mine.name: b"being written", other.name: b"someone else's"}
+
+
+def test_a_failing_write_names_the_folder(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fail_on_call(monkeypatch, Path, "write_bytes", 1)
+    with pytest.raises(OSError, match=f"cannot write in the folder {folder}: No space"):
+        write_files(folder, NEW)

@@ -17,7 +17,7 @@ import chinese_calendar
 import pytest
 from checker import AUTUMN_2024, SPRING_2025, make_agreement
 from contract_v2 import violations
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from partnership.demands import Demand
@@ -216,7 +216,8 @@ def agreements(draw: st.DrawFn) -> Agreement:
             "commitments": commitments,
         }
     )
-    assert cross_check(a) == []
+    # dense drafts (more activities than a term has days) are refused by cross_check
+    assume(cross_check(a) == [])
     return a
 
 

@@ -21,13 +21,18 @@ from partnership.records import (
     TaskRecord,
     dump_records,
     load_records,
+    mend,
+    out_of_period,
     publish,
+    read_records,
     record_cancel,
     record_done,
     record_move,
     records_path,
     tick,
+    unknown_ids,
     update_records,
+    writable,
 )
 
 VISIT = "brigade-visit/2024-autumn/1"
@@ -244,3 +249,55 @@ def test_a_task_id_that_reads_as_a_number_round_trips() -> None:
         }
     )
     assert validate_document(parse_yaml(dump_records(r), "r.yaml"), Records) == r
+
+
+# --------------------------------------------------------------------------- damaged records
+
+
+def _example() -> Any:
+    return agreement(
+        terms=[term("2024-autumn", "第一学期", "2024-09-01", "2025-01-17")],
+        commitments=[per_term("brigade-visit", "走进消防支队")],
+    )
+
+
+def test_dates_outside_the_agreement_are_found_and_mended_for_one_occurrence() -> None:
+    a = _example()
+    bad = OccurrenceRecord(
+        status="moved", date=dt.date(1925, 10, 23), sequence=1, published=dt.date(2030, 1, 1)
+    )
+    other = OccurrenceRecord(status="done", published=dt.date(2099, 1, 1))
+    records = Records(occurrences={VISIT: bad, "x/y/1": other})
+    assert out_of_period(records, a) == {VISIT: ("date", "published"), "x/y/1": ("published",)}
+    mended = mend(records, VISIT, a)
+    assert mended.occurrences[VISIT] == OccurrenceRecord(sequence=1)  # a move without its date
+    assert mended.occurrences["x/y/1"] == other  # only the occurrence being recorded
+    assert mend(mended, VISIT, a) == mended
+
+
+def test_unknown_ids_are_warnings_at_their_key_with_the_nearest_id(tmp_path: Path) -> None:
+    path = tmp_path / "a.records.yaml"
+    path.write_text(
+        "occurrences:\n  brigade-visit/2024-autum/1: {status: done}\n"
+        f"  {VISIT}: {{status: done}}\ntasks:\n  abcdeg: {{done: 2024-09-09}}\n",
+        "utf-8",
+    )
+    records, doc = read_records(path)
+    found = [str(p) for p in unknown_ids(records, doc, [VISIT], ["abcdef"])]
+    assert found == [
+        f"{path}:2:3: warning: the agreement has no occurrence 'brigade-visit/2024-autum/1' "
+        f"(did you mean '{VISIT}'?); this record is ignored",
+        f"{path}:5:3: warning: the checklist has no task 'abcdeg' (did you mean 'abcdef'?); "
+        "this tick is ignored",
+    ]
+    assert unknown_ids(records, doc, [VISIT, "brigade-visit/2024-autum/1"], None) == []
+
+
+def test_a_read_only_records_file_is_not_writable_even_for_root(tmp_path: Path) -> None:
+    path = tmp_path / "a.records.yaml"
+    assert writable(path) == path  # not there yet: it may be made
+    path.write_text("version: 1\n", "utf-8")
+    path.chmod(0o444)
+    with pytest.raises(InputError, match="read-only"):
+        update_records(path, lambda r: record_done(r, VISIT))
+    assert path.read_text("utf-8") == "version: 1\n"

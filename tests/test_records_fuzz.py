@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import tempfile
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from partnership.errors import InputError
@@ -36,11 +35,12 @@ def occurrence_records(draw: st.DrawFn) -> OccurrenceRecord:
     if draw(st.booleans()):
         end = draw(st.integers(start + 1, 23 * 60 + 59))
         time = TimeRange(start=dt.time(start // 60, start % 60), end=dt.time(end // 60, end % 60))
+    status = draw(st.sampled_from([None, "done", "cancelled", "moved"]))
     return OccurrenceRecord(
-        status=draw(st.sampled_from([None, "done", "cancelled", "moved"])),
+        status=status,
         note=draw(st.none() | texts),
         reason=draw(st.none() | texts),
-        date=draw(st.none() | dates),
+        date=draw(dates if status == "moved" else st.none() | dates),
         time=time,
         sequence=draw(st.integers(0, 9)),
         published=draw(st.none() | dates),
@@ -65,10 +65,37 @@ def _load(data: bytes) -> Records:
         return load_records(path)
 
 
+# texts that YAML 1.1 (the writer's library) leaves plain and YAML 1.2 (our reader) types
+LOOKALIKES = ["1e5", "0E0", "2e3456", "-1E-2", "+.5e3", "1.", "010", "0", "null", "True", "~"]
+
+
 @settings(max_examples=150, deadline=None)
 @given(records)
+@example(
+    Records(
+        occurrences={"2e3456/b/1": OccurrenceRecord(status="done", note="1e5", reason="0E0")},
+        tasks={"2e3456": TaskRecord(done=dt.date(2025, 1, 1), note="1e5")},
+    )
+)
 def test_every_valid_records_file_round_trips_exactly(r: Records) -> None:
     assert _load(dump_records(r)) == r
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.sampled_from(LOOKALIKES)
+    | st.from_regex(r"[-+]?[0-9.]{1,6}([eE][-+]?[0-9]{1,5})?", fullmatch=True)
+)
+@example("1e5")
+@example("2e3456")
+def test_number_like_text_reads_back_as_the_same_text(word: str) -> None:
+    r = Records(
+        occurrences={"a/b/1": OccurrenceRecord(status="done", note=word)},
+        tasks={word: TaskRecord(done=dt.date(2025, 1, 1), note=word)},
+    )
+    back = _load(dump_records(r))
+    assert back.occurrences["a/b/1"].note == word
+    assert list(back.tasks) == [word]
 
 
 @settings(max_examples=200, deadline=None)
@@ -96,5 +123,15 @@ def test_mutated_records_files_never_crash(r: Records, data: st.DataObject) -> N
             lines[i] = "  " + lines[i]
         else:
             lines[i] = lines[i][: len(lines[i]) // 2] + "\n"
-    with contextlib.suppress(InputError):
-        _load("".join(lines).encode("utf-8"))
+    text = "".join(lines)
+    try:
+        loaded = _load(text.encode("utf-8"))
+    except InputError as exc:
+        # every problem names the file, and a line of it when it has one
+        assert exc.problems
+        for p in exc.problems:
+            assert p.file.endswith("a.records.yaml")
+            assert p.line is None or 1 <= p.line <= text.count("\n") + 1
+        return
+    # what loads is records the tool itself writes back unchanged
+    assert _load(dump_records(loaded)) == loaded

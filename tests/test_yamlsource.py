@@ -10,7 +10,16 @@ import yaml
 
 from partnership import yamlsource
 from partnership.errors import InputError
-from partnership.yamlsource import MAX_DEPTH, MAX_NODES, decode, dotted, parse_yaml, scalar_value
+from partnership.yamlsource import (
+    EXPANSION,
+    MAX_DEPTH,
+    MAX_NODES,
+    MIN_NODES,
+    decode,
+    dotted,
+    parse_yaml,
+    scalar_value,
+)
 
 
 def problems(text: str | bytes) -> list[str]:
@@ -162,9 +171,17 @@ def test_alias_bomb_is_refused_before_anything_is_expanded(
 
     monkeypatch.setattr(yamlsource, "_convert", never)
     assert problems(billion_laughs(9)) == [
-        f"a.yaml:5:10: the document expands to more than {MAX_NODES} values "
-        "(an alias bomb?); refused"
+        f"a.yaml:4:10: the document expands to more than {MIN_NODES} values, over "
+        f"{EXPANSION} times what it holds (an alias bomb?); refused"
     ]
+
+
+def test_a_large_plain_file_is_no_bomb_but_a_small_one_expanding_a_hundredfold_is() -> None:
+    plain = "items:\n" + "".join(f"  - {{id: c{i}, title: 标题{i}}}\n" for i in range(30_000))
+    assert len(parse_yaml(plain.encode(), "big.yaml").data["items"]) == 30_000
+    hundredfold = "a: &a [" + ", ".join(["x"] * 100) + "]\nb: [" + ", ".join(["*a"] * 100) + "]\n"
+    assert "alias bomb" in problems(hundredfold)[0]
+    assert MAX_NODES >= 30_000 * 5
 
 
 def test_many_aliases_below_the_limit_are_fine() -> None:
