@@ -14,7 +14,7 @@ import factory
 import icalendar
 import pytest
 import vobject
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from icscheck import (
     check_bytes,
@@ -25,6 +25,7 @@ from icscheck import (
     parse_everywhere,
     unfolded,
 )
+from profiles import examples
 
 from partnership import __version__
 from partnership.errors import UsageError
@@ -560,7 +561,7 @@ TEXT = st.text(
 ).filter(lambda s: s.strip())
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150))
 @given(
     title=TEXT,
     description=TEXT,

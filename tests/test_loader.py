@@ -12,6 +12,7 @@ import pytest
 from factory import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from profiles import examples
 from typer.testing import CliRunner
 
 from partnership import loader
@@ -294,7 +295,7 @@ def assert_loads_or_refuses(data: bytes, name: str = "fuzz.yaml") -> None:
     assert isinstance(result, Agreement)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200))
 @given(st.binary(max_size=2000))
 def test_random_bytes(data: bytes) -> None:
     assert_loads_or_refuses(data)
@@ -361,13 +362,13 @@ YAMLISH = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200))
 @given(YAMLISH)
 def test_random_yamlish_text(text: str) -> None:
     assert_loads_or_refuses(text.encode("utf-8"))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200))
 @given(st.text(max_size=500))
 def test_random_text(text: str) -> None:
     assert_loads_or_refuses(text.encode("utf-8", "surrogatepass"))
@@ -400,7 +401,7 @@ def mutated_example(draw: st.DrawFn) -> str:
     return "".join(lines)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200))
 @given(mutated_example())
 def test_mutated_example_agreement(text: str) -> None:
     assert_loads_or_refuses(text.encode("utf-8"))

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from checker import AUTUMN_2024, SPRING_2025, make_agreement
+from factory import AUTUMN_2024, SPRING_2025, make_agreement
 
 from partnership import reasons
 from partnership.demands import Demand, expand
