@@ -14,7 +14,7 @@ import factory
 import icalendar
 import pytest
 import vobject
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from icscheck import (
     check_bytes,
@@ -561,7 +561,16 @@ TEXT = st.text(
 ).filter(lambda s: s.strip())
 
 
+def shown(text: str) -> str:
+    """What an .ics reader gets back: the text without U+FEFF, which the writer drops (at
+    a value's start icalendar would drop it anyway, so it cannot survive by position)."""
+    return text.replace("\ufeff", "")
+
+
 @settings(max_examples=examples(150))
+@example(
+    title="\ufeff消防安全", description="a\ufeffb", day=dt.date(2024, 9, 2), start=None, minutes=1
+)
 @given(
     title=TEXT,
     description=TEXT,
@@ -589,8 +598,8 @@ def test_any_text_round_trips(
     out = render_ics(Plan(a, (o,)), dtstamp=STAMP)
     check_bytes(out)
     (ev,) = icalendar.Calendar.from_ical(out).walk("VEVENT")
-    assert str(ev["SUMMARY"]) == title
-    assert str(ev["DESCRIPTION"]).startswith(description.strip("\n") + "\n")
+    assert str(ev["SUMMARY"]) == shown(title)
+    assert str(ev["DESCRIPTION"]).startswith(shown(description).strip("\n") + "\n")
     assert ev.start == (
         day
         if start is None
