@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from factory import EXAMPLE, OCCURRENCE_KEYS, copy_example
+from goldenfile import compare
 from typer.testing import CliRunner
 
 from partnership import __version__
@@ -611,3 +612,37 @@ def test_lead_up_sessions_are_written_into_the_published_dates(
     assert lead_ups
     for oid in lead_ups:
         assert f"  {oid}:\n    published: " in published, oid
+
+
+# --- golden files of what people read (tests/goldenfile.py) ----------------------------------
+
+TODAY = ["--today", "2024-10-10"]
+READ = {
+    "plan-2024-autumn.txt": ["plan", "--term", "2024-autumn"],
+    "calendar-2024-autumn.txt": ["calendar", "--term", "2024-autumn"],
+    "checklist-2024-autumn.txt": ["checklist", "--term", "2024-autumn", *TODAY],
+    "checklist-2024-autumn.md": ["checklist", "--term", "2024-autumn", *TODAY, "--format", "md"],
+    "checklist-2024-autumn.html": [
+        "checklist",
+        "--term",
+        "2024-autumn",
+        *TODAY,
+        "--format",
+        "html",
+    ],
+    **{
+        f"report-2025.{ext}": ["report", "--year", "2025", "--format", fmt]
+        for ext, fmt in (("txt", "rich"), ("md", "md"), ("html", "html"), ("json", "json"))
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(READ))
+def test_golden_output(runner: CliRunner, agreement: Path, name: str) -> None:
+    """Each view the way a reader gets it, at a fixed width of 120 columns."""
+    command, *options = READ[name]
+    result = runner.invoke(
+        app, [command, str(agreement), *options], env={"COLUMNS": "120", **EPOCH}
+    )
+    assert result.exit_code == 0, result.output
+    compare(name, result.stdout)
