@@ -4,8 +4,7 @@
 ``UPDATE_GOLDEN=1`` it rewrites the file and *skips* the test (a rewrite proves nothing);
 review the diff, then commit. Regenerate every golden file with one command::
 
-    UPDATE_GOLDEN=1 python -m pytest -q tests/test_golden.py tests/test_placement.py \\
-        tests/test_ics_e2e.py -k golden
+    UPDATE_GOLDEN=1 python -m pytest -q -k golden
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ VOLATILE = [
     (re.compile(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?"), "<now>"),
     (re.compile(r"[ \t]+$", re.M), ""),
 ]
-UPDATE_HINT = "review the change, then regenerate: UPDATE_GOLDEN=1 pytest tests/test_golden.py"
+UPDATE_HINT = "review the change, then regenerate: UPDATE_GOLDEN=1 python -m pytest -k golden"
 
 
 def normalise(text: str) -> str:
