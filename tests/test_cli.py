@@ -241,6 +241,15 @@ def test_calendar_rich_and_html(runner: CliRunner, agreement: Path, tmp_path: Pa
     assert result.exit_code == 0, result.output
     html = page.read_text(encoding="utf-8")
     assert "走进消防支队" in html and "2026—2027学年第二学期" in html
+    plan = json.loads(runner.invoke(app, ["plan", str(agreement), "--json"]).stdout)
+    autumn = [o for o in plan["occurrences"] if o["term"] == "2024-autumn"]
+    text = runner.invoke(
+        app, ["calendar", str(agreement), "--term", "2024-autumn"], env={"COLUMNS": "200"}
+    ).stdout
+    assert "2025-spring" not in text and "2024—2025学年第二学期" not in text
+    for o in autumn:  # every activity's day is shown, and the term has all its weeks
+        assert f"{int(o['date'][5:7])}-{int(o['date'][8:])}" in text, o["id"]
+    assert "第21周" in text and "第22周" not in text
 
 
 def test_ics_writes_per_term_and_whole_and_remembers_dates(
@@ -395,33 +404,58 @@ def test_record_unknown_ids_and_bad_options(runner: CliRunner, agreement: Path) 
 
 def test_checklist_formats(runner: CliRunner, agreement: Path) -> None:
     args = ["checklist", str(agreement), "--today", "2025-10-01", "--weeks", "3"]
-    rich = runner.invoke(app, args)
+    data = json.loads(runner.invoke(app, [*args, "--format", "json"]).stdout)
+    tasks = data["tasks"]
+    assert tasks and all(t["due"] <= "2025-10-22" for t in tasks)
+    assert all(t["overdue"] == (t["due"] < "2025-10-01") for t in tasks)
+    assert any(t["overdue"] for t in tasks) and not all(t["overdue"] for t in tasks)
+    md = runner.invoke(app, [*args, "--format", "md"]).stdout
+    lines = [line for line in md.splitlines() if line.startswith("- [ ] ")]
+    assert len(lines) == len(tasks)
+    for t in tasks:
+        (line,) = [x for x in lines if f"`{t['id']}`" in x]
+        assert t["task"] in line and t["due"][5:] in line
+        assert ("**逾期**" in line) == t["overdue"], line
+    rich = runner.invoke(app, args, env={"COLUMNS": "200"})
     assert rich.exit_code == 0, rich.output
-    md = runner.invoke(app, [*args, "--format", "md"])
-    assert "- [ ]" in md.stdout
-    html = runner.invoke(app, [*args, "--format", "html"])
-    assert html.stdout.lstrip().lower().startswith("<!doctype html>")
-    data = json.loads(runner.invoke(app, [*args, "--format", "json", "--owner", "brigade"]).stdout)
-    assert data["tasks"] and all(t["owner"] == "brigade" for t in data["tasks"])
-    assert set(data["tasks"][0]) == {
-        "id",
-        "occurrence",
-        "task",
-        "owner",
-        "due",
-        "status",
-        "overdue",
-    }
+    assert all(t["id"] in rich.stdout for t in tasks)
+    html = runner.invoke(app, [*args, "--format", "html"]).stdout
+    assert html.lstrip().lower().startswith("<!doctype html>")
+    assert all(t["id"] in html and t["task"] in html for t in tasks)
+    brigade = json.loads(
+        runner.invoke(app, [*args, "--format", "json", "--owner", "brigade"]).stdout
+    )
+    assert brigade["tasks"] == [t for t in tasks if t["owner"] == "brigade"]
+    assert set(tasks[0]) == {"id", "occurrence", "task", "owner", "due", "status", "overdue"}
     bad = runner.invoke(app, ["checklist", str(agreement), "--today", "2025-13-01"])
     assert bad.exit_code == 2 and "--today '2025-13-01'" in bad.stderr
 
 
 def test_report_formats(runner: CliRunner, agreement: Path) -> None:
-    for fmt in ("rich", "md", "html", "json"):
-        result = runner.invoke(app, ["report", str(agreement), "--format", fmt, "--year", "2025"])
-        assert result.exit_code == 0, (fmt, result.output)
+    assert runner.invoke(app, ["record", str(agreement), VISIT_1, "--done"]).exit_code == 0
+    assert runner.invoke(app, ["record", str(agreement), MEET_1, "--cancel", "雨"]).exit_code == 0
     data = json.loads(runner.invoke(app, ["report", str(agreement), "--format", "json"]).stdout)
-    assert data
+    keys = ("required", "placed", "done", "cancelled", "pending")
+    for c in data["commitments"]:
+        t = c["total"]
+        assert t["done"] + t["cancelled"] + t["pending"] == t["placed"], c["id"]
+        if c["terms"]:
+            assert {k: sum(x[k] for x in c["terms"]) for k in keys} == {k: t[k] for k in keys}
+    assert {k: sum(c["total"][k] for c in data["commitments"]) for k in keys} == {
+        k: data["total"][k] for k in keys
+    }
+    assert (data["total"]["done"], data["total"]["cancelled"]) == (1, 1)
+    assert data["total"]["percent"] == round(100 * 1 / data["total"]["required"], 1)
+    titles = [c["title"] for c in data["commitments"]]
+    for fmt in ("rich", "md", "html"):
+        args = ["report", str(agreement), "--format", fmt, "--year", "2024"]
+        result = runner.invoke(app, args, env={"COLUMNS": "250"})
+        assert result.exit_code == 0, (fmt, result.output)
+        assert data["title"] in result.stdout, fmt
+        for title in titles:
+            assert title in result.stdout, (fmt, title)
+    md = runner.invoke(app, ["report", str(agreement), "--format", "md", "--year", "2024"]).stdout
+    assert md.startswith("# ") and "雨" in md
 
 
 def test_internal_error_is_one_line_and_exit_70(
