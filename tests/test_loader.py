@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import factory
 import pytest
@@ -13,6 +13,7 @@ from factory import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from profiles import examples
+from pydantic import BaseModel
 from typer.testing import CliRunner
 
 from partnership import loader
@@ -405,3 +406,78 @@ def mutated_example(draw: st.DrawFn) -> str:
 @given(mutated_example())
 def test_mutated_example_agreement(text: str) -> None:
     assert_loads_or_refuses(text.encode("utf-8"))
+
+
+# --- how the loader finds the type at a path (used to name valid keys, and to prune) ----------
+
+
+class _Leaf(BaseModel):
+    name: str
+    size: int = 0
+
+
+class _Tree(BaseModel):
+    leaves: list[_Leaf] = []
+    pair: tuple[_Leaf, int] | None = None
+    many: tuple[_Leaf, ...] = ()
+    by_key: dict[str, _Leaf] = {}
+    wrapped: Annotated[_Leaf | None, "doc"] = None
+    either: _Leaf | int = 0
+
+
+@pytest.mark.parametrize(
+    ("path", "want"),
+    [
+        (("leaves", 3), _Leaf),
+        (("leaves", 0, "size"), int),
+        (("pair", 0), _Leaf),
+        (("pair", 1), int),
+        (("pair", 5), int),  # past a fixed tuple's end: its last type
+        (("many", 7), _Leaf),
+        (("many", 2, "name"), str),
+        (("by_key", "x"), _Leaf),
+        (("by_key", "x", "size"), int),
+        (("wrapped", "name"), str),
+        (("leaves", "x"), None),  # a key into a list
+        (("by_key", 0), None),  # a position into a mapping
+        (("nothing",), None),
+        (("leaves", 0, "nothing"), None),
+        (("either", "name"), None),  # a union of two is not looked into
+    ],
+)
+def test_annotation_at_follows_lists_tuples_mappings_and_optionals(
+    path: tuple[str | int, ...], want: Any
+) -> None:
+    assert loader._unwrap(loader._annotation_at(_Tree, path)) == want
+
+
+def test_fields_at_and_unwrap() -> None:
+    assert loader._fields_at(_Tree, ("by_key", "k")) == ["name", "size"]
+    assert loader._fields_at(_Tree, ("wrapped",)) == ["name", "size"]
+    assert loader._fields_at(_Tree, ("leaves", 0, "name")) == []
+    assert loader._fields_at(_Tree, ("either",)) == []
+    assert loader._unwrap(Annotated[Annotated[int | None, "a"], "b"]) is int
+    assert loader._unwrap(_Leaf | int) == _Leaf | int
+    assert loader._unwrap(None) is None
+
+
+def test_value_at_walks_only_real_keys_and_positions() -> None:
+    data = {"a": [{"b": 1}, {"b": 2}], "0": "zero"}
+    assert loader._value_at(data, ("a", 1, "b")) == 2
+    assert loader._value_at(data, ("a", 2)) is None  # one past the end
+    assert loader._value_at(data, ("a", -1)) is None
+    assert loader._value_at(data, (0,)) is None  # a position into a mapping
+    assert loader._value_at(data, ("a", "0")) is None  # a key into a list
+    assert loader._value_at(data, ("a", 0, "b", "c")) is None
+    assert loader._value_at(data, ()) == data
+    assert loader._value_at(["x"], ("x",)) is None  # "x" is in the list, but not a key
+
+
+def test_renumbered_gives_positions_of_the_original_file() -> None:
+    kept = {("commitments",): [0, 2, 5], ("calendar", "terms"): [1]}
+    assert loader._renumbered("commitment 3 and term 1", kept) == "commitment 6 and term 2"
+    assert (
+        loader._renumbered("commitment 4 is past the end", kept) == "commitment 4 is past the end"
+    )
+    assert loader._renumbered("commitment 1", {}) == "commitment 1"
+    assert loader._renumbered("commitment 0", kept) == "commitment 0"
