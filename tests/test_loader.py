@@ -481,3 +481,52 @@ def test_renumbered_gives_positions_of_the_original_file() -> None:
     )
     assert loader._renumbered("commitment 1", {}) == "commitment 1"
     assert loader._renumbered("commitment 0", kept) == "commitment 0"
+
+
+@pytest.mark.parametrize(
+    ("part", "node", "pseudo"),
+    [
+        ("name", {"name": 1}, False),
+        ("other", {"name": 1}, False),
+        ("function-after[_order(), tuple]", {}, True),
+        ("lax-or-strict", {}, True),
+        ("strict-int", {}, True),
+        ("json-or-python", {}, True),
+        ("list[int]", {}, True),
+        ("function-after", {"function-after": 1}, False),  # a real key of that name
+        ("anything", [1], True),  # no key inside a list
+        ("anything", None, True),
+    ],
+)
+def test_is_pseudo_tells_pydantics_steps_from_keys(part: str, node: Any, pseudo: bool) -> None:
+    assert loader._is_pseudo(part, node) is pseudo
+
+
+def test_clean_loc_drops_pydantics_steps_and_keeps_the_rest() -> None:
+    data = {"a": {"b": [{"c": 1}]}}
+    loc = ("a", "function-after[x]", "b", 0, "lax-or-strict", "c")
+    assert loader._clean_loc(loc, data) == ("a", "b", 0, "c")
+
+
+def test_original_maps_positions_back_only_inside_the_kept_list() -> None:
+    kept = {("commitments",): [2, 3]}
+    assert loader._original(("commitments", 0, "id"), kept) == ("commitments", 2, "id")
+    assert loader._original(("commitments", 1), kept) == ("commitments", 3)
+    assert loader._original(("commitments", 2), kept) == ("commitments", 2)
+    assert loader._original(("terms", 0), kept) == ("terms", 0)
+
+
+@pytest.mark.parametrize(
+    ("loc", "kind", "point"),
+    [
+        (("leaves", 2, "name"), "missing", ("leaves", 2)),  # a required key: its list item
+        (("leaves", 0, "size"), "int_parsing", ("leaves", 0, "size")),  # an optional key
+        (("leaves", 0, "zzz"), "extra_forbidden", ("leaves", 0, "zzz")),
+        (("nothing", "x"), "missing", None),
+        (("by_key", "k", "name"), "missing", ("by_key",)),  # the optional mapping as a whole
+    ],
+)
+def test_prune_point_is_the_smallest_part_that_may_be_left_out(
+    loc: tuple[str | int, ...], kind: str, point: tuple[str | int, ...] | None
+) -> None:
+    assert loader._prune_point(_Tree, loc, {"type": kind}) == point
