@@ -530,3 +530,53 @@ def test_prune_point_is_the_smallest_part_that_may_be_left_out(
     loc: tuple[str | int, ...], kind: str, point: tuple[str | int, ...] | None
 ) -> None:
     assert loader._prune_point(_Tree, loc, {"type": kind}) == point
+
+
+LONG_DIGITS = "1" * 20
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("max_per_day: 1 ", "max_per_day: abc ", "expected a whole number, got 'abc'"),
+        ("max_per_day: 1 ", "max_per_day: 1.5 ", "expected a whole number, got 1.5"),
+        (
+            "max_per_day: 1 ",
+            "max_per_day: '07' ",
+            "'07' has a leading zero (YAML 1.1 reads it as an octal number); write 7",
+        ),
+        ("max_per_day: 1 ", "max_per_day: '12' ", "write the number without quotes (12)"),
+        ("max_per_day: 1 ", "max_per_day: '0' ", "write the number without quotes (0)"),
+        (
+            "max_per_day: 1 ",
+            f"max_per_day: '{LONG_DIGITS}' ",
+            f"write the number without quotes ({LONG_DIGITS})",
+        ),
+        (
+            "max_per_day: 1 ",
+            f"max_per_day: '{LONG_DIGITS}1' ",
+            f"expected a whole number, got '{LONG_DIGITS}1'",
+        ),
+        *(
+            (
+                "    brigade: true\n",
+                f"    brigade: {word}\n",
+                f"'{word}' is not true or false; write true or false (YAML 1.1 read "
+                "yes/no/on/off as booleans; this file format does not)",
+            )
+            for word in ("y", "n", "Y", "N", "on", "Off", "yes", "NO")
+        ),
+        (
+            "    brigade: true\n",
+            "    brigade: maybe\n",
+            "'maybe' is not true or false; write true or false",
+        ),
+    ],
+)
+def test_number_and_boolean_mistakes_are_named_exactly(old: str, new: str, message: str) -> None:
+    text = EXAMPLE.replace(old, new, 1)
+    assert text != EXAMPLE
+    with pytest.raises(InputError) as info:
+        parse_agreement(text.encode(), "a.yaml")
+    (problem,) = info.value.problems
+    assert str(problem).split(": ", 2)[2] == message
