@@ -21,6 +21,7 @@ from partnership.cli import app
 from partnership.errors import InputError
 from partnership.loader import MAX_BYTES, load_agreement, parse_agreement, read_limited
 from partnership.model import Agreement
+from partnership.yamlsource import parse_yaml
 
 CORPUS = Path("tests/malformed")
 CASES: list[dict[str, Any]] = tomllib.loads((ROOT / CORPUS / "cases.toml").read_text("utf-8"))[
@@ -580,3 +581,20 @@ def test_number_and_boolean_mistakes_are_named_exactly(old: str, new: str, messa
         parse_agreement(text.encode(), "a.yaml")
     (problem,) = info.value.problems
     assert str(problem).split(": ", 2)[2] == message
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("leaves: {name: a}\n", "1:9: leaves: expected a list, got a mapping"),
+        ("pair: 3\n", "1:7: pair: expected a list, got 3"),
+        ("by_key: [1]\n", "1:9: by_key: expected a mapping of keys, got a list"),
+        ("leaves: [7]\n", "1:10: leaves[0]: expected a mapping of keys, got 7"),
+        ("leaves: [{name: 5}]\n", "1:17: leaves[0].name: expected text, got 5 (quote it)"),
+        ("leaves: [{name: }]\n", "1:17: leaves[0].name: has no value; write one"),
+    ],
+)
+def test_type_mistakes_are_named_exactly(text: str, message: str) -> None:
+    with pytest.raises(InputError) as info:
+        loader.validate_document(parse_yaml(text.encode(), "t.yaml"), _Tree)
+    assert [str(p) for p in info.value.problems] == [f"t.yaml:{message}"]
