@@ -13,12 +13,12 @@ from factory import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from profiles import examples
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from typer.testing import CliRunner
 
 from partnership import loader
 from partnership.cli import app
-from partnership.errors import InputError
+from partnership.errors import InputError, Problem
 from partnership.loader import MAX_BYTES, load_agreement, parse_agreement, read_limited
 from partnership.model import Agreement
 from partnership.yamlsource import parse_yaml
@@ -424,6 +424,8 @@ class _Tree(BaseModel):
     by_key: dict[str, _Leaf] = {}
     wrapped: Annotated[_Leaf | None, "doc"] = None
     either: _Leaf | int = 0
+    code: Annotated[str, Field(pattern=r"^[a-z]+$")] = "a"
+    ratio: float = 0.0
 
 
 @pytest.mark.parametrize(
@@ -592,9 +594,54 @@ def test_number_and_boolean_mistakes_are_named_exactly(old: str, new: str, messa
         ("leaves: [7]\n", "1:10: leaves[0]: expected a mapping of keys, got 7"),
         ("leaves: [{name: 5}]\n", "1:17: leaves[0].name: expected text, got 5 (quote it)"),
         ("leaves: [{name: }]\n", "1:17: leaves[0].name: has no value; write one"),
+        (
+            "code: X1\n",
+            "1:7: code: String should match pattern '^[a-z]+$', got 'X1'",
+        ),
+        ("ratio: [1]\n", "1:8: ratio: Input should be a valid number"),
+        ("ratio: {a: 1}\n", "1:8: ratio: Input should be a valid number"),
     ],
 )
 def test_type_mistakes_are_named_exactly(text: str, message: str) -> None:
     with pytest.raises(InputError) as info:
         loader.validate_document(parse_yaml(text.encode(), "t.yaml"), _Tree)
     assert [str(p) for p in info.value.problems] == [f"t.yaml:{message}"]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (None, "nothing"),
+        (True, "true"),
+        (False, "false"),
+        ({"a": 1}, "a mapping"),
+        ([1], "a list"),
+        ("x" * 58, repr("x" * 58)),  # 60 characters with the quotes: shown whole
+        ("x" * 59, repr("x" * 59)[:57] + "..."),
+        (0, "0"),
+    ],
+)
+def test_show_gives_a_value_as_written_and_short(value: Any, shown: str) -> None:
+    assert loader._show(value) == shown
+
+
+def test_unique_sorted_orders_by_place_and_drops_repeats() -> None:
+    p = [
+        Problem("f", 3, 1, "c"),
+        Problem("f", None, None, "top"),
+        Problem("f", 2, 5, "b"),
+        Problem("f", 2, None, "z"),
+        Problem("f", 3, 1, "c"),
+        Problem("f", 2, 5, "a"),
+        Problem("f", 1, None, "a"),
+        Problem("f", 2, 1, "m"),
+    ]
+    assert [str(x) for x in loader._unique_sorted(p)] == [
+        "f: top",
+        "f:1:None: a",
+        "f:2:None: z",
+        "f:2:1: m",
+        "f:2:5: a",
+        "f:2:5: b",
+        "f:3:1: c",
+    ]
