@@ -645,3 +645,13 @@ def test_unique_sorted_orders_by_place_and_drops_repeats() -> None:
         "f:2:5: b",
         "f:3:1: c",
     ]
+
+
+def test_an_endless_file_is_refused_after_reading_only_the_limit() -> None:
+    """A device that never ends (a wrong path such as /dev/zero) is not read to the end."""
+    with pytest.raises(InputError) as info:
+        read_limited(Path("/dev/zero"), "zero.yaml")
+    assert [str(p) for p in info.value.problems] == [
+        "zero.yaml: the file is larger than 1 MB; an agreement is a few KB — is this the right "
+        "file?"
+    ]
