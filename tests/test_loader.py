@@ -655,3 +655,17 @@ def test_an_endless_file_is_refused_after_reading_only_the_limit() -> None:
         "zero.yaml: the file is larger than 1 MB; an agreement is a few KB — is this the right "
         "file?"
     ]
+
+
+def test_unreadable_paths_are_named_with_the_reason(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("version: 1\n", encoding="utf-8")
+    cases = [
+        (tmp_path, "a folder", "a folder: is a folder, not a file"),
+        (plain / "inner.yaml", "inner.yaml", "inner.yaml: cannot read: Not a directory"),
+        (tmp_path / "gone.yaml", "gone.yaml", "gone.yaml: no such file"),
+    ]
+    for path, shown, message in cases:
+        with pytest.raises(InputError) as info:
+            read_limited(path, shown)
+        assert [str(p) for p in info.value.problems] == [message]
