@@ -29,7 +29,7 @@ from profiles import examples
 
 from partnership import __version__
 from partnership.errors import UsageError
-from partnership.ics import dtstamp_now, ics_filename, render_ics
+from partnership.ics import _grades, dtstamp_now, ics_filename, render_ics
 from partnership.model import Agreement
 from partnership.plan import Occurrence, Plan
 
@@ -250,13 +250,33 @@ def test_dtstamp_now_is_utc() -> None:
     for env in ({}, {"SOURCE_DATE_EPOCH": ""}):
         got = dtstamp_now(env)
         assert got.utcoffset() == dt.timedelta(0)
+        assert got.microsecond == 0  # DTSTAMP has whole seconds
         assert before <= got <= dt.datetime.now(dt.UTC)
 
 
 @pytest.mark.parametrize("value", ["abc", "-5", "1.5", "17e8", "99999999999999999999999"])
 def test_dtstamp_bad_source_date_epoch(value: str) -> None:
-    with pytest.raises(UsageError, match="SOURCE_DATE_EPOCH"):
+    with pytest.raises(UsageError) as info:
         dtstamp_now({"SOURCE_DATE_EPOCH": value})
+    assert str(info.value) == (
+        f"SOURCE_DATE_EPOCH={value!r} is not a usable time: set it to whole seconds since "
+        "1970-01-01 UTC (for example 1717804800), or unset it"
+    )
+
+
+@pytest.mark.parametrize(
+    ("grades", "zh", "en"),
+    [
+        ([3], "3年级", "Grade 3"),
+        ([2, 1], "1–2年级", "Grades 1–2"),
+        ([1, 2, 3], "1–3年级", "Grades 1–3"),
+        ([1, 3], "1、3年级", "Grades 1, 3"),
+        ([1, 2, 4], "1、2、4年级", "Grades 1, 2, 4"),
+        ([5, 5, 6], "5–6年级", "Grades 5–6"),
+    ],
+)
+def test_grade_labels_name_runs_and_lists(grades: list[int], zh: str, en: str) -> None:
+    assert (_grades(grades, "zh-CN"), _grades(grades, "en")) == (zh, en)
 
 
 # --- bytes -----------------------------------------------------------------------------------
