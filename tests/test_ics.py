@@ -625,3 +625,19 @@ def test_any_text_round_trips(
         if start is None
         else dt.datetime.combine(day, start, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
     )
+
+
+def test_an_empty_file_has_the_vtimezone_of_its_term_or_of_the_whole_period() -> None:
+    data = agreement_data()
+    data["agreement"]["timezone"] = "Europe/Berlin"
+    a = Agreement.model_validate(data)
+
+    def rdates(term: str | None) -> list[str]:
+        out = render_ics(Plan(a, ()), term=term, dtstamp=STAMP).decode()
+        return [line for line in out.splitlines() if line.startswith("RDATE")]
+
+    assert rdates("2024-autumn") == ["RDATE:20250330T030000", "RDATE:20251026T030000"]
+    assert rdates(None) == [
+        "RDATE:20250330T030000,20260329T030000,20270328T030000",
+        "RDATE:20251026T030000,20261025T030000,20271031T030000",
+    ]
