@@ -426,6 +426,8 @@ class _Tree(BaseModel):
     either: _Leaf | int = 0
     code: Annotated[str, Field(pattern=r"^[a-z]+$")] = "a"
     ratio: float = 0.0
+    flag: bool = False  # lax, unlike the agreement's: "maybe" is a bool_parsing error
+    two: Annotated[list[int], Field(min_length=2)] = [1, 2]
 
 
 @pytest.mark.parametrize(
@@ -496,6 +498,7 @@ def test_renumbered_gives_positions_of_the_original_file() -> None:
         ("strict-int", {}, True),
         ("json-or-python", {}, True),
         ("list[int]", {}, True),
+        ("function-plain", {}, True),
         ("function-after", {"function-after": 1}, False),  # a real key of that name
         ("anything", [1], True),  # no key inside a list
         ("anything", None, True),
@@ -599,6 +602,12 @@ def test_number_and_boolean_mistakes_are_named_exactly(old: str, new: str, messa
             "1:7: code: String should match pattern '^[a-z]+$', got 'X1'",
         ),
         ("ratio: [1]\n", "1:8: ratio: Input should be a valid number"),
+        ("flag: maybe\n", "1:7: flag: 'maybe' is not true or false; write true or false"),
+        (
+            "leaves: [{name: a, size: abc}]\n",
+            "1:26: leaves[0].size: expected a whole number, got 'abc'",
+        ),
+        ("two: [1]\n", "1:6: two: needs at least 2 items"),
         ("ratio: {a: 1}\n", "1:8: ratio: Input should be a valid number"),
     ],
 )
