@@ -30,7 +30,10 @@ from profiles import examples
 from partnership import __version__
 from partnership.errors import UsageError
 from partnership.ics import _grades, dtstamp_now, ics_filename, render_ics
+from partnership.identity import uid
+from partnership.loader import load_agreement
 from partnership.model import Agreement
+from partnership.placement import place
 from partnership.plan import Occurrence, Plan
 
 STAMP = dt.datetime(2024, 6, 8, 12, 0, tzinfo=dt.UTC)
@@ -641,3 +644,15 @@ def test_an_empty_file_has_the_vtimezone_of_its_term_or_of_the_whole_period() ->
         "RDATE:20250330T030000,20260329T030000,20270328T030000",
         "RDATE:20251026T030000,20261025T030000,20271031T030000",
     ]
+
+
+def test_a_lead_up_says_what_it_prepares_with_the_activitys_day_and_time() -> None:
+    a = load_agreement(factory.EXAMPLE)
+    plan = place(a)
+    cal = icalendar.Calendar.from_ical(render_ics(plan, dtstamp=STAMP))
+    by_uid = {str(e["UID"]): e for e in cal.walk("VEVENT")}
+    show = "festival-performance/national-day-2024"
+    lead_up = by_uid[uid(f"{show}/lead-up-1", a.agreement.id)]
+    first = str(lead_up["DESCRIPTION"]).split("\n")[0]
+    assert first == "为09-30 14:30的“消防主题文艺汇演（国庆节）”做准备"
+    assert "做准备" not in str(by_uid[uid(show, a.agreement.id)]["DESCRIPTION"])
