@@ -585,14 +585,21 @@ TEXT = st.text(
 
 
 def shown(text: str) -> str:
-    """What an .ics reader gets back: the text without U+FEFF, which the writer drops (at
-    a value's start icalendar would drop it anyway, so it cannot survive by position)."""
-    return text.replace("\ufeff", "")
+    """What an .ics reader gets back: line ends as LF, and no U+FEFF, which the writer
+    drops (at a value's start icalendar would drop it anyway, so it cannot survive)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
 
 
 @settings(max_examples=examples(150))
 @example(
     title="\ufeff消防安全", description="a\ufeffb", day=dt.date(2024, 9, 2), start=None, minutes=1
+)
+@example(
+    title="第一行\r\n第二行\r第三行",
+    description="X说明X",
+    day=dt.date(2024, 9, 2),
+    start=None,
+    minutes=1,
 )
 @given(
     title=TEXT,
@@ -656,3 +663,40 @@ def test_a_lead_up_says_what_it_prepares_with_the_activitys_day_and_time() -> No
     first = str(lead_up["DESCRIPTION"]).split("\n")[0]
     assert first == "为09-30 14:30的“消防主题文艺汇演（国庆节）”做准备"
     assert "做准备" not in str(by_uid[uid(show, a.agreement.id)]["DESCRIPTION"])
+
+
+def test_unknown_term_and_audience_name_the_choices() -> None:
+    a = Agreement.model_validate(agreement_data())
+    terms = ", ".join(t.id for t in a.calendar.terms)
+    with pytest.raises(UsageError) as info:
+        render_ics(Plan(a, ()), term="2030-autumn", dtstamp=STAMP)
+    assert str(info.value) == f"unknown term '2030-autumn' (terms: {terms})"
+    with pytest.raises(UsageError) as info:
+        render_ics(Plan(a, ()), audience="pets", dtstamp=STAMP)
+    assert str(info.value) == (
+        "unknown audience 'pets' (choose from teachers, students, parents, brigade)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "status", "first", "location"),
+    [
+        ("zh-CN", "done", "备注：顺利", "学校，重庆市永川区"),
+        ("zh-CN", "cancelled", "取消原因：顺利", "学校，重庆市永川区"),
+        ("en", "done", "Note: 顺利", "学校, 重庆市永川区"),
+        ("en", "cancelled", "Cancelled: 顺利", "学校, 重庆市永川区"),
+    ],
+)
+def test_notes_and_locations_in_each_language(
+    language: str, status: str, first: str, location: str
+) -> None:
+    data = agreement_data()
+    data["agreement"]["language"] = language
+    data["parties"]["school"] = {"name": "学校", "address": "重庆市永川区"}
+    for c in data["commitments"]:
+        c["location"] = "school"
+    a = Agreement.model_validate(data)
+    o = occ("lecture/2024-autumn/1", "2024-10-10", status=status, note="顺利")
+    (ev,) = icalendar.Calendar.from_ical(render_ics(Plan(a, (o,)), dtstamp=STAMP)).walk("VEVENT")
+    assert first in str(ev["DESCRIPTION"]).split("\n")
+    assert str(ev["LOCATION"]) == location
