@@ -700,3 +700,20 @@ def test_notes_and_locations_in_each_language(
     (ev,) = icalendar.Calendar.from_ical(render_ics(Plan(a, (o,)), dtstamp=STAMP)).walk("VEVENT")
     assert first in str(ev["DESCRIPTION"]).split("\n")
     assert str(ev["LOCATION"]) == location
+
+
+def test_a_naive_dtstamp_is_utc_and_events_are_kept_for_the_next_file() -> None:
+    a = Agreement.model_validate(agreement_data())
+    o = occ("lecture/2024-autumn/1", "2024-10-10")
+    events: dict[str, bytes] = {}
+    out = render_ics(Plan(a, (o,)), dtstamp=dt.datetime(2024, 6, 8, 12, 0), events=events)
+    assert b"DTSTAMP:20240608T120000Z\r\n" in out
+    assert list(events) == [o.id] and events[o.id] in out
+
+
+def test_the_whole_files_vtimezone_covers_the_years_of_its_activities() -> None:
+    data = agreement_data()
+    data["agreement"]["timezone"] = "Europe/Berlin"
+    a = Agreement.model_validate(data)
+    out = render_ics(Plan(a, (occ("lecture/2024-autumn/1", "2024-10-10"),)), dtstamp=STAMP)
+    assert not [line for line in out.decode().splitlines() if line.startswith("RDATE")]
