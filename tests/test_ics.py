@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import re
 import subprocess
+import time
 import zoneinfo
 from pathlib import Path
 from typing import Any
@@ -717,3 +718,44 @@ def test_the_whole_files_vtimezone_covers_the_years_of_its_activities() -> None:
     a = Agreement.model_validate(data)
     out = render_ics(Plan(a, (occ("lecture/2024-autumn/1", "2024-10-10"),)), dtstamp=STAMP)
     assert not [line for line in out.decode().splitlines() if line.startswith("RDATE")]
+
+
+def test_a_lead_up_of_an_all_day_activity_names_its_day_and_not_the_variants() -> None:
+    a = Agreement.model_validate(agreement_data())
+    main = occ("brigade-visit/2024-autumn/1", "2024-10-16", title="走进消防支队🚒")
+    lead_up = occ(
+        "brigade-visit/2024-autumn/1/lead-up-1",
+        "2024-09-25",
+        title="节目共创：走进消防支队🚒",
+        lead_up_of=main.id,
+    )
+    cal = icalendar.Calendar.from_ical(render_ics(Plan(a, (lead_up, main)), dtstamp=STAMP))
+    text = {str(e["UID"]): str(e["DESCRIPTION"]) for e in cal.walk("VEVENT")}
+    prepares = text[uid(lead_up.id, a.agreement.id)]
+    assert prepares.split("\n")[0] == "为10-16的“走进消防支队🚒”做准备"
+    assert "消防故事会与消防车参观" not in prepares
+    assert "消防故事会与消防车参观" in text[uid(main.id, a.agreement.id)]
+
+
+@pytest.mark.parametrize(
+    ("stamp", "line"),
+    [
+        (dt.datetime(2024, 6, 8, 12, 0), b"DTSTAMP:20240608T120000Z\r\n"),  # naive: UTC
+        (
+            dt.datetime(2024, 6, 8, 12, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")),
+            b"DTSTAMP:20240608T040000Z\r\n",
+        ),
+    ],
+)
+def test_dtstamp_is_utc_whatever_the_machines_zone(
+    monkeypatch: pytest.MonkeyPatch, stamp: dt.datetime, line: bytes
+) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        a = Agreement.model_validate(agreement_data())
+        out = render_ics(Plan(a, (occ("lecture/2024-autumn/1", "2024-10-10"),)), dtstamp=stamp)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert line in out
