@@ -358,6 +358,35 @@ def lead_up_day(
     return None, [], None, {k: counts[k] for k in reasons.RULED_OUT if k in counts}
 
 
+def _held_lead_up(
+    own: OccurrenceRecord | None,
+    activity: dt.date,
+    days_before: int,
+    found: dt.date | None,
+    left: str | None,
+    brigade: bool,
+    calendar: SchoolCalendar,
+    agreement: Agreement,
+) -> tuple[dt.date, list[reasons.Claim]] | None:
+    """A session's published day and the days nearer its target it passed over, while that
+    day is still one the session may take (as a main activity's published date is held)."""
+    held = own.published if own is not None else None
+    if held is None or found is None or held == found or calendar.is_provisional(held):
+        return None
+    if not agreement.agreement.start <= held < activity:
+        return None
+    scope = calendar.term_id(activity) if left is None else None
+
+    def rule(x: dt.date) -> reasons.Claim | None:
+        return reasons.lead_up_rule(calendar.day(x), agreement, activity, scope, brigade)
+
+    if rule(held) is not None:
+        return None
+    target = activity - dt.timedelta(days=days_before)
+    nearer = reasons.nearer(held, target, "nearest")
+    return held, reasons.passed_over(nearer, lambda x: rule(x) or reasons.Claim("published", x, x))
+
+
 def _nearest_first(target: dt.date, lo: dt.date, hi: dt.date) -> Iterator[dt.date]:
     """Days of lo..hi by distance from ``target``, the earlier first on a tie."""
     for i in range(abs((target - lo).days) + abs((hi - target).days) + 1):
@@ -429,6 +458,11 @@ def _with_lead_ups(
             found, passed, left, counts = lead_up_day(
                 day, lu.days_before, brigade, calendar, agreement
             )
+            kept = _held_lead_up(
+                own, day, lu.days_before, found, left, brigade, calendar, agreement
+            )
+            if kept is not None:
+                found, passed = kept
             if found is None:
                 r = reasons.lead_up_unplaced(day, lu.days_before, counts, lang)
                 missing.append(

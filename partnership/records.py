@@ -345,11 +345,12 @@ def tick(records: Records, task_id: str, today: dt.date, undo: bool = False) -> 
 
 
 def publish(records: Records, plan: Plan) -> Records:
-    """Remember the date of every occurrence written to an .ics (not provisional, not cancelled)."""
+    """Remember the date of every occurrence written to an .ics, lead-up sessions included
+    (not provisional, not cancelled)."""
     occurrences = dict(records.occurrences)
     proposed = plan.unconfirmed()
     for o in plan.occurrences:
-        if o.provisional or o.status == "cancelled" or not o.is_main:
+        if o.provisional or o.status == "cancelled":
             continue
         rec = occurrences.get(o.id, OccurrenceRecord())
         # a proposed new date went out with a higher SEQUENCE: keep it from going back,

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from partnership.model import Agreement
+from partnership.model import Agreement, cross_check
 from partnership.plan import Occurrence
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,3 +122,49 @@ def copy_example(folder: Path, name: str = "damo-primary.yaml", aid: str | None 
         assert line in text
         target.write_text(text.replace(line, f"  id: {aid}\n", 1), "utf-8")
     return target
+
+
+AUTUMN_2024: dict[str, Any] = {
+    "id": "2024-autumn",
+    "name": "2024—2025学年第一学期",
+    "start": "2024-09-01",
+    "end": "2025-01-17",
+}
+SPRING_2025: dict[str, Any] = {
+    "id": "2025-spring",
+    "name": "2024—2025学年第二学期",
+    "start": "2025-02-17",
+    "end": "2025-06-30",
+}
+
+
+def make_agreement(
+    commitments: list[dict[str, Any]],
+    terms: list[dict[str, Any]] | None = None,
+    *,
+    start: str = "2024-06-08",
+    end: str = "2025-07-31",
+    scheduling: dict[str, int] | None = None,
+    language: str = "zh-CN",
+    **calendar: Any,
+) -> Agreement:
+    """A valid agreement for tests: the given commitments, terms and calendar settings."""
+    a = Agreement.model_validate(
+        {
+            "version": 1,
+            "agreement": {
+                "id": "test-fire",
+                "title": "共建协议",
+                "start": start,
+                "end": end,
+                "language": language,
+            },
+            "parties": {"school": {"name": "大磨小学"}, "brigade": {"name": "消防救援支队"}},
+            "calendar": {"terms": terms or [AUTUMN_2024, SPRING_2025], **calendar},
+            "scheduling": scheduling or {},
+            "commitments": commitments,
+        }
+    )
+    problems = cross_check(a)
+    assert not problems, problems
+    return a

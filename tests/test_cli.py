@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from factory import EXAMPLE, OCCURRENCE_KEYS, copy_example
+from goldenfile import compare
 from typer.testing import CliRunner
 
 from partnership import __version__
@@ -244,6 +245,15 @@ def test_calendar_rich_and_html(runner: CliRunner, agreement: Path, tmp_path: Pa
     assert result.exit_code == 0, result.output
     html = page.read_text(encoding="utf-8")
     assert "走进消防支队" in html and "2026—2027学年第二学期" in html
+    plan = json.loads(runner.invoke(app, ["plan", str(agreement), "--json"]).stdout)
+    autumn = [o for o in plan["occurrences"] if o["term"] == "2024-autumn"]
+    text = runner.invoke(
+        app, ["calendar", str(agreement), "--term", "2024-autumn"], env={"COLUMNS": "200"}
+    ).stdout
+    assert "2025-spring" not in text and "2024—2025学年第二学期" not in text
+    for o in autumn:  # every activity's day is shown, and the term has all its weeks
+        assert f"{int(o['date'][5:7])}-{int(o['date'][8:])}" in text, o["id"]
+    assert "第20周" in text and "第21周" not in text  # 09-01 is a Sunday: week 1 from 09-02
 
 
 def test_ics_writes_per_term_and_whole_and_remembers_dates(
@@ -398,33 +408,58 @@ def test_record_unknown_ids_and_bad_options(runner: CliRunner, agreement: Path) 
 
 def test_checklist_formats(runner: CliRunner, agreement: Path) -> None:
     args = ["checklist", str(agreement), "--today", "2025-10-01", "--weeks", "3"]
-    rich = runner.invoke(app, args)
+    data = json.loads(runner.invoke(app, [*args, "--format", "json"]).stdout)
+    tasks = data["tasks"]
+    assert tasks and all(t["due"] <= "2025-10-22" for t in tasks)
+    assert all(t["overdue"] == (t["due"] < "2025-10-01") for t in tasks)
+    assert any(t["overdue"] for t in tasks) and not all(t["overdue"] for t in tasks)
+    md = runner.invoke(app, [*args, "--format", "md"]).stdout
+    lines = [line for line in md.splitlines() if line.startswith("- [ ] ")]
+    assert len(lines) == len(tasks)
+    for t in tasks:
+        (line,) = [x for x in lines if f"`{t['id']}`" in x]
+        assert t["task"] in line and t["due"][5:] in line
+        assert ("**逾期**" in line) == t["overdue"], line
+    rich = runner.invoke(app, args, env={"COLUMNS": "200"})
     assert rich.exit_code == 0, rich.output
-    md = runner.invoke(app, [*args, "--format", "md"])
-    assert "- [ ]" in md.stdout
-    html = runner.invoke(app, [*args, "--format", "html"])
-    assert html.stdout.lstrip().lower().startswith("<!doctype html>")
-    data = json.loads(runner.invoke(app, [*args, "--format", "json", "--owner", "brigade"]).stdout)
-    assert data["tasks"] and all(t["owner"] == "brigade" for t in data["tasks"])
-    assert set(data["tasks"][0]) == {
-        "id",
-        "occurrence",
-        "task",
-        "owner",
-        "due",
-        "status",
-        "overdue",
-    }
+    assert all(t["id"] in rich.stdout for t in tasks)
+    html = runner.invoke(app, [*args, "--format", "html"]).stdout
+    assert html.lstrip().lower().startswith("<!doctype html>")
+    assert all(t["id"] in html and t["task"] in html for t in tasks)
+    brigade = json.loads(
+        runner.invoke(app, [*args, "--format", "json", "--owner", "brigade"]).stdout
+    )
+    assert brigade["tasks"] == [t for t in tasks if t["owner"] == "brigade"]
+    assert set(tasks[0]) == {"id", "occurrence", "task", "owner", "due", "status", "overdue"}
     bad = runner.invoke(app, ["checklist", str(agreement), "--today", "2025-13-01"])
     assert bad.exit_code == 2 and "--today '2025-13-01'" in bad.stderr
 
 
 def test_report_formats(runner: CliRunner, agreement: Path) -> None:
-    for fmt in ("rich", "md", "html", "json"):
-        result = runner.invoke(app, ["report", str(agreement), "--format", fmt, "--year", "2025"])
-        assert result.exit_code == 0, (fmt, result.output)
+    assert runner.invoke(app, ["record", str(agreement), VISIT_1, "--done"]).exit_code == 0
+    assert runner.invoke(app, ["record", str(agreement), MEET_1, "--cancel", "雨"]).exit_code == 0
     data = json.loads(runner.invoke(app, ["report", str(agreement), "--format", "json"]).stdout)
-    assert data
+    keys = ("required", "placed", "done", "cancelled", "missed", "pending")
+    for c in data["commitments"]:
+        t = c["total"]
+        assert t["done"] + t["cancelled"] + t["missed"] + t["pending"] == t["placed"], c["id"]
+        if c["terms"]:
+            assert {k: sum(x[k] for x in c["terms"]) for k in keys} == {k: t[k] for k in keys}
+    assert {k: sum(c["total"][k] for c in data["commitments"]) for k in keys} == {
+        k: data["total"][k] for k in keys
+    }
+    assert (data["total"]["done"], data["total"]["cancelled"]) == (1, 1)
+    assert data["total"]["percent"] == round(100 * 1 / data["total"]["required"], 1)
+    titles = [c["title"] for c in data["commitments"]]
+    for fmt in ("rich", "md", "html"):
+        args = ["report", str(agreement), "--format", fmt, "--year", "2024"]
+        result = runner.invoke(app, args, env={"COLUMNS": "250"})
+        assert result.exit_code == 0, (fmt, result.output)
+        assert data["title"] in result.stdout, fmt
+        for title in titles:
+            assert title in result.stdout, (fmt, title)
+    md = runner.invoke(app, ["report", str(agreement), "--format", "md", "--year", "2024"]).stdout
+    assert md.startswith("# ") and "雨" in md
 
 
 def test_internal_error_is_one_line_and_exit_70(
@@ -539,3 +574,216 @@ def test_checklist_json_is_format_json(runner: CliRunner, agreement: Path) -> No
     assert flag.stdout == fmt.stdout and "tasks" in json.loads(flag.stdout)
     both = runner.invoke(app, ["checklist", str(agreement), "--json", "--format", "md"])
     assert both.exit_code == 2 and "--json and --format md" in both.stderr
+
+
+# --- behaviours users meet (issue 16) --------------------------------------------------------
+
+VISIT_1 = "brigade-visit/2024-autumn/1"  # 2024-10-16 in the example
+MEET_1 = "fire-sports-meet/2024-autumn/1"  # 2024-11-01
+DRILL_1 = "evacuation-drill/2024-autumn/2024-10-1"  # 2024-10-21
+
+
+def _with_closures(f: Path, *days: str) -> None:
+    """Edit the agreement as an admin would: agreement-wide one-day closures."""
+    lines = "".join(f"    - {{name: 临时停课, start: {d}, end: {d}}}\n" for d in days)
+    text = f.read_text(encoding="utf-8").replace(
+        "  brigade_unavailable:\n", f"  closures:\n{lines}  brigade_unavailable:\n", 1
+    )
+    f.write_text(text, encoding="utf-8")
+
+
+def _plan(runner: CliRunner, f: Path) -> dict[str, dict[str, object]]:
+    result = runner.invoke(app, ["plan", str(f), "--json"])
+    assert result.exit_code == 0, result.output
+    return {o["id"]: o for o in json.loads(result.stdout)["occurrences"]}
+
+
+def test_done_and_cancelled_keep_their_published_dates_after_an_edit(
+    runner: CliRunner, agreement: Path, tmp_path: Path
+) -> None:
+    assert runner.invoke(app, ["ics", str(agreement), "-o", str(tmp_path / "out")]).exit_code == 0
+    before = _plan(runner, agreement)
+    assert runner.invoke(app, ["record", str(agreement), VISIT_1, "--done"]).exit_code == 0
+    assert runner.invoke(app, ["record", str(agreement), MEET_1, "--cancel", "暴雨"]).exit_code == 0
+    _with_closures(
+        agreement,
+        str(before[VISIT_1]["date"]),
+        str(before[MEET_1]["date"]),
+        str(before[DRILL_1]["date"]),
+    )
+    after = _plan(runner, agreement)
+    assert (after[VISIT_1]["date"], after[VISIT_1]["status"]) == (before[VISIT_1]["date"], "done")
+    assert (after[MEET_1]["date"], after[MEET_1]["status"]) == (
+        before[MEET_1]["date"],
+        "cancelled",
+    )
+    # a planned one on a day that became closed is not held: it gets a new date
+    assert after[DRILL_1]["date"] != before[DRILL_1]["date"]
+    assert after[DRILL_1]["status"] == "planned"
+
+
+def _report(runner: CliRunner, f: Path, *extra: str) -> dict[str, object]:
+    """The report as of the agreement's first day: nothing is missed yet."""
+    args = ["report", str(f), "--format", "json", "--today", "2024-06-08", *extra]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    data: dict[str, object] = json.loads(result.stdout)
+    return data
+
+
+def _counts(data: dict[str, object], cid: str) -> dict[str, object]:
+    commitments = data["commitments"]
+    assert isinstance(commitments, list)
+    total: dict[str, object] = next(c for c in commitments if c["id"] == cid)["total"]
+    return total
+
+
+def test_report_counts_a_moved_activity_as_pending_and_a_cancellation_is_no_move(
+    runner: CliRunner, agreement: Path
+) -> None:
+    start = _counts(_report(runner, agreement), "evacuation-drill")
+    moved = runner.invoke(app, ["record", str(agreement), DRILL_1, "--move", "2024-10-22"])
+    assert moved.exit_code == 0, moved.output
+    after = _counts(_report(runner, agreement), "evacuation-drill")
+    assert after == start  # still placed and pending: not done, not cancelled
+    assert after["done"] == 0 and after["cancelled"] == 0 and after["pending"] == after["placed"]
+    year = _report(runner, agreement, "--year", "2024")["year"]
+    assert isinstance(year, dict)
+    entry = next(e for e in year["plan"] if e["occurrence"] == DRILL_1)
+    assert (entry["status"], entry["date"], entry["moves"]) == ("moved", "2024-10-22", 1)
+    assert DRILL_1 in year["moved"] and DRILL_1 in year["pending"]
+    for oid in (DRILL_1, VISIT_1):  # moved then cancelled; cancelled only
+        assert (
+            runner.invoke(app, ["record", str(agreement), oid, "--cancel", "停电"]).exit_code == 0
+        )
+    year = _report(runner, agreement, "--year", "2024")["year"]
+    assert isinstance(year, dict)
+    moves = {e["occurrence"]: e["moves"] for e in year["plan"]}
+    assert (moves[DRILL_1], moves[VISIT_1]) == (1, 0)
+    assert {DRILL_1, VISIT_1} <= set(year["cancelled"])
+    assert DRILL_1 in year["moved"] and VISIT_1 not in year["moved"]
+    counts = _counts(_report(runner, agreement), "evacuation-drill")
+    assert (counts["cancelled"], counts["pending"]) == (1, int(start["pending"]) - 1)
+
+
+def test_calendar_and_build_allow_incomplete_exit_1(runner: CliRunner, tmp_path: Path) -> None:
+    f = _impossible(tmp_path)
+    cal = runner.invoke(app, ["calendar", str(f), "--term", "2025-spring"])
+    assert cal.exit_code == 1, cal.output
+    assert "第1周" in cal.stdout  # what could be placed is still shown
+    assert "brigade-visit/2024-autumn/1" in cal.output
+    out = tmp_path / "out"
+    built = runner.invoke(app, ["build", str(f), "-o", str(out), "--allow-incomplete"])
+    assert built.exit_code == 1, built.output
+    assert list(out.rglob("*.ics"))
+
+
+def test_a_task_due_today_is_not_overdue(runner: CliRunner, agreement: Path) -> None:
+    every = json.loads(
+        runner.invoke(
+            app, ["checklist", str(agreement), "--format", "json", "--today", "2024-01-01"]
+        ).stdout
+    )["tasks"]
+    due = sorted({t["due"] for t in every})
+    today = due[len(due) // 2]
+    args = ["checklist", str(agreement), "--format", "json", "--today", today]
+    tasks = json.loads(runner.invoke(app, args).stdout)["tasks"]
+    assert tasks
+    for t in tasks:
+        assert t["overdue"] == (t["due"] < today and t["status"] != "done"), t
+
+
+def test_a_notices_workday_counts_in_the_neighbouring_year(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "  weekdays: [mon, tue, wed, thu, fri]\n",
+        "  weekdays: [mon, tue, wed, thu, fri]\n  notices:\n    - year: 2027\n"
+        "      days_off: [{name: 元旦, start: 2027-01-01, end: 2027-01-03}]\n"
+        "      workdays: [2026-12-27]\n",
+    )
+    f = tmp_path / "a.yaml"
+    f.write_text(text, encoding="utf-8")
+    y2026 = json.loads(runner.invoke(app, ["holidays", "2026", "--json", "-f", str(f)]).stdout)
+    assert y2026["source"] == "built-in" and "2026-12-27" in y2026["workdays"]
+    y2027 = json.loads(runner.invoke(app, ["holidays", "2027", "--json", "-f", str(f)]).stdout)
+    assert y2027["source"] == "notice" and "2026-12-27" not in y2027["workdays"]
+    plain = json.loads(runner.invoke(app, ["holidays", "2026", "--json"]).stdout)
+    assert "2026-12-27" not in plain["workdays"]
+
+
+def test_conflicting_notices_for_one_year_are_refused_with_a_location(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "  weekdays: [mon, tue, wed, thu, fri]\n",
+        "  weekdays: [mon, tue, wed, thu, fri]\n  notices:\n"
+        "    - {year: 2027, workdays: [2027-02-14]}\n"
+        "    - {year: 2027, days_off: [{name: 春节, start: 2027-02-14, end: 2027-02-14}]}\n",
+    )
+    f = tmp_path / "a.yaml"
+    f.write_text(text, encoding="utf-8")
+    line = (
+        text.splitlines().index(
+            "    - {year: 2027, days_off: [{name: 春节, start: 2027-02-14, end: 2027-02-14}]}"
+        )
+        + 1
+    )
+    for command in ("validate", "plan"):
+        result = runner.invoke(app, [command, str(f)])
+        assert result.exit_code == 2, result.output
+        assert f"{f}:{line}:" in result.stderr
+        assert "a notice for 2027 is already given" in result.stderr
+
+
+def test_lead_up_sessions_are_written_into_the_published_dates(
+    runner: CliRunner, agreement: Path, tmp_path: Path
+) -> None:
+    assert runner.invoke(app, ["ics", str(agreement), "-o", str(tmp_path / "out")]).exit_code == 0
+    published = (tmp_path / "damo-primary.records.yaml").read_text(encoding="utf-8")
+    plan = _plan(runner, agreement)
+    lead_ups = [oid for oid, o in plan.items() if "/lead-up-" in oid and not o["provisional"]]
+    assert lead_ups
+    for oid in lead_ups:
+        assert f"  {oid}:\n    published: {plan[oid]['date']}\n" in published, oid
+    # a published rehearsal keeps its day when the agreement asks for it a week earlier
+    text = agreement.read_text(encoding="utf-8")
+    agreement.write_text(text.replace("days_before: 3,", "days_before: 10,"), encoding="utf-8")
+    after = _plan(runner, agreement)
+    assert {oid: after[oid]["date"] for oid in lead_ups} == {
+        oid: plan[oid]["date"] for oid in lead_ups
+    }
+
+
+# --- golden files of what people read (tests/goldenfile.py) ----------------------------------
+
+TODAY = ["--today", "2024-10-10"]
+READ = {
+    "plan-2024-autumn.txt": ["plan", "--term", "2024-autumn"],
+    "calendar-2024-autumn.txt": ["calendar", "--term", "2024-autumn"],
+    "checklist-2024-autumn.txt": ["checklist", "--term", "2024-autumn", *TODAY],
+    "checklist-2024-autumn.md": ["checklist", "--term", "2024-autumn", *TODAY, "--format", "md"],
+    "checklist-2024-autumn.html": [
+        "checklist",
+        "--term",
+        "2024-autumn",
+        *TODAY,
+        "--format",
+        "html",
+    ],
+    **{
+        f"report-2025.{ext}": ["report", "--year", "2025", "--today", "2026-12-01", "--format", fmt]
+        for ext, fmt in (("txt", "rich"), ("md", "md"), ("html", "html"), ("json", "json"))
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(READ))
+def test_golden_output(runner: CliRunner, agreement: Path, name: str) -> None:
+    """Each view the way a reader gets it, at a fixed width of 120 columns."""
+    command, *options = READ[name]
+    result = runner.invoke(
+        app, [command, str(agreement), *options], env={"COLUMNS": "120", **EPOCH}
+    )
+    assert result.exit_code == 0, result.output
+    compare(name, result.stdout)

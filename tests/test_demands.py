@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from checker import AUTUMN_2024, SPRING_2025, make_agreement
+from factory import AUTUMN_2024, SPRING_2025, make_agreement
 
 from partnership.demands import Demand, expand, unusable, usable, window_days
 from partnership.model import Agreement

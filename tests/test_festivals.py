@@ -119,7 +119,12 @@ def test_custom_solar_festival() -> None:
         D(2025, 10, 18),
     ]
     f = definition("school-day", CUSTOM)
-    assert (f.rule, f.name("zh-CN"), f.name("en")) == ("solar", "校庆日", "校庆日")
+    assert (f.key, f.rule, f.name("zh-CN"), f.name("en")) == (
+        "school-day",
+        "solar",
+        "校庆日",
+        "校庆日",
+    )
 
 
 def test_custom_lunar_festival() -> None:

@@ -196,7 +196,13 @@ def test_the_first_and_last_years_are_covered(year: int, source: str) -> None:
 @pytest.mark.parametrize("year", [2024, 2027])
 def test_holidays_none_gives_nothing(year: int) -> None:
     o = official_year(year, holidays="none")
-    assert (o.source, o.days_off, o.workdays, o.provisional) == ("none", (), (), False)
+    assert (o.year, o.source, o.days_off, o.workdays, o.provisional) == (
+        year,
+        "none",
+        (),
+        (),
+        False,
+    )
 
 
 def _notice(year: int, days_off: list[tuple[str, str, str]], workdays: list[str]) -> Notice:
@@ -307,3 +313,38 @@ def test_names_are_chinese_and_english_name_maps_them() -> None:
         assert en.isascii() and en != zh
     assert len(set(english.values())) == len(names)
     assert english_name("校庆日") == "校庆日"
+
+
+def test_a_notice_workday_leaks_into_the_neighbouring_year() -> None:
+    """The 2027 notice's 元旦 调休 may fall on a 2026 weekend: it counts in 2026 (built-in
+    stays the source), and a 2026 notice's own word on that day wins over the 2027 one."""
+    sunday = dt.date(2026, 12, 27)
+    n2027 = _notice(2027, [("元旦", "2027-01-01", "2027-01-03")], [sunday.isoformat()])
+    o = official_year(2026, [n2027])
+    assert (o.source, dict(o.workdays)[sunday]) == ("built-in", "元旦")
+    assert sunday not in dict(official_year(2026).workdays)
+    assert sunday not in dict(official_year(2027, [n2027]).workdays)  # not a 2027 day
+    n2026 = _notice(2026, [("调整", "2026-12-27", "2026-12-27")], [])
+    for notices in ([n2027, n2026], [n2026, n2027]):
+        o = official_year(2026, notices)
+        assert (o.source, dict(o.days_off)[sunday]) == ("notice", "调整"), notices
+        assert sunday not in dict(o.workdays)
+
+
+def test_conflicting_neighbour_notices_apply_in_year_order() -> None:
+    """Two neighbours' notices disagree on 2026-12-31: the later year's is applied last."""
+    day = dt.date(2026, 12, 31)
+    n2025 = _notice(2025, [], [day.isoformat()])
+    n2027 = _notice(2027, [("元旦", "2026-12-31", "2027-01-01")], [])
+    for notices in ([n2027, n2025], [n2025, n2027]):
+        o = official_year(2026, notices)
+        assert dict(o.days_off)[day] == "元旦" and day not in dict(o.workdays), notices
+
+
+def test_a_make_up_workday_between_two_days_off_takes_the_first_name() -> None:
+    n = _notice(
+        2027,
+        [("春节", "2027-02-05", "2027-02-11"), ("元宵", "2027-02-15", "2027-02-15")],
+        ["2027-02-13"],
+    )
+    assert dict(official_year(2027, [n]).workdays) == {dt.date(2027, 2, 13): "春节"}

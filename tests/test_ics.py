@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import re
 import subprocess
+import time
 import zoneinfo
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ import factory
 import icalendar
 import pytest
 import vobject
-from hypothesis import HealthCheck, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from icscheck import (
     check_bytes,
@@ -25,11 +26,15 @@ from icscheck import (
     parse_everywhere,
     unfolded,
 )
+from profiles import examples
 
 from partnership import __version__
 from partnership.errors import UsageError
-from partnership.ics import dtstamp_now, ics_filename, render_ics
+from partnership.ics import _grades, dtstamp_now, ics_filename, render_ics
+from partnership.identity import uid
+from partnership.loader import load_agreement
 from partnership.model import Agreement
+from partnership.placement import place
 from partnership.plan import Occurrence, Plan
 
 STAMP = dt.datetime(2024, 6, 8, 12, 0, tzinfo=dt.UTC)
@@ -249,13 +254,33 @@ def test_dtstamp_now_is_utc() -> None:
     for env in ({}, {"SOURCE_DATE_EPOCH": ""}):
         got = dtstamp_now(env)
         assert got.utcoffset() == dt.timedelta(0)
+        assert got.microsecond == 0  # DTSTAMP has whole seconds
         assert before <= got <= dt.datetime.now(dt.UTC)
 
 
 @pytest.mark.parametrize("value", ["abc", "-5", "1.5", "17e8", "99999999999999999999999"])
 def test_dtstamp_bad_source_date_epoch(value: str) -> None:
-    with pytest.raises(UsageError, match="SOURCE_DATE_EPOCH"):
+    with pytest.raises(UsageError) as info:
         dtstamp_now({"SOURCE_DATE_EPOCH": value})
+    assert str(info.value) == (
+        f"SOURCE_DATE_EPOCH={value!r} is not a usable time: set it to whole seconds since "
+        "1970-01-01 UTC (for example 1717804800), or unset it"
+    )
+
+
+@pytest.mark.parametrize(
+    ("grades", "zh", "en"),
+    [
+        ([3], "3年级", "Grade 3"),
+        ([2, 1], "1–2年级", "Grades 1–2"),
+        ([1, 2, 3], "1–3年级", "Grades 1–3"),
+        ([1, 3], "1、3年级", "Grades 1, 3"),
+        ([1, 2, 4], "1、2、4年级", "Grades 1, 2, 4"),
+        ([5, 5, 6], "5–6年级", "Grades 5–6"),
+    ],
+)
+def test_grade_labels_name_runs_and_lists(grades: list[int], zh: str, en: str) -> None:
+    assert (_grades(grades, "zh-CN"), _grades(grades, "en")) == (zh, en)
 
 
 # --- bytes -----------------------------------------------------------------------------------
@@ -560,7 +585,23 @@ TEXT = st.text(
 ).filter(lambda s: s.strip())
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def shown(text: str) -> str:
+    """What an .ics reader gets back: line ends as LF, and no U+FEFF, which the writer
+    drops (at a value's start icalendar would drop it anyway, so it cannot survive)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+
+
+@settings(max_examples=examples(150))
+@example(
+    title="\ufeff消防安全", description="a\ufeffb", day=dt.date(2024, 9, 2), start=None, minutes=1
+)
+@example(
+    title="第一行\r\n第二行\r第三行",
+    description="X说明X",
+    day=dt.date(2024, 9, 2),
+    start=None,
+    minutes=1,
+)
 @given(
     title=TEXT,
     description=TEXT,
@@ -588,8 +629,8 @@ def test_any_text_round_trips(
     out = render_ics(Plan(a, (o,)), dtstamp=STAMP)
     check_bytes(out)
     (ev,) = icalendar.Calendar.from_ical(out).walk("VEVENT")
-    assert str(ev["SUMMARY"]) == title
-    assert str(ev["DESCRIPTION"]).startswith(description.strip("\n") + "\n")
+    assert str(ev["SUMMARY"]) == shown(title)
+    assert str(ev["DESCRIPTION"]).startswith(shown(description).strip("\n") + "\n")
     assert ev.start == (
         day
         if start is None
@@ -628,3 +669,126 @@ def test_family_files_say_where_when_and_what_to_bring_staff_files_keep_next_ste
         name = ics_filename(a.agreement.id, None, audience)
         text = files[name].decode()
         assert "事前准备" in text and "日期依据" in text, name
+
+
+def test_an_empty_file_has_the_vtimezone_of_its_term_or_of_the_whole_period() -> None:
+    data = agreement_data()
+    data["agreement"]["timezone"] = "Europe/Berlin"
+    a = Agreement.model_validate(data)
+
+    def rdates(term: str | None) -> list[str]:
+        out = render_ics(Plan(a, ()), term=term, dtstamp=STAMP).decode()
+        return [line for line in out.splitlines() if line.startswith("RDATE")]
+
+    assert rdates("2024-autumn") == ["RDATE:20250330T030000", "RDATE:20251026T030000"]
+    assert rdates(None) == [
+        "RDATE:20250330T030000,20260329T030000,20270328T030000",
+        "RDATE:20251026T030000,20261025T030000,20271031T030000",
+    ]
+
+
+def test_a_lead_up_says_what_it_prepares_with_the_activitys_day_and_time() -> None:
+    a = load_agreement(factory.EXAMPLE)
+    plan = place(a)
+    cal = icalendar.Calendar.from_ical(render_ics(plan, dtstamp=STAMP))
+    by_uid = {str(e["UID"]): e for e in cal.walk("VEVENT")}
+    show = "festival-performance/national-day-2024"
+    lead_up = by_uid[uid(f"{show}/lead-up-1", a.agreement.id)]
+    first = str(lead_up["DESCRIPTION"]).split("\n")[0]
+    assert first == "为09-30 14:30的“消防主题文艺汇演（国庆节）”做准备"
+    assert "做准备" not in str(by_uid[uid(show, a.agreement.id)]["DESCRIPTION"])
+
+
+def test_unknown_term_and_audience_name_the_choices() -> None:
+    a = Agreement.model_validate(agreement_data())
+    terms = ", ".join(t.id for t in a.calendar.terms)
+    with pytest.raises(UsageError) as info:
+        render_ics(Plan(a, ()), term="2030-autumn", dtstamp=STAMP)
+    assert str(info.value) == f"unknown term '2030-autumn' (terms: {terms})"
+    with pytest.raises(UsageError) as info:
+        render_ics(Plan(a, ()), audience="pets", dtstamp=STAMP)
+    assert str(info.value) == (
+        "unknown audience 'pets' (choose from teachers, students, parents, brigade)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "status", "first", "location"),
+    [
+        ("zh-CN", "done", "备注：顺利", "学校，重庆市永川区"),
+        ("zh-CN", "cancelled", "取消原因：顺利", "学校，重庆市永川区"),
+        ("en", "done", "Note: 顺利", "学校, 重庆市永川区"),
+        ("en", "cancelled", "Cancelled: 顺利", "学校, 重庆市永川区"),
+    ],
+)
+def test_notes_and_locations_in_each_language(
+    language: str, status: str, first: str, location: str
+) -> None:
+    data = agreement_data()
+    data["agreement"]["language"] = language
+    data["parties"]["school"] = {"name": "学校", "address": "重庆市永川区"}
+    for c in data["commitments"]:
+        c["location"] = "school"
+    a = Agreement.model_validate(data)
+    o = occ("lecture/2024-autumn/1", "2024-10-10", status=status, note="顺利")
+    (ev,) = icalendar.Calendar.from_ical(render_ics(Plan(a, (o,)), dtstamp=STAMP)).walk("VEVENT")
+    assert first in str(ev["DESCRIPTION"]).split("\n")
+    assert str(ev["LOCATION"]) == location
+
+
+def test_a_naive_dtstamp_is_utc_and_events_are_kept_for_the_next_file() -> None:
+    a = Agreement.model_validate(agreement_data())
+    o = occ("lecture/2024-autumn/1", "2024-10-10")
+    events: dict[str, bytes] = {}
+    out = render_ics(Plan(a, (o,)), dtstamp=dt.datetime(2024, 6, 8, 12, 0), events=events)
+    assert b"DTSTAMP:20240608T120000Z\r\n" in out
+    assert list(events) == [o.id] and events[o.id] in out
+
+
+def test_the_whole_files_vtimezone_covers_the_years_of_its_activities() -> None:
+    data = agreement_data()
+    data["agreement"]["timezone"] = "Europe/Berlin"
+    a = Agreement.model_validate(data)
+    out = render_ics(Plan(a, (occ("lecture/2024-autumn/1", "2024-10-10"),)), dtstamp=STAMP)
+    assert not [line for line in out.decode().splitlines() if line.startswith("RDATE")]
+
+
+def test_a_lead_up_of_an_all_day_activity_names_its_day_and_not_the_variants() -> None:
+    a = Agreement.model_validate(agreement_data())
+    main = occ("brigade-visit/2024-autumn/1", "2024-10-16", title="走进消防支队🚒")
+    lead_up = occ(
+        "brigade-visit/2024-autumn/1/lead-up-1",
+        "2024-09-25",
+        title="节目共创：走进消防支队🚒",
+        lead_up_of=main.id,
+    )
+    cal = icalendar.Calendar.from_ical(render_ics(Plan(a, (lead_up, main)), dtstamp=STAMP))
+    text = {str(e["UID"]): str(e["DESCRIPTION"]) for e in cal.walk("VEVENT")}
+    prepares = text[uid(lead_up.id, a.agreement.id)]
+    assert prepares.split("\n")[0] == "为10-16的“走进消防支队🚒”做准备"
+    assert "消防故事会与消防车参观" not in prepares
+    assert "消防故事会与消防车参观" in text[uid(main.id, a.agreement.id)]
+
+
+@pytest.mark.parametrize(
+    ("stamp", "line"),
+    [
+        (dt.datetime(2024, 6, 8, 12, 0), b"DTSTAMP:20240608T120000Z\r\n"),  # naive: UTC
+        (
+            dt.datetime(2024, 6, 8, 12, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")),
+            b"DTSTAMP:20240608T040000Z\r\n",
+        ),
+    ],
+)
+def test_dtstamp_is_utc_whatever_the_machines_zone(
+    monkeypatch: pytest.MonkeyPatch, stamp: dt.datetime, line: bytes
+) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        a = Agreement.model_validate(agreement_data())
+        out = render_ics(Plan(a, (occ("lecture/2024-autumn/1", "2024-10-10"),)), dtstamp=stamp)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert line in out

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 import vobject  # type: ignore[import-untyped]
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 from icscheck import (
@@ -34,6 +34,7 @@ from icscheck import (
     parse_everywhere,
     unfolded,
 )
+from profiles import examples
 from typer.testing import CliRunner, Result
 
 from partnership.cli import app
@@ -445,7 +446,7 @@ def texts(data: bytes) -> dict[str, dict[str, str]]:
     return by_icalendar
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25))
 @given(agreement=awkward_agreements(), reason=awkward_text, pick=st.integers(0, 1000))
 def test_random_agreements_give_good_files(agreement: Agreement, reason: str, pick: int) -> None:
     plan = place(agreement)

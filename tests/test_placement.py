@@ -15,10 +15,12 @@ from typing import Any
 
 import chinese_calendar
 import pytest
-from checker import AUTUMN_2024, SPRING_2025, make_agreement
-from contract_v2 import violations
-from hypothesis import HealthCheck, assume, given, settings
+from checker import KNOWN_LUNAR, festival_days, statutory, violations
+from factory import AUTUMN_2024, SPRING_2025, make_agreement
+from goldenfile import compare
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from profiles import examples
 
 from partnership.demands import Demand
 from partnership.loader import load_agreement, parse_agreement
@@ -37,9 +39,11 @@ from partnership.records import OccurrenceRecord, Records, publish, record_cance
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "schedules" / "damo-primary.yaml"
-GOLDEN = Path(__file__).resolve().parent / "golden" / "damo-primary.plan.json"
+GOLDEN = "damo-primary.plan.json"
 D = dt.date
 VISIT = "brigade-visit/2024-autumn/1"
+# the checker holds the contract's new week numbering and lead-up rule; placement gets them
+# in issue 12 (the lead removes these marks after merging it)
 
 
 def dates(plan: Plan) -> dict[str, dt.date]:
@@ -47,10 +51,16 @@ def dates(plan: Plan) -> dict[str, dt.date]:
     return {o.id: o.date for o in plan.occurrences}
 
 
+def check(a: Agreement, plan: Plan, records: Records | None = None) -> list[str]:
+    """What the independent checker finds wrong with ``plan`` (read as ``plan --json``)."""
+    held = {k: r.published for k, r in (records or Records()).occurrences.items() if r.published}
+    return violations(a.model_dump(mode="json"), plan_json(plan), held)
+
+
 def checked(a: Agreement, records: Records | None = None) -> Plan:
     """Place, and fail the test on any contract violation the independent checker finds."""
     plan = place(a, records=records)
-    assert violations(a, plan) == []
+    assert check(a, plan, records) == []
     return plan
 
 
@@ -110,9 +120,10 @@ weekday_subsets = st.lists(st.sampled_from(WEEKDAYS), min_size=1, max_size=7, un
 
 
 @st.composite
-def agreements(draw: st.DrawFn) -> Agreement:
+def agreements(draw: st.DrawFn, *, issue12: bool = True) -> Agreement:
     """A random valid agreement: 1–3 terms (in 2023-09..2026-12, or reaching into 2027),
-    closures, brigade days, weekday subsets and every repeat form."""
+    closures, brigade days, weekday subsets and every repeat form. Without ``issue12``:
+    no week windows and no lead-up sessions (the two rules issue 12 changes)."""
     provisional = draw(st.booleans())
     limit = LAST_PROVISIONAL if provisional else LAST
     cur = draw(
@@ -133,7 +144,7 @@ def agreements(draw: st.DrawFn) -> Agreement:
     min_weeks = min(_weeks(t["start"], t["end"], school_weekdays) for t in terms)
 
     def window() -> dict[str, Any]:
-        if not draw(st.booleans()):
+        if not issue12 or not draw(st.booleans()):
             return {}
         a = draw(st.integers(1, min_weeks))
         return {"window": {"weeks": [a, draw(st.integers(a, min_weeks))]}}
@@ -166,7 +177,7 @@ def agreements(draw: st.DrawFn) -> Agreement:
         if draw(st.integers(0, 3)) == 0:
             c["weekdays"] = draw(weekday_subsets)
         c["brigade"] = draw(st.booleans())
-        befores = draw(st.lists(st.integers(1, 30), max_size=2, unique=True))
+        befores = draw(st.lists(st.integers(1, 30), max_size=2 if issue12 else 0, unique=True))
         c["lead_up"] = [{"title": f"筹备{k}", "days_before": n} for k, n in enumerate(befores)]
         for lu in c["lead_up"]:  # joint rehearsals with the brigade, or the school alone
             who = draw(st.sampled_from([None, ["teachers", "brigade"], ["students"]]))
@@ -221,20 +232,27 @@ def agreements(draw: st.DrawFn) -> Agreement:
     return a
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(agreements())
+@settings(max_examples=examples(80))
+@given(agreements(issue12=False))
 def test_every_random_plan_obeys_the_contract_and_repeats(a: Agreement) -> None:
     plan = place(a)
-    assert violations(a, plan) == []
+    assert check(a, plan) == []
     assert plan_json(place(a)) == plan_json(plan)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80))
 @given(agreements())
+def test_every_random_plan_with_windows_and_lead_ups_obeys_the_contract(a: Agreement) -> None:
+    assert check(a, place(a)) == []
+
+
+@settings(max_examples=examples(60))
+@given(agreements(issue12=False))
 def test_published_plans_are_held_on_the_next_run(a: Agreement) -> None:
     plan = place(a)
-    again = place(a, records=publish(Records(), plan))
-    assert violations(a, again) == []
+    records = publish(Records(), plan)
+    again = place(a, records=records)
+    assert check(a, again, records) == []
     assert dates(again) == dates(plan)
     assert again.notices == plan.notices  # holding adds none (fixed-date clashes stay named)
 
@@ -246,9 +264,10 @@ CHECKED = make_agreement(
         visit(window={"weeks": [3, 12]}, weekdays=["wed", "thu"]),
         festival(["national-day"], "before", 7, lead_up=[{"title": "彩排", "days_before": 3}]),
     ],
-    [
+    [  # starts on a Monday: week 1 is the same under either week rule
         {
             **AUTUMN_2024,
+            "start": "2024-09-02",
             "closures": [{"name": "期中考试", "start": "2024-11-07", "end": "2024-11-08"}],
         }
     ],
@@ -272,21 +291,18 @@ def _moved(plan: Plan, oid: str, day: dt.date, **changes: Any) -> Plan:
         (lambda p: _moved(p, VISIT, D(2024, 10, 15)), "not one of the commitment's weekdays"),
         (lambda p: _moved(p, VISIT, D(2024, 11, 7)), "on a closure"),
         (lambda p: _moved(p, VISIT, D(2024, 12, 4)), "brigade unavailable"),
-        (lambda p: _moved(p, VISIT, D(2024, 9, 5)), "outside window weeks (3, 12)"),
+        (lambda p: _moved(p, VISIT, D(2024, 9, 5)), "outside term 2024-autumn or its window"),
         (lambda p: _moved(p, VISIT, D(2024, 9, 30)), "max_per_day"),
         (lambda p: _moved(p, VISIT, D(2024, 10, 2)), "closer than min_gap_days 3"),
         (lambda p: _moved(p, VISIT, D(2024, 10, 16), provisional=True), "provisional flag"),
         (lambda p: _moved(p, VISIT, D(2024, 10, 16), term=None), "term None"),
-        (lambda p: _moved(p, SHOW, D(2024, 9, 20)), "outside 2024-09-24..2024-10-01"),
-        (  # the 调休 Sunday is fine for a festival, and its lead-up follows it
-            lambda p: _moved(_moved(p, SHOW, D(2024, 9, 29)), f"{SHOW}/lead-up-1", D(2024, 9, 26)),
-            None,
-        ),
-        (
-            lambda p: _moved(p, f"{SHOW}/lead-up-1", D(2024, 9, 26)),
-            "the contract's day is 2024-09-27",
-        ),
-        (lambda p: _moved(p, f"{SHOW}/lead-up-1", D(2024, 10, 8)), "not a usable day before"),
+        (lambda p: _moved(p, SHOW, D(2024, 9, 20)), "outside the before window of 2024-10-01"),
+        # before: the latest usable free day; 9-29 (the 调休 Sunday) is usable but 9-30 is free
+        (lambda p: _moved(p, SHOW, D(2024, 9, 29)), "2024-09-30 is preferred and free"),
+        (lambda p: _moved(p, VISIT, D(2024, 10, 24)), "2024-10-23 is preferred and free"),
+        (lambda p: _moved(p, f"{SHOW}/lead-up-1", D(2024, 9, 26)), "nearest usable day"),
+        (lambda p: _moved(p, f"{SHOW}/lead-up-1", D(2024, 10, 8)), "nearest usable day"),
+        (lambda p: _moved(p, f"{SHOW}/lead-up-1", D(2024, 9, 27), term=None), "term None"),
         (
             lambda p: dataclasses.replace(p, occurrences=p.occurrences[1:]),
             "missing",
@@ -311,35 +327,88 @@ def _moved(plan: Plan, oid: str, day: dt.date, **changes: Any) -> Plan:
         ),
     ],
 )
-def test_the_checker_catches_broken_plans(
-    broken: Callable[[Plan], Plan], message: str | None
-) -> None:
+def test_the_checker_catches_broken_plans(broken: Callable[[Plan], Plan], message: str) -> None:
     plan = place(CHECKED)
     assert dates(plan)[VISIT] == D(2024, 10, 23) and dates(plan)[SHOW] == D(2024, 9, 30)
-    assert violations(CHECKED, plan) == []
-    found = violations(CHECKED, broken(plan))
-    if message is None:
-        assert found == []
-    else:
-        assert any(message in v for v in found), found
+    assert check(CHECKED, plan) == []
+    found = check(CHECKED, broken(plan))
+    assert any(message in v for v in found), found
+
+
+TEACHERS_DAY = D(2024, 9, 10)  # a Tuesday
+TEACHERS_DAY_CLOSED = {"name": "开学检查", "start": "2024-09-10", "end": "2024-09-10"}
+
+
+@pytest.mark.parametrize(
+    ("placement", "closures", "placed", "wrong", "preferred"),
+    [
+        ("before", [], TEACHERS_DAY, D(2024, 9, 9), "2024-09-10"),
+        ("after", [], TEACHERS_DAY, D(2024, 9, 11), "2024-09-10"),  # after keeps a usable day
+        ("nearest", [], TEACHERS_DAY, D(2024, 9, 9), "2024-09-10"),
+        ("after", [TEACHERS_DAY_CLOSED], D(2024, 9, 11), D(2024, 9, 12), "2024-09-11"),
+        ("before", [TEACHERS_DAY_CLOSED], D(2024, 9, 9), D(2024, 9, 6), "2024-09-09"),
+        ("nearest", [TEACHERS_DAY_CLOSED], D(2024, 9, 9), D(2024, 9, 11), "2024-09-09"),  # tie
+    ],
+)
+def test_the_checker_holds_the_festival_preferences(
+    placement: str, closures: list[dict[str, str]], placed: dt.date, wrong: dt.date, preferred: str
+) -> None:
+    a = make_agreement([festival(["teachers-day"], placement, 5)], [AUTUMN_2024], closures=closures)
+    plan = checked(a)
+    oid = "performance/teachers-day-2024"
+    assert dates(plan)[oid] == placed
+    found = check(a, _moved(plan, oid, wrong))
+    assert found == [f"{oid} on {wrong}: {preferred} is preferred and free (wrong, not blocked)"]
+
+
+def test_the_checker_tells_a_blocked_day_from_a_wrong_one() -> None:
+    """Two shows before 国庆 with one a day: 9-30 for one, the 调休 Sunday 9-29 for the other
+    (9-30 is blocked); 9-27 instead of 9-29 is wrong, as 9-29 is free."""
+    other = {**festival(["national-day"], "before", 7), "id": "concert"}
+    a = make_agreement([festival(["national-day"], "before", 7), other], [AUTUMN_2024])
+    plan = checked(a)
+    got = {dates(plan)["performance/national-day-2024"], dates(plan)["concert/national-day-2024"]}
+    assert got == {D(2024, 9, 29), D(2024, 9, 30)}
+    second = next(
+        k
+        for k in ("performance", "concert")
+        if dates(plan)[f"{k}/national-day-2024"] == D(2024, 9, 29)
+    )
+    swapped = _moved(
+        _moved(plan, f"{second}/national-day-2024", D(2024, 9, 30)),
+        f"{'concert' if second == 'performance' else 'performance'}/national-day-2024",
+        D(2024, 9, 29),
+    )
+    assert check(a, swapped) == []
+    found = check(a, _moved(plan, f"{second}/national-day-2024", D(2024, 9, 27)))
+    assert found == [
+        f"{second}/national-day-2024 on 2024-09-27: 2024-09-29 is preferred and free "
+        "(wrong, not blocked)"
+    ]
+
+
+def test_the_checkers_festival_and_holiday_tables_agree_with_domain_facts() -> None:
+    for key, years in KNOWN_LUNAR.items():
+        for year, want in years.items():
+            assert festival_days(key, year, {}) == [want], (key, year)
+    assert statutory(2027) >= {D(2027, 2, 5), D(2027, 2, 6), D(2027, 2, 8), D(2027, 10, 3)}
+    assert len(statutory(2027)) == 13  # 元旦 1, 春节 4, 清明 1, 劳动 2, 端午 1, 中秋 1, 国庆 3
 
 
 # ----------------------------------------------------------------------- the example and golden
 
 
 def test_example_matches_the_golden_plan() -> None:
-    """After reviewing the dates by hand: UPDATE_GOLDEN=1 pytest tests/test_placement.py"""
-    a = load_agreement(EXAMPLE)
-    plan = checked(a)
-    got = json.dumps(plan_json(plan), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        GOLDEN.parent.mkdir(exist_ok=True)
-        GOLDEN.write_text(got, encoding="utf-8")
-    assert GOLDEN.exists(), f"no {GOLDEN}: run UPDATE_GOLDEN=1 pytest tests/test_placement.py"
-    assert got == GOLDEN.read_text(encoding="utf-8"), (
-        "the example plan changed; review the dates, then regenerate with "
-        "UPDATE_GOLDEN=1 pytest tests/test_placement.py"
+    """The example's dates, reviewed by hand; regenerate with UPDATE_GOLDEN=1 (see goldenfile)."""
+    plan = place(load_agreement(EXAMPLE))
+    compare(
+        GOLDEN, json.dumps(plan_json(plan), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     )
+
+
+def test_example_obeys_the_contract() -> None:
+    a = load_agreement(EXAMPLE)
+    assert check(a, place(a)) == []
 
 
 def test_example_is_complete_and_dates_are_the_hand_checked_ones() -> None:

@@ -8,8 +8,8 @@ from typing import Any
 
 import chinese_calendar as cc
 import pytest
-from checker import AUTUMN_2024, SPRING_2025, make_agreement
 from contract_v2 import Cal, session_audience
+from factory import AUTUMN_2024, SPRING_2025, make_agreement
 from hypothesis import HealthCheck, given, settings
 from test_placement import agreements
 

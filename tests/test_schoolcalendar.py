@@ -7,14 +7,14 @@ import functools
 import itertools
 from typing import Any
 
-import chinese_calendar
+import checker
 import factory
 import pytest
 from factory import per_term, term
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from partnership.model import Agreement
+from partnership.model import WEEKDAYS, Agreement
 from partnership.schoolcalendar import SchoolCalendar
 
 D = dt.date
@@ -90,13 +90,23 @@ def test_days_outside_every_term_are_not_school_days() -> None:
 
 
 def test_week_one_is_the_week_of_the_first_school_day() -> None:
+    """A term starting on Sunday 1 September has week 1 from Monday 2 September."""
     cal = calendar()
-    assert cal.day(D(2024, 9, 1)).week == 0  # Sunday: the term's first day, before week 1
-    assert cal.day(D(2024, 9, 2)).week == 1  # Monday: the first school day
+    assert cal.day(D(2024, 9, 1)).week == 0  # Sunday, before the first school day
+    assert cal.day(D(2024, 9, 2)).week == 1  # Monday
     assert cal.day(D(2024, 9, 8)).week == 1
     assert cal.day(D(2024, 9, 9)).week == 2
     last = cal.day(D(2025, 1, 17))
     assert last.week == agreement().term("2024-autumn").weeks == 20
+
+
+def test_week_one_of_a_term_starting_in_a_holiday() -> None:
+    """国庆 2024 is off until 10-7: the first school day is Tuesday 10-8, week 1 its week."""
+    late = term("2024-autumn", "2024—2025学年第一学期", "2024-10-01", "2025-01-17")
+    cal = calendar(terms=[late, SPRING])
+    assert cal.day(D(2024, 10, 6)).week == 0
+    assert cal.day(D(2024, 10, 7)).week == 1  # a day off, but in the first school day's week
+    assert cal.day(D(2024, 10, 14)).week == 2
 
 
 def test_week_one_after_a_holiday_at_the_start_of_a_term() -> None:
@@ -233,44 +243,40 @@ def test_term_days_and_term_order() -> None:
     assert cal.term_of(D(2025, 2, 1)) is None
 
 
-# ---- agreement with chinesecalendar: a term covering 2023–2026 ---------------------------
+# ---- against the domain-facts tables (tests/checker.py), not the data the code reads ------
 
 WHOLE = term("all", "全年", "2023-01-01", "2026-12-31")
-WEEKDAY_SETS = st.sets(st.sampled_from(["mon", "tue", "wed", "thu", "fri"]), min_size=1)
+WEEKDAY_SETS = st.sets(st.sampled_from(WEEKDAYS), min_size=1)
 
 
 @functools.cache
-def covering(weekdays: frozenset[str]) -> SchoolCalendar:
-    order = ["mon", "tue", "wed", "thu", "fri"]
-    return calendar(
+def covering(weekdays: frozenset[str]) -> tuple[SchoolCalendar, checker.Calendar]:
+    """The code's calendar and the checker's for one term covering 2023–2026."""
+    a = agreement(
         terms=[WHOLE],
         start="2023-01-01",
         end="2026-12-31",
-        weekdays=sorted(weekdays, key=order.index),
+        weekdays=sorted(weekdays, key=WEEKDAYS.index),
     )
-
-
-@settings(deadline=None)
-@given(st.dates(min_value=D(2023, 1, 1), max_value=D(2026, 12, 31)))
-def test_mon_to_fri_school_days_agree_with_chinesecalendar(day: dt.date) -> None:
-    cal = covering(frozenset({"mon", "tue", "wed", "thu", "fri"}))
-    assert cal.day(day).school_day == chinese_calendar.is_workday(day)
-    assert cal.is_workday(day) == chinese_calendar.is_workday(day)
-    # off: chinesecalendar's days off, and the weekends they run into (与周末连休)
-    if day.weekday() < 5 or day in chinese_calendar.holidays:
-        assert (cal.day(day).official == "off") == (day in chinese_calendar.holidays)
+    return SchoolCalendar(a), checker.Calendar(a.model_dump(mode="json"))
 
 
 @settings(deadline=None)
 @given(st.dates(min_value=D(2023, 1, 1), max_value=D(2026, 12, 31)), WEEKDAY_SETS)
-def test_weekday_subsets_agree_with_chinesecalendar(day: dt.date, weekdays: set[str]) -> None:
-    cal = covering(frozenset(weekdays))
-    names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-    make_up = day in chinese_calendar.workdays
-    expected = chinese_calendar.is_workday(day) and (names[day.weekday()] in weekdays or make_up)
-    assert cal.day(day).school_day == expected
+@example(D(2024, 9, 29), {"sun"})  # a 调休 Sunday
+@example(D(2024, 10, 5), {"sat", "sun"})  # a Saturday inside 国庆
+@example(D(2023, 12, 30), {"sat"})  # the weekend joined to 元旦 2024
+@example(D(2026, 2, 28), {"mon"})  # a 调休 Saturday outside the weekday set
+def test_school_days_agree_with_the_official_tables(day: dt.date, weekdays: set[str]) -> None:
+    cal, independent = covering(frozenset(weekdays))
+    assert cal.day(day).school_day == independent.school_day(day)
+    off, work, provisional = independent.year(day.year)
+    assert (cal.day(day).official == "off") == (day in off)
+    assert (cal.day(day).official == "workday") == (day in work)
+    assert cal.is_workday(day) == (day in work or (day.weekday() < 5 and day not in off))
+    assert not provisional and not cal.is_provisional(day)
 
 
 @pytest.mark.parametrize("year", [2023, 2024, 2025, 2026])
 def test_no_year_of_the_covering_term_is_provisional(year: int) -> None:
-    assert not covering(frozenset({"mon"})).is_provisional(D(year, 6, 1))
+    assert not covering(frozenset({"mon"}))[0].is_provisional(D(year, 6, 1))
