@@ -48,7 +48,8 @@ def window_days(term: Term, c: Commitment) -> list[dt.date]:
     if c.window is None:
         return days
     a, b = c.window.weeks
-    return [d for d in days if a <= term.week_of(d) <= b]
+    monday = term.week1_monday  # Term.week_of, with the term's week 1 looked up once
+    return [d for d in days if a <= (d - monday).days // 7 + 1 <= b]
 
 
 def unusable(
@@ -80,6 +81,22 @@ def unusable(
 def usable(info: DayInfo, weekdays: tuple[int, ...], c: Commitment, *, strict: bool) -> bool:
     """Whether a day can hold the commitment (before capacity and gaps are considered)."""
     return unusable(info, weekdays, c, strict=strict) is None
+
+
+def usable_days(
+    calendar: SchoolCalendar,
+    domain: tuple[dt.date, ...],
+    weekdays: tuple[int, ...],
+    c: Commitment,
+    *,
+    strict: bool,
+) -> tuple[dt.date, ...]:
+    """The days of ``domain`` that can hold the commitment, in order (once per calendar)."""
+
+    def make() -> tuple[dt.date, ...]:
+        return tuple(x for x in domain if usable(calendar.day(x), weekdays, c, strict=strict))
+
+    return calendar.day_list(("usable", domain, weekdays, bool(c.brigade), strict), make)
 
 
 def expand(agreement: Agreement, calendar: SchoolCalendar) -> list[Demand]:

@@ -6,6 +6,7 @@ Pure: built from a validated :class:`~partnership.model.Agreement`, no I/O.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -68,6 +69,7 @@ class SchoolCalendar:
         self._years: dict[int, OfficialYear] = {}
         self._tables_cache: dict[int, tuple[dict[dt.date, str], dict[dt.date, str]]] = {}
         self._days: dict[dt.date, DayInfo] = {}
+        self._day_lists: dict[Hashable, tuple[dt.date, ...]] = {}
         self._closures: dict[dt.date, list[str]] = {}
         for rng in cal.closures:
             for d in rng.days():
@@ -83,6 +85,16 @@ class SchoolCalendar:
                 self._busy.setdefault(d, []).append(rng.name)
         for year in range(agreement.agreement.start.year, agreement.agreement.end.year + 1):
             self.official(year)
+
+    def day_list(
+        self, key: Hashable, make: Callable[[], tuple[dt.date, ...]]
+    ) -> tuple[dt.date, ...]:
+        """The list of days ``make`` gives for ``key``, made once per calendar: many demands
+        of an agreement look at the same days under the same rules."""
+        found = self._day_lists.get(key)
+        if found is None:
+            found = self._day_lists[key] = make()
+        return found
 
     def official(self, year: int) -> OfficialYear:
         """Official days off and workdays of ``year`` (cached)."""
