@@ -152,30 +152,45 @@ class SchoolCalendar:
         return day.weekday() < 5 and kind != "off"
 
     def day(self, day: dt.date) -> DayInfo:
-        """What the calendar knows about ``day`` (computed once per date)."""
+        """What the calendar knows about ``day`` (computed once per date; a term's days all
+        at once, as placement looks at most of them)."""
         info = self._days.get(day)
         if info is None:
-            info = self._days[day] = self._compute(day)
+            term = self.term_of(day)
+            if term is None:
+                info = self._days[day] = self._compute(day, None, 0)
+            else:
+                self._fill(term)
+                info = self._days[day]
         return info
 
-    def _compute(self, day: dt.date) -> DayInfo:
-        term = self.term_of(day)
+    def _fill(self, term: Term) -> None:
+        """Every day of ``term`` (terms never overlap: the model refuses it)."""
+        monday = term.week1_monday
+        day = term.start
+        while day <= term.end:
+            if day not in self._days:
+                self._days[day] = self._compute(day, term, (day - monday).days // 7 + 1)
+            day += dt.timedelta(days=1)
+
+    def _compute(self, day: dt.date, term: Term | None, week: int) -> DayInfo:
         kind, name = self.holiday(day)
         if kind == "workday":
             school_weekday = True
         else:
             school_weekday = day.weekday() in self._weekdays and kind != "off"
+        official = self.official(day.year)
         return DayInfo(
             date=day,
             term=term.id if term else None,
-            week=term.week_of(day) if term else None,
+            week=week if term else None,
             official=kind,
             holiday=name,
             closures=tuple(self._closures.get(day, ())),
             brigade_busy=tuple(self._busy.get(day, ())),
-            provisional=self.is_provisional(day),
+            provisional=official.provisional,
             school_day=term is not None and school_weekday,
-            day_off=self.official(day.year).kind_of(day) if kind == "off" else None,
+            day_off=official.kind_of(day) if kind == "off" else None,
         )
 
     def term_days(self, term: Term) -> list[DayInfo]:
