@@ -126,11 +126,11 @@ def expand(agreement: Agreement, calendar: SchoolCalendar) -> list[Demand]:
             assert r.count is not None
             for term in calendar.terms:
                 term_days = window_days(term, c)
-                months: dict[str, list[dt.date]] = {}
-                for d in term_days:
-                    months.setdefault(f"{d:%Y-%m}", []).append(d)
-                for month in sorted(months):
-                    mdays = months[month]
+                by_month: dict[tuple[int, int], list[dt.date]] = {}
+                for d in term_days:  # (year, month), not strftime per day: it is slow
+                    by_month.setdefault((d.year, d.month), []).append(d)
+                for (year, mo), mdays in sorted(by_month.items()):
+                    month = f"{year:04d}-{mo:02d}"
                     if not any(calendar.day(d).school_day for d in mdays):
                         continue
                     for n in range(1, r.count + 1):
