@@ -309,7 +309,7 @@ def finish(staged: Staged, placed: Placed) -> Plan:
         staged.fixed,
         staged.candidates,
     )
-    notices, abandoned, lang = staged.notices, staged.abandoned, agreement.agreement.language
+    notices, abandoned, lang = list(staged.notices), staged.abandoned, agreement.agreement.language
     occurrences: list[Occurrence] = []
     unplaced: list[Unplaced] = []
     for d in demands:
