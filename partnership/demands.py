@@ -39,7 +39,7 @@ class Demand:
 
 
 def _days(start: dt.date, end: dt.date) -> list[dt.date]:
-    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    return list(map(dt.date.fromordinal, range(start.toordinal(), end.toordinal() + 1)))
 
 
 def window_days(term: Term, c: Commitment) -> list[dt.date]:
