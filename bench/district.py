@@ -9,6 +9,7 @@ Never run from a timed test.
 
 from __future__ import annotations
 
+import gc
 import math
 import random
 import resource
@@ -134,7 +135,8 @@ def quality() -> None:
 
 def speed(sizes: tuple[int, ...] = (100, 1000)) -> None:
     """Joint placement time (files already loaded) at 100 and 1000 schools, and its parts:
-    single-mode ``place`` (twice for a school whose dates change) and the solver."""
+    single mode (``stage`` and the greedy strategy for every school, ``finish`` once, or
+    ``place`` again for a school whose dates change) and the solver."""
     import partnership.district.planner as planner
 
     spent = {"place": 0.0, "solve": 0.0}
@@ -149,13 +151,15 @@ def speed(sizes: tuple[int, ...] = (100, 1000)) -> None:
 
         return run
 
-    planner.place = timed("place", planner.place)  # type: ignore[assignment]
+    for name in ("place", "stage", "finish", "greedy_with_repair"):
+        setattr(planner, name, timed("place", getattr(planner, name)))
     planner.solve = timed("solve", planner.solve)  # type: ignore[assignment]
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             # about 200 schools a brigade, at least 5 brigades
             loaded = load_district(write(Path(tmp), n, max(5, n // 200), 1.0, 7))
             spent.update(place=0.0, solve=0.0)
+            gc.collect()
             t0 = time.perf_counter()
             dp = plan_district(loaded, {})
             took = time.perf_counter() - t0

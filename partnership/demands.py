@@ -39,7 +39,7 @@ class Demand:
 
 
 def _days(start: dt.date, end: dt.date) -> list[dt.date]:
-    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    return list(map(dt.date.fromordinal, range(start.toordinal(), end.toordinal() + 1)))
 
 
 def window_days(term: Term, c: Commitment) -> list[dt.date]:
@@ -48,7 +48,8 @@ def window_days(term: Term, c: Commitment) -> list[dt.date]:
     if c.window is None:
         return days
     a, b = c.window.weeks
-    return [d for d in days if a <= term.week_of(d) <= b]
+    monday = term.week1_monday  # Term.week_of, with the term's week 1 looked up once
+    return [d for d in days if a <= (d - monday).days // 7 + 1 <= b]
 
 
 def unusable(
@@ -82,6 +83,22 @@ def usable(info: DayInfo, weekdays: tuple[int, ...], c: Commitment, *, strict: b
     return unusable(info, weekdays, c, strict=strict) is None
 
 
+def usable_days(
+    calendar: SchoolCalendar,
+    domain: tuple[dt.date, ...],
+    weekdays: tuple[int, ...],
+    c: Commitment,
+    *,
+    strict: bool,
+) -> tuple[dt.date, ...]:
+    """The days of ``domain`` that can hold the commitment, in order (once per calendar)."""
+
+    def make() -> tuple[dt.date, ...]:
+        return tuple(x for x in domain if usable(calendar.day(x), weekdays, c, strict=strict))
+
+    return calendar.day_list(("usable", domain, weekdays, bool(c.brigade), strict), make)
+
+
 def expand(agreement: Agreement, calendar: SchoolCalendar) -> list[Demand]:
     """Every main occurrence the agreement asks for, in a stable order."""
     out: list[Demand] = []
@@ -109,11 +126,11 @@ def expand(agreement: Agreement, calendar: SchoolCalendar) -> list[Demand]:
             assert r.count is not None
             for term in calendar.terms:
                 term_days = window_days(term, c)
-                months: dict[str, list[dt.date]] = {}
-                for d in term_days:
-                    months.setdefault(f"{d:%Y-%m}", []).append(d)
-                for month in sorted(months):
-                    mdays = months[month]
+                by_month: dict[tuple[int, int], list[dt.date]] = {}
+                for d in term_days:  # (year, month), not strftime per day: it is slow
+                    by_month.setdefault((d.year, d.month), []).append(d)
+                for (year, mo), mdays in sorted(by_month.items()):
+                    month = f"{year:04d}-{mo:02d}"
                     if not any(calendar.day(d).school_day for d in mdays):
                         continue
                     for n in range(1, r.count + 1):

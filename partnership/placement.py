@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from partnership import reasons
 from partnership.audience import audience_of
-from partnership.demands import Demand, expand, usable
+from partnership.demands import Demand, expand, usable_days
 from partnership.model import Agreement
 from partnership.plan import Notice, Occurrence, Plan, Status, Unplaced, sort_key
 from partnership.records import OccurrenceRecord, Records
@@ -142,7 +142,7 @@ def preference(d: Demand, calendar: SchoolCalendar, agreement: Agreement) -> lis
     """Candidate days of a demand, most preferred first (every tie broken by date)."""
     c = d.commitment
     weekdays = agreement.weekdays_for(c)
-    days = [x for x in d.domain if usable(calendar.day(x), weekdays, c, strict=d.strict)]
+    days = usable_days(calendar, d.domain, weekdays, c, strict=d.strict)
     if d.form == "festival":
         placement = c.repeat.placement
         if placement == "skip":
@@ -201,8 +201,35 @@ def place(
     ``given``: the demands (and candidate days, by id) an earlier call for the same
     agreement and calendar worked out, so that placing again (district mode) skips them.
     """
-    calendar = calendar or SchoolCalendar(agreement)
-    records = records or Records()
+    staged = stage(agreement, calendar or SchoolCalendar(agreement), records or Records(), given)
+    return finish(staged, strategy(staged.flexible, staged.candidates, staged.board))
+
+
+@dataclass
+class Staged:
+    """An agreement ready for its strategy: fixed and held dates on the board, the demands
+    still to date with their candidates. :func:`finish` turns the strategy's answer into
+    the plan; district mode stages every school first and finishes each once."""
+
+    agreement: Agreement
+    calendar: SchoolCalendar
+    records: Records
+    demands: list[Demand]
+    board: Board
+    fixed: dict[str, tuple[dt.date, str]]
+    notices: list[Notice]
+    flexible: list[Demand]
+    candidates: dict[str, list[dt.date]]
+    abandoned: set[str]
+
+
+def stage(
+    agreement: Agreement,
+    calendar: SchoolCalendar,
+    records: Records,
+    given: tuple[Sequence[Demand], Candidates] | None = None,
+) -> Staged:
+    """Everything :func:`place` does before its strategy runs (``given`` as there)."""
     lang = agreement.agreement.language
     board = Board(
         agreement.scheduling.max_per_day,
@@ -259,7 +286,30 @@ def place(
         notices.append(Notice(d.id, message, "held-impossible"))
         abandoned.add(d.id)
         flexible.append(d)
-    placed = strategy(flexible, candidates, board)
+    return Staged(
+        agreement,
+        calendar,
+        records,
+        demands,
+        board,
+        fixed,
+        notices,
+        flexible,
+        candidates,
+        abandoned,
+    )
+
+
+def finish(staged: Staged, placed: Placed) -> Plan:
+    """The plan from a staged agreement and its strategy's answer: dates, reasons, lead-ups."""
+    agreement, calendar, records = staged.agreement, staged.calendar, staged.records
+    demands, board, fixed, candidates = (
+        staged.demands,
+        staged.board,
+        staged.fixed,
+        staged.candidates,
+    )
+    notices, abandoned, lang = list(staged.notices), staged.abandoned, agreement.agreement.language
     occurrences: list[Occurrence] = []
     unplaced: list[Unplaced] = []
     for d in demands:

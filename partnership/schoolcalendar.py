@@ -6,6 +6,7 @@ Pure: built from a validated :class:`~partnership.model.Agreement`, no I/O.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -68,6 +69,7 @@ class SchoolCalendar:
         self._years: dict[int, OfficialYear] = {}
         self._tables_cache: dict[int, tuple[dict[dt.date, str], dict[dt.date, str]]] = {}
         self._days: dict[dt.date, DayInfo] = {}
+        self._day_lists: dict[Hashable, tuple[dt.date, ...]] = {}
         self._closures: dict[dt.date, list[str]] = {}
         for rng in cal.closures:
             for d in rng.days():
@@ -83,6 +85,16 @@ class SchoolCalendar:
                 self._busy.setdefault(d, []).append(rng.name)
         for year in range(agreement.agreement.start.year, agreement.agreement.end.year + 1):
             self.official(year)
+
+    def day_list(
+        self, key: Hashable, make: Callable[[], tuple[dt.date, ...]]
+    ) -> tuple[dt.date, ...]:
+        """The list of days ``make`` gives for ``key``, made once per calendar: many demands
+        of an agreement look at the same days under the same rules."""
+        found = self._day_lists.get(key)
+        if found is None:
+            found = self._day_lists[key] = make()
+        return found
 
     def official(self, year: int) -> OfficialYear:
         """Official days off and workdays of ``year`` (cached)."""
@@ -140,30 +152,45 @@ class SchoolCalendar:
         return day.weekday() < 5 and kind != "off"
 
     def day(self, day: dt.date) -> DayInfo:
-        """What the calendar knows about ``day`` (computed once per date)."""
+        """What the calendar knows about ``day`` (computed once per date; a term's days all
+        at once, as placement looks at most of them)."""
         info = self._days.get(day)
         if info is None:
-            info = self._days[day] = self._compute(day)
+            term = self.term_of(day)
+            if term is None:
+                info = self._days[day] = self._compute(day, None, 0)
+            else:
+                self._fill(term)
+                info = self._days[day]
         return info
 
-    def _compute(self, day: dt.date) -> DayInfo:
-        term = self.term_of(day)
+    def _fill(self, term: Term) -> None:
+        """Every day of ``term`` (terms never overlap: the model refuses it)."""
+        monday = term.week1_monday
+        day = term.start
+        while day <= term.end:
+            if day not in self._days:
+                self._days[day] = self._compute(day, term, (day - monday).days // 7 + 1)
+            day += dt.timedelta(days=1)
+
+    def _compute(self, day: dt.date, term: Term | None, week: int) -> DayInfo:
         kind, name = self.holiday(day)
         if kind == "workday":
             school_weekday = True
         else:
             school_weekday = day.weekday() in self._weekdays and kind != "off"
+        official = self.official(day.year)
         return DayInfo(
             date=day,
             term=term.id if term else None,
-            week=term.week_of(day) if term else None,
+            week=week if term else None,
             official=kind,
             holiday=name,
             closures=tuple(self._closures.get(day, ())),
             brigade_busy=tuple(self._busy.get(day, ())),
-            provisional=self.is_provisional(day),
+            provisional=official.provisional,
             school_day=term is not None and school_weekday,
-            day_off=self.official(day.year).kind_of(day) if kind == "off" else None,
+            day_off=official.kind_of(day) if kind == "off" else None,
         )
 
     def term_days(self, term: Term) -> list[DayInfo]:

@@ -197,3 +197,22 @@ def test_why_a_day_is_unusable_names_the_first_rule() -> None:
     assert unusable(cal.day(D(2024, 9, 29)), weekdays, c, strict=True) == "weekday"  # 调休 Sunday
     assert unusable(cal.day(D(2024, 9, 29)), weekdays, c, strict=False) is None
     assert unusable(cal.day(D(2024, 11, 7)), weekdays, c, strict=True) == "closure"
+
+
+def test_usable_days_are_the_usable_days_of_the_domain_made_once_per_calendar() -> None:
+    from partnership.demands import usable_days
+
+    a = make_agreement(
+        [
+            commitment({"per": "term", "count": 2}, window={"weeks": [2, 6]}),
+            commitment({"per": "month", "count": 1}, id="m", weekdays=["wed"]),
+        ]
+    )
+    cal = SchoolCalendar(a)
+    for d in expand(a, cal):
+        c = d.commitment
+        weekdays = a.weekdays_for(c)
+        got = usable_days(cal, d.domain, weekdays, c, strict=d.strict)
+        want = tuple(x for x in d.domain if usable(cal.day(x), weekdays, c, strict=d.strict))
+        assert got == want
+        assert usable_days(cal, d.domain, weekdays, c, strict=d.strict) is got

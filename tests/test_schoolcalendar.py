@@ -280,3 +280,19 @@ def test_school_days_agree_with_the_official_tables(day: dt.date, weekdays: set[
 @pytest.mark.parametrize("year", [2023, 2024, 2025, 2026])
 def test_no_year_of_the_covering_term_is_provisional(year: int) -> None:
     assert not covering(frozenset({"mon"}))[0].is_provisional(D(year, 6, 1))
+
+
+def test_every_day_knows_its_term_and_week_in_whatever_order_it_is_asked() -> None:
+    """A term's days are computed together: each still has its own term, week and facts."""
+    a = agreement(closures=[{"name": "运动会", "start": "2024-10-16", "end": "2024-10-18"}])
+    days = [D(2024, 6, 8) + dt.timedelta(days=i) for i in range(3 * 365)]
+    forward, backward = SchoolCalendar(a), SchoolCalendar(a)
+    for day in reversed(days):
+        backward.day(day)
+    for day in days:
+        info = forward.day(day)
+        assert info == backward.day(day)
+        term = next((t for t in a.calendar.terms if t.start <= day <= t.end), None)
+        assert info.term == (term.id if term else None)
+        assert info.week == (term.week_of(day) if term else None)
+        assert info.closures == (("运动会",) if D(2024, 10, 16) <= day <= D(2024, 10, 18) else ())

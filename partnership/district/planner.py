@@ -23,7 +23,16 @@ from partnership.district.model import Brigade
 from partnership.district.solver import Item, Kind, School, solve
 from partnership.messages import t
 from partnership.model import Agreement, Commitment
-from partnership.placement import Board, Candidates, Placed, greedy_with_repair, place
+from partnership.placement import (
+    Board,
+    Candidates,
+    Placed,
+    Staged,
+    finish,
+    greedy_with_repair,
+    place,
+    stage,
+)
 from partnership.plan import Occurrence, Plan, Unplaced
 from partnership.records import Records
 from partnership.schoolcalendar import SchoolCalendar
@@ -146,27 +155,36 @@ class _Given:
 
 def plan_district(loaded: LoadedDistrict, records: Mapping[Path, Records]) -> DistrictPlan:
     """The joint plan of every agreement of the district (records by agreement path)."""
-    # The loaded agreements live as long as the plan: kept out of the garbage collector's
-    # full passes meanwhile, so a school's cost does not grow with the district's size.
+    # The loaded agreements live as long as the plan, and so does almost everything planning
+    # makes (calendars, demands, plans; it leaves next to no cyclic garbage: the same peak
+    # memory at 1000 schools either way): the cycle collector is paused meanwhile, as its
+    # full passes would otherwise make a school's cost grow with the district's size.
     gc.freeze()
+    was = gc.isenabled()
+    gc.disable()
     try:
         return _plan_district(loaded, records)
     finally:
+        if was:
+            gc.enable()
         gc.unfreeze()
 
 
 def _plan_district(loaded: LoadedDistrict, records: Mapping[Path, Records]) -> DistrictPlan:
     district = loaded.district
-    singles: list[tuple[Member, Agreement, SchoolCalendar, Records, Plan, Capture]] = []
+    # every school staged and dated alone; its plan is finished (reasons, lead-ups) once,
+    # from the joint dates, or from its own when the brigade's capacity changed none
+    singles: list[tuple[Member, Agreement, SchoolCalendar, Records, Staged, Capture]] = []
     for m in loaded.members:
         brigade = district.brigade(m.brigade) if m.brigade else None
         a = with_brigade(m.agreement, brigade) if brigade else m.agreement
         cal = SchoolCalendar(a)
         rec = records.get(m.path, Records())
         capture = Capture(expand(a, cal))
-        alone = place(a, cal, rec, strategy=capture, given=(capture.every, {}))
-        singles.append((m, a, cal, rec, alone, capture))
-    plans: list[Plan] = [s[4] for s in singles]
+        staged = stage(a, cal, rec, (capture.every, {}))
+        capture(staged.flexible, staged.candidates, staged.board)
+        singles.append((m, a, cal, rec, staged, capture))
+    plans: list[Plan | None] = [None] * len(singles)
     objective = bound = 0
     unplaced: list[DistrictUnplaced] = []
     moved: set[tuple[str, str]] = set()
@@ -182,35 +200,37 @@ def _plan_district(loaded: LoadedDistrict, records: Mapping[Path, Records]) -> D
         result = solve(problems, capacity)
         objective += result.objective
         bound += result.bound
+        done: list[Plan] = []
         for j, k in enumerate(members):
-            _, a, cal, rec, _, capture = singles[k]
+            _, a, cal, rec, staged, capture = singles[k]
             dates = {it.oid: result.dates[(j, it.oid)] for it in problems[j].items}
             if any(dates[oid] != capture.placed.dates.get(oid) for oid in dates):
                 again = (capture.every, capture.candidates)
-                plans[k] = place(a, cal, rec, strategy=_Given(dates), given=again)
-        load = _load([plans[k] for k in members])
+                done.append(place(a, cal, rec, strategy=_Given(dates), given=again))
+            else:
+                done.append(finish(staged, capture.placed))
+        load = _load(done)
         brigade_days[brigade.id] = tuple(
             BrigadeDay(day, tuple(sorted(v["host"])), tuple(sorted(v["attend"])))
             for day, v in sorted(load.items())
         )
-        names = {
-            plans[k].agreement.agreement.id: plans[k].agreement.parties.school.name for k in members
-        }
+        names = {p.agreement.agreement.id: p.agreement.parties.school.name for p in done}
         notices.extend(_over(brigade, capacity, load, names))
         for j, k in enumerate(members):
-            plans[k], lost, shifted = _explain(
-                plans[k], problems[j], brigade, capacity, load, names
-            )
+            plans[k], lost, shifted = _explain(done[j], problems[j], brigade, capacity, load, names)
             unplaced.extend(lost)
-            moved.update((plans[k].agreement.agreement.id, oid) for oid in shifted)
-    for k, s in enumerate(singles):
-        if s[0].brigade is None:
-            aid = s[1].agreement.id
-            unplaced.extend(DistrictUnplaced(aid, u.id, None, u.reason) for u in plans[k].unplaced)
-    schools = tuple(SchoolPlan(s[0], s[1], s[2], s[3], plans[k]) for k, s in enumerate(singles))
+            moved.update((done[j].agreement.agreement.id, oid) for oid in shifted)
+    schools: list[SchoolPlan] = []
+    for k, (m, a, cal, rec, staged, capture) in enumerate(singles):
+        plan = plans[k]
+        if plan is None:  # planned on its own: no brigade of the district
+            plan = finish(staged, capture.placed)
+            aid = a.agreement.id
+            unplaced.extend(DistrictUnplaced(aid, u.id, None, u.reason) for u in plan.unplaced)
+        schools.append(SchoolPlan(m, a, cal, rec, plan))
     return DistrictPlan(
         loaded,
-        schools,
+        tuple(schools),
         brigade_days,
         objective,
         bound,

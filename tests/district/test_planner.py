@@ -147,3 +147,33 @@ def test_place_given_the_demands_and_candidates_makes_the_same_plan(tmp_path: Pa
         prefs = {d.id: preference(d, cal, a) for d in demands if not d.fixed}
         assert place(a, cal, given=(demands, prefs)) == place(a, SchoolCalendar(a))
         assert place(a, cal, given=(demands, {})) == place(a, SchoolCalendar(a))
+
+
+def test_a_district_with_room_for_everyone_keeps_every_single_mode_plan(tmp_path: Path) -> None:
+    """A school the brigade's capacity moves nothing of is finished from its own dates:
+    its plan is the one single mode makes, reasons and lead-ups included."""
+    from partnership.district.planner import with_brigade
+
+    loaded = load_district(write_district(tmp_path, 4, random.Random(3), 50, 50))
+    dp = plan_district(loaded, {})
+    assert not dp.moved
+    for sp in dp.schools:
+        brigade = loaded.district.brigade(sp.member.brigade or "")
+        assert brigade is not None
+        a = with_brigade(sp.member.agreement, brigade)
+        assert sp.plan == place(a, SchoolCalendar(a))
+
+
+def test_planning_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> None:
+    import gc
+
+    loaded = load_district(write_district(tmp_path, 2, random.Random(5), 1, 1))
+    assert gc.isenabled()
+    plan_district(loaded, {})
+    assert gc.isenabled() and not gc.get_freeze_count()
+    gc.disable()
+    try:
+        plan_district(loaded, {})
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
