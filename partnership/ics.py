@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import zoneinfo
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from icalendar import Alarm, Calendar, Event, Timezone, vDuration, vText
+from icalendar import Alarm, Calendar, Event, Timezone, vDDDTypes, vDuration, vText
 
 from partnership import __version__
 from partnership.audience import FAMILY, audience_of, contact_text, place
@@ -163,7 +164,7 @@ def render_ics(
         if key(o) not in done:
             c = commitments[o.commitment]
             main = mains.get(o.lead_up_of) if o.lead_up_of else None
-            done[key(o)] = _event(a, c, o, main, zone, stamp, told(o)).to_ical()
+            done[key(o)] = _event(a, c, o, main, zone, stamp, told(o))
     # icalendar writes a calendar as its own lines, then each component's, then END;
     # the events' bytes go in that place, exactly as cal.to_ical() would put them
     shell: bytes = cal.to_ical()
@@ -219,8 +220,9 @@ def render_objects(
         cal = _calendar(a)
         cal.add_component(_vtimezone(a, None, [o]))
         main = mains.get(o.lead_up_of) if o.lead_up_of else None
-        cal.add_component(_event(a, commitments[o.commitment], o, main, zone, stamp, told(o)))
-        objects[uid(o.id, a.agreement.id)] = cal.to_ical()
+        shell: bytes = cal.to_ical()
+        event = _event(a, commitments[o.commitment], o, main, zone, stamp, told(o))
+        objects[uid(o.id, a.agreement.id)] = shell[: -len(_END)] + event + _END
     return objects
 
 
@@ -269,35 +271,99 @@ def _event(
     zone: zoneinfo.ZoneInfo,
     stamp: dt.datetime,
     told: _Told,
-) -> Event:
+) -> bytes:
+    """One VEVENT's bytes, exactly as icalendar's ``Event.to_ical()`` writes them.
+
+    The content lines are put together here (values encoded by icalendar's own types,
+    in its canonical order) and folded by :func:`_fold`: building an ``Event`` and
+    serialising it cost several times more than the whole rest of an event's output.
+    """
     labels = _LABELS[a.agreement.language]
-    ev = Event()
-    ev.add("UID", uid(o.id, a.agreement.id))
-    ev.add("DTSTAMP", stamp)
     if o.start is None or o.end is None:
-        ev.add("DTSTART", o.date)
-        ev.add("DTEND", o.date + dt.timedelta(days=1))
+        start: dt.date = o.date
+        end: dt.date = o.date + dt.timedelta(days=1)
     else:
-        ev.add("DTSTART", dt.datetime.combine(o.date, o.start, tzinfo=zone))
-        ev.add("DTEND", dt.datetime.combine(o.date, o.end, tzinfo=zone))
-    ev.add("SUMMARY", _text(o.title))
-    ev.add("LOCATION", _text(place(a, c.location)))
-    ev.add("DESCRIPTION", _text("\n".join(_description(a, c, o, main, told))))
-    categories = (_text(x) for x in (labels[c.kind], c.programme or ""))
-    ev.add("CATEGORIES", [x for x in categories if x])
+        start = dt.datetime.combine(o.date, o.start, tzinfo=zone)
+        end = dt.datetime.combine(o.date, o.end, tzinfo=zone)
+    categories = [x for x in (_text(labels[c.kind]), _text(c.programme or "")) if x]
     if o.status == "cancelled":
-        ev.add("STATUS", "CANCELLED")
+        status = "CANCELLED"
     else:
-        ev.add("STATUS", "TENTATIVE" if o.provisional else "CONFIRMED")
-    ev.add("SEQUENCE", o.sequence)
-    ev.add("TRANSP", "OPAQUE")
+        status = "TENTATIVE" if o.provisional else "CONFIRMED"
+    title = _escaped(_text(o.title))
+    lines = [
+        "BEGIN:VEVENT",
+        "SUMMARY:" + title,
+        _when("DTSTART", start),
+        _when("DTEND", end),
+        "DTSTAMP:" + vDDDTypes(stamp).to_ical().decode(),
+        "UID:" + _escaped(uid(o.id, a.agreement.id)),
+        f"SEQUENCE:{o.sequence}",
+        "CATEGORIES:" + ",".join(_escaped(x) for x in categories),
+        "DESCRIPTION:" + _escaped(_text("\n".join(_description(a, c, o, main, told)))),
+        "LOCATION:" + _escaped(_text(place(a, c.location))),
+        "STATUS:" + status,
+        "TRANSP:OPAQUE",
+    ]
     for reminder in () if o.status == "cancelled" else c.reminders:
-        alarm = Alarm()
-        alarm.add("ACTION", "DISPLAY")
-        alarm.add("TRIGGER", -dt.timedelta(seconds=abs(duration_seconds(reminder))))
-        alarm.add("DESCRIPTION", _text(o.title))
-        ev.add_component(alarm)
-    return ev
+        trigger = _trigger(abs(duration_seconds(reminder)))
+        lines += ["BEGIN:VALARM", "ACTION:DISPLAY", "DESCRIPTION:" + title, trigger, "END:VALARM"]
+    lines.append("END:VEVENT")
+    return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode("utf-8")
+
+
+def _escaped(text: str) -> str:
+    """A TEXT value as icalendar escapes it (RFC 5545 3.3.11)."""
+    value: bytes = vText(text).to_ical()
+    return value.decode("utf-8")
+
+
+def _when(name: str, value: dt.date) -> str:
+    """A DTSTART/DTEND line: its name and parameters (TZID, VALUE=DATE) as icalendar writes
+    them for this zone and kind of value, then the value."""
+    key = value.tzinfo if isinstance(value, dt.datetime) else None
+    return _when_prefix(name, key) + vDDDTypes(value).to_ical().decode()
+
+
+@functools.cache
+def _when_prefix(name: str, zone: dt.tzinfo | None) -> str:
+    sample = dt.date(2000, 1, 1) if zone is None else dt.datetime(2000, 1, 1, tzinfo=zone)
+    probe = Event()
+    probe.add(name, sample)
+    line = str(next(ln for ln in probe.content_lines() if ln.startswith(name)))
+    return line[: len(line) - len(vDDDTypes(sample).to_ical().decode())]
+
+
+@functools.cache
+def _trigger(seconds: int) -> str:
+    """An alarm's TRIGGER line, ``seconds`` before the start."""
+    probe = Alarm()
+    probe.add("TRIGGER", -dt.timedelta(seconds=seconds))
+    return str(next(ln for ln in probe.content_lines() if ln.startswith("TRIGGER")))
+
+
+def _fold(line: str, limit: int = 75) -> str:
+    """A content line folded as icalendar folds it (RFC 5545 3.1): before the octet that
+    would make a line ``limit`` long, never right after a ``\\`` or ``^`` escape start."""
+    if len(line) * 4 < limit or len(line.encode("utf-8")) < limit:
+        return line
+    folded: list[str] = []
+    current: list[str] = []
+    count = 0
+    for char in line:
+        size = 1 if char < "\x80" else len(char.encode("utf-8"))
+        if current and count + size >= limit:
+            if len(current) > 1 and current[-1] in "\\^":
+                carried = current.pop()
+                folded.append("".join(current))
+                current, count = [carried], 1
+            else:
+                folded.append("".join(current))
+                current, count = [], 0
+        current.append(char)
+        count += size
+    folded.append("".join(current))
+    return "\r\n ".join(folded)
 
 
 def _text(value: str) -> str:

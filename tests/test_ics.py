@@ -628,3 +628,14 @@ def test_family_files_say_where_when_and_what_to_bring_staff_files_keep_next_ste
         name = ics_filename(a.agreement.id, None, audience)
         text = files[name].decode()
         assert "事前准备" in text and "日期依据" in text, name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab\\^,;:é消防\U0001f692 ", max_size=200))
+def test_fold_is_icalendars_fold(text: str) -> None:
+    from icalendar.parser.string import _foldline
+
+    from partnership.ics import _fold
+
+    line = "DESCRIPTION:" + text
+    assert _fold(line) == _foldline(line)
