@@ -112,7 +112,23 @@ def render_html(grids: Sequence[TermGrid], title: str, link: tuple[str, str] | N
     ``link`` (href, text) puts a link at the top, e.g. to subscribe.html when feeds are built.
     """
     lang = grids[0].language if grids else "zh-CN"
-    html_lang = "en" if lang == "en" else "zh-CN"
+    return page([term_section(g, title) for g in grids], title, lang, link)
+
+
+def term_section(grid: TermGrid, title: str) -> str:
+    """One term's titled 校历 table and legend, as :func:`page` puts it on a page.
+
+    `build` renders each term once and puts the same sections on the term's page and on
+    the page of all terms.
+    """
+    return "\n".join(_term(grid, title))
+
+
+def page(
+    sections: Sequence[str], title: str, language: str, link: tuple[str, str] | None = None
+) -> str:
+    """The printable HTML page holding ``sections`` (from :func:`term_section`) in order."""
+    html_lang = "en" if language == "en" else "zh-CN"
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{html_lang}">',
@@ -126,8 +142,7 @@ def render_html(grids: Sequence[TermGrid], title: str, link: tuple[str, str] | N
     ]
     if link is not None:
         parts.append(f'<p class="subscribe"><a href="{escape(link[0])}">{escape(link[1])}</a></p>')
-    for grid in grids:
-        parts.extend(_term(grid, title))
+    parts.extend(sections)
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)
 
