@@ -77,6 +77,13 @@ def width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+@functools.lru_cache(maxsize=8192)
+def _widest(text: str) -> int:
+    """Columns the widest line of ``text`` takes (texts repeat down a column and across
+    workbooks, so each is measured once)."""
+    return max(width(part) for part in lines(text))
+
+
 def _shown(value: Cell) -> str:
     if value is None:
         return ""
@@ -170,8 +177,7 @@ def _worksheet(sheet: Sheet) -> str:
     """One sheet part: the frozen header row, the column widths and the typed cells."""
     cols = []
     for col, header in enumerate(sheet.headers):
-        texts = [header, *(_shown(r[col]) for r in sheet.rows)]
-        wide = max(width(part) for text in texts for part in lines(text))
+        wide = max(_widest(text) for text in {header, *(_shown(r[col]) for r in sheet.rows)})
         at = col + 1
         cols.append(
             f'<col min="{at}" max="{at}" width="{min(_MAX_WIDTH, wide + 2)}" customWidth="1"/>'
