@@ -18,7 +18,6 @@ import unicodedata
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
 
 from partnership.views.escape import lines, one_line
 
@@ -59,6 +58,16 @@ _ROOT_RELS = (
     '.org/package/2006/relationships/metadata/core-properties"/>'
     "</Relationships>"
 )
+
+
+def escape(text: str) -> str:
+    """Text as XML character data (xml.sax.saxutils would cost an import of its own)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    """A double-quoted XML attribute value (sheet names are on one line)."""
+    return '"' + escape(text).replace('"', "&quot;") + '"'
 
 
 @dataclass(frozen=True)
