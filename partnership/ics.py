@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequenc
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from icalendar import Alarm, Calendar, Event, Timezone, vDuration, vText
+from icalendar import Alarm, Calendar, Event, vDuration, vText
 
 from partnership import __version__
 from partnership.audience import FAMILY, audience_of, contact_text, place
@@ -151,7 +151,7 @@ def render_ics(
     cal.add("X-WR-TIMEZONE", a.agreement.timezone)
     cal.add("REFRESH-INTERVAL", dt.timedelta(days=1), parameters={"VALUE": "DURATION"})
     cal.add("X-PUBLISHED-TTL", vDuration(dt.timedelta(days=1)))
-    cal.add_component(_vtimezone(a, term, chosen))
+    zone_part = _vtimezone(a, term, chosen)
     zone = zoneinfo.ZoneInfo(a.agreement.timezone)
     done = {} if events is None else events
     family = audience in FAMILY
@@ -169,7 +169,7 @@ def render_ics(
     # the events' bytes go in that place, exactly as cal.to_ical() would put them
     shell: bytes = cal.to_ical()
     assert shell.endswith(_END)
-    return shell[: -len(_END)] + b"".join(done[key(o)] for o in chosen) + _END
+    return shell[: -len(_END)] + zone_part + b"".join(done[key(o)] for o in chosen) + _END
 
 
 @dataclass(frozen=True)
@@ -218,11 +218,11 @@ def render_objects(
     objects: dict[str, bytes] = {}
     for o in _chosen(plan, None, audience):
         cal = _calendar(a)
-        cal.add_component(_vtimezone(a, None, [o]))
         main = mains.get(o.lead_up_of) if o.lead_up_of else None
         shell: bytes = cal.to_ical()
         event = _event(a, commitments[o.commitment], o, main, zone, stamp, told(o))
-        objects[uid(o.id, a.agreement.id)] = shell[: -len(_END)] + event + _END
+        zone_part = _vtimezone(a, None, [o])
+        objects[uid(o.id, a.agreement.id)] = shell[: -len(_END)] + zone_part + event + _END
     return objects
 
 
@@ -251,8 +251,9 @@ def _calendar(a: Agreement) -> Calendar:
     return cal
 
 
-def _vtimezone(a: Agreement, term: str | None, chosen: Sequence[Occurrence]) -> Timezone:
-    """The agreement's VTIMEZONE for just the years in use (the period's when nothing is)."""
+def _vtimezone(a: Agreement, term: str | None, chosen: Sequence[Occurrence]) -> bytes:
+    """The agreement's VTIMEZONE for just the years in use (the period's when nothing is),
+    serialised; it goes where icalendar would put it, first of the calendar's components."""
     if chosen:
         years = [o.date.year for o in chosen]
     elif term is not None:
@@ -260,7 +261,14 @@ def _vtimezone(a: Agreement, term: str | None, chosen: Sequence[Occurrence]) -> 
     else:
         years = [a.agreement.start.year, a.agreement.end.year]
     period = (a.agreement.start.year, a.agreement.end.year)
-    return vtimezone(a.agreement.timezone, min(years), max(years), within=period)
+    return _vtimezone_bytes(a.agreement.timezone, min(years), max(years), period)
+
+
+@functools.lru_cache(maxsize=256)
+def _vtimezone_bytes(zone: str, first: int, last: int, period: tuple[int, int]) -> bytes:
+    """One VTIMEZONE's bytes, made once for all the files and agreements that use it."""
+    data: bytes = vtimezone(zone, first, last, within=period).to_ical()
+    return data
 
 
 def _event(

@@ -119,7 +119,7 @@ def workbook(sheets: Sequence[Sheet], stamp: dt.datetime) -> bytes:
     for n, sheet in enumerate(sheets, start=1):
         parts[f"xl/worksheets/sheet{n}.xml"] = _worksheet(sheet)
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for name, text in parts.items():
             info = zipfile.ZipInfo(name, date_time=date_time)
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -211,17 +211,12 @@ def _row(r: int, values: Sequence[Cell], style: int) -> str:
 
 def _cell(ref: str, v: Cell, style: int) -> str:
     """One typed cell; text is kept to what a cell may hold (no control characters)."""
-    s = f' s="{style}"' if style else ""
     if v is None:
         return ""
     if isinstance(v, str):
-        text = _NOT_XML.sub("", "\n".join(lines(v)))
-        if not text:
-            return ""  # an empty text is no cell, as office suites write it
-        if "\n" in text and not style:
-            s = f' s="{_WRAP}"'
-        body = escape(text)
-        return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{body}</t></is></c>'
+        rest = _text_cell(v, style)
+        return f'<c r="{ref}"{rest}' if rest else ""
+    s = f' s="{style}"' if style else ""
     if isinstance(v, bool):
         return f'<c r="{ref}"{s} t="b"><v>{int(v)}</v></c>'
     if isinstance(v, dt.datetime):
@@ -230,6 +225,17 @@ def _cell(ref: str, v: Cell, style: int) -> str:
     if isinstance(v, dt.date):
         return f'<c r="{ref}" s="{_DATE}"><v>{(v - _EPOCH).days}</v></c>'
     return f'<c r="{ref}"{s}><v>{v!r}</v></c>'
+
+
+@functools.lru_cache(maxsize=16384)
+def _text_cell(v: str, style: int) -> str:
+    """A text cell after its reference, or "" for no cell (an empty text, as office
+    suites write it); texts repeat down columns and across workbooks, so each is made once."""
+    text = _NOT_XML.sub("", "\n".join(lines(v)))
+    if not text:
+        return ""
+    s = f' s="{style}"' if style else (f' s="{_WRAP}"' if "\n" in text else "")
+    return f'{s} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
 
 
 @functools.cache
