@@ -6,6 +6,7 @@ the same grids always give the same bytes.
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -194,6 +195,18 @@ def _week(w: GridWeek, lang: str, compact: bool) -> Iterator[str]:
 
 def _day(d: GridDay, lang: str, compact: bool = False) -> str:
     """One cell; ``compact``: the date opens the first activity's line, times are starts only."""
+    if not d.occurrences:  # most cells; the same days recur in every agreement of a build
+        return _quiet_day(d, lang)
+    return _cell(d, lang, compact)
+
+
+@functools.lru_cache(maxsize=4096)
+def _quiet_day(d: GridDay, lang: str) -> str:
+    """A cell without activities (``compact`` changes nothing there), made once."""
+    return _cell(d, lang, False)
+
+
+def _cell(d: GridDay, lang: str, compact: bool) -> str:
     classes = ["day"]
     for flag, name in (
         (d.weekend, "weekend"),
