@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import platform
@@ -259,6 +260,36 @@ def event_rows(repeats: int, with_yaml2ics: bool, scratch: Path) -> tuple[list[R
     return rows, notes
 
 
+def agreement_floor(paths: Sequence[Path], repeats: int) -> float:
+    """Seconds icalendar alone takes, per agreement, to build and serialise the events of
+    each generated agreement (the VEVENTs of its whole-agreement .ics), averaged."""
+    from partnership.loader import load_agreement
+    from partnership.placement import place
+    from partnership.schoolcalendar import SchoolCalendar
+
+    total = 0.0
+    for path in paths:
+        agreement = load_agreement(path)
+        events = events_of(_render(place(agreement, SchoolCalendar(agreement))))
+        total += timed(functools.partial(icalendar_floor, events), repeats)
+    return total / len(paths)
+
+
+def marginal_row(cmds: dict[str, Command], floor: float) -> Row:
+    """Issue 15: each extra agreement's cost in `build`, (t200 − t20) / 180, against
+    icalendar alone building and serialising that agreement's events."""
+    small, large = cmds["small"], cmds["large"]
+    bad = small.failures or large.failures or not small.seconds or not large.seconds
+    marginal = (large.median() - small.median()) / (LARGE - SMALL)
+    return Row(
+        f"marginal per agreement ({SMALL}→{LARGE}) vs icalendar alone",
+        ms(marginal),
+        ms(floor),
+        None if bad else marginal / floor,
+        6.0,
+    )
+
+
 def yaml2ics_python(with_yaml2ics: bool, scratch: Path) -> tuple[str | None, str]:
     """An interpreter that can import yaml2ics: this one, or a throwaway venv when asked."""
     probe = subprocess.run([PY, "-c", "import yaml2ics"], capture_output=True, check=False)
@@ -456,6 +487,7 @@ def main() -> None:
         print(f"\nevents: in-process, median of {repeats} after a warm-up")
         event, notes = event_rows(repeats, args.with_yaml2ics, scratch)
         rows.extend(event)
+        rows.append(marginal_row(cmds, agreement_floor(small, repeats)))
     print()
     for cmd in cmds.values():
         runs = ", ".join(f"{s * 1000:.0f}" for s in cmd.seconds)

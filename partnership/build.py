@@ -16,7 +16,7 @@ from rich.text import Text
 
 from partnership import checklist as cl
 from partnership import report as rp
-from partnership.calendar_html import render_html
+from partnership.calendar_html import page, term_section
 from partnership.checklist_templates import Templates
 from partnership.grid import build_grid
 from partnership.ics import dtstamp_now, ics_filename, render_ics
@@ -60,16 +60,17 @@ def build_outputs(
     files: dict[str, bytes] = {}
     events: dict[str, bytes] = {}  # each VEVENT serialised once for all the .ics files
     grids = [build_grid(plan, calendar, t.id) for t in calendar.terms]
+    sections = [term_section(grid, a.agreement.title) for grid in grids]
     link = ("subscribe.html", subscribe_text("page", "link", lang)) if feeds else None
     if feeds:
-        page = render_subscribe(a.agreement.title, lang, feeds)
-        files["subscribe.html"] = page.encode("utf-8")
-    for t, grid in zip(calendar.terms, grids, strict=True):
+        subscribe_page = render_subscribe(a.agreement.title, lang, feeds)
+        files["subscribe.html"] = subscribe_page.encode("utf-8")
+    for t, section in zip(calendar.terms, sections, strict=True):
         files[ics_filename(aid, t.id, None)] = render_ics(
             plan, term=t.id, dtstamp=stamp, prep=prep, events=events, templates=templates
         )
-        page = render_html([grid], a.agreement.title, link)
-        files[f"calendar-{t.id}.html"] = page.encode("utf-8")
+        html = page([section], a.agreement.title, lang, link)
+        files[f"calendar-{t.id}.html"] = html.encode("utf-8")
         term_tasks = cl.select(tasks, today=today, term=t.id)
         files[f"checklist-{t.id}.md"] = checklist_views.render_markdown(
             term_tasks, plan, today=today, language=lang
@@ -83,7 +84,7 @@ def build_outputs(
         )
     files["checklist.xlsx"] = workbook(checklist_views.sheets(tasks, plan, language=lang), stamp)
     files["plan.xlsx"] = workbook(plan_sheets(plan), stamp)
-    files["calendar.html"] = render_html(grids, a.agreement.title, link).encode("utf-8")
+    files["calendar.html"] = page(sections, a.agreement.title, lang, link).encode("utf-8")
     report = rp.build_report(plan, records, None, today=today)
     files["report.md"] = report_views.render_markdown(report).encode("utf-8")
     files["report.html"] = report_views.render_html(report).encode("utf-8")

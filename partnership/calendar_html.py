@@ -6,6 +6,7 @@ the same grids always give the same bytes.
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -112,7 +113,23 @@ def render_html(grids: Sequence[TermGrid], title: str, link: tuple[str, str] | N
     ``link`` (href, text) puts a link at the top, e.g. to subscribe.html when feeds are built.
     """
     lang = grids[0].language if grids else "zh-CN"
-    html_lang = "en" if lang == "en" else "zh-CN"
+    return page([term_section(g, title) for g in grids], title, lang, link)
+
+
+def term_section(grid: TermGrid, title: str) -> str:
+    """One term's titled 校历 table and legend, as :func:`page` puts it on a page.
+
+    `build` renders each term once and puts the same sections on the term's page and on
+    the page of all terms.
+    """
+    return "\n".join(_term(grid, title))
+
+
+def page(
+    sections: Sequence[str], title: str, language: str, link: tuple[str, str] | None = None
+) -> str:
+    """The printable HTML page holding ``sections`` (from :func:`term_section`) in order."""
+    html_lang = "en" if language == "en" else "zh-CN"
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{html_lang}">',
@@ -126,8 +143,7 @@ def render_html(grids: Sequence[TermGrid], title: str, link: tuple[str, str] | N
     ]
     if link is not None:
         parts.append(f'<p class="subscribe"><a href="{escape(link[0])}">{escape(link[1])}</a></p>')
-    for grid in grids:
-        parts.extend(_term(grid, title))
+    parts.extend(sections)
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)
 
@@ -179,6 +195,18 @@ def _week(w: GridWeek, lang: str, compact: bool) -> Iterator[str]:
 
 def _day(d: GridDay, lang: str, compact: bool = False) -> str:
     """One cell; ``compact``: the date opens the first activity's line, times are starts only."""
+    if not d.occurrences:  # most cells; the same days recur in every agreement of a build
+        return _quiet_day(d, lang)
+    return _cell(d, lang, compact)
+
+
+@functools.lru_cache(maxsize=4096)
+def _quiet_day(d: GridDay, lang: str) -> str:
+    """A cell without activities (``compact`` changes nothing there), made once."""
+    return _cell(d, lang, False)
+
+
+def _cell(d: GridDay, lang: str, compact: bool) -> str:
     classes = ["day"]
     for flag, name in (
         (d.weekend, "weekend"),

@@ -15,15 +15,18 @@ that touches the folder leaves one consistent set of files and no stray ones.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
 import secrets
 import shutil
 import stat
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from partnership.errors import UsageError
 from partnership.messages import t
@@ -55,6 +58,45 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _flush_files(paths: list[Path]) -> None:
+    """Make the data of ``paths`` durable: one ``syncfs`` per file system they are on
+    (Linux), else an fsync of each file. A batch of dozens of files costs one call, not
+    one per file, and every file is on disk before its batch's journal is written."""
+    devices: dict[int, Path] = {}
+    for path in paths:
+        devices.setdefault(os.stat(path.parent).st_dev, path.parent)
+    if all(_syncfs(folder) for folder in devices.values()):
+        return
+    for path in paths:
+        _fsync(path)
+
+
+def _syncfs(folder: Path) -> bool:
+    """``syncfs(2)`` of the file system holding ``folder``; False when it is not to be had."""
+    libc = _libc()
+    if libc is None:
+        return False
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        return bool(libc.syncfs(fd) == 0)
+    finally:
+        os.close(fd)
+
+
+@functools.cache
+def _libc() -> Any:
+    """The C library when it has ``syncfs`` (glibc, musl), else None; ctypes loaded lazily."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+    return libc if hasattr(libc, "syncfs") else None
 
 
 def _running(pid: int) -> bool:
@@ -260,8 +302,7 @@ class Batch:
             tmp = _temp_beside(path)
             self._staged[path] = tmp
             os.chmod(tmp, _mode_for(path))
-            tmp.write_bytes(data)
-            _fsync(tmp)
+            tmp.write_bytes(data)  # made durable at commit, all files at once
         except OSError as exc:
             raise write_error(path.parent, exc) from exc
 
@@ -274,6 +315,7 @@ class Batch:
         done: list[tuple[Path, Path | None]] = []  # target, copy of the file it replaces
         copies: list[Path] = []
         try:
+            _flush_files(list(self._staged.values()))
             copies = self._write_journal()
             for path in sorted(self._staged):
                 staged = self._staged[path]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import zoneinfo
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from icalendar import Alarm, Calendar, Event, Timezone, vDuration, vText
+from icalendar import Alarm, Calendar, Event, vDuration, vText
 
 from partnership import __version__
 from partnership.audience import FAMILY, audience_of, contact_text, place
@@ -150,7 +151,7 @@ def render_ics(
     cal.add("X-WR-TIMEZONE", a.agreement.timezone)
     cal.add("REFRESH-INTERVAL", dt.timedelta(days=1), parameters={"VALUE": "DURATION"})
     cal.add("X-PUBLISHED-TTL", vDuration(dt.timedelta(days=1)))
-    cal.add_component(_vtimezone(a, term, chosen))
+    zone_part = _vtimezone(a, term, chosen)
     zone = zoneinfo.ZoneInfo(a.agreement.timezone)
     done = {} if events is None else events
     family = audience in FAMILY
@@ -163,12 +164,12 @@ def render_ics(
         if key(o) not in done:
             c = commitments[o.commitment]
             main = mains.get(o.lead_up_of) if o.lead_up_of else None
-            done[key(o)] = _event(a, c, o, main, zone, stamp, told(o)).to_ical()
+            done[key(o)] = _event(a, c, o, main, zone, stamp, told(o))
     # icalendar writes a calendar as its own lines, then each component's, then END;
     # the events' bytes go in that place, exactly as cal.to_ical() would put them
     shell: bytes = cal.to_ical()
     assert shell.endswith(_END)
-    return shell[: -len(_END)] + b"".join(done[key(o)] for o in chosen) + _END
+    return shell[: -len(_END)] + zone_part + b"".join(done[key(o)] for o in chosen) + _END
 
 
 @dataclass(frozen=True)
@@ -217,10 +218,11 @@ def render_objects(
     objects: dict[str, bytes] = {}
     for o in _chosen(plan, None, audience):
         cal = _calendar(a)
-        cal.add_component(_vtimezone(a, None, [o]))
         main = mains.get(o.lead_up_of) if o.lead_up_of else None
-        cal.add_component(_event(a, commitments[o.commitment], o, main, zone, stamp, told(o)))
-        objects[uid(o.id, a.agreement.id)] = cal.to_ical()
+        shell: bytes = cal.to_ical()
+        event = _event(a, commitments[o.commitment], o, main, zone, stamp, told(o))
+        zone_part = _vtimezone(a, None, [o])
+        objects[uid(o.id, a.agreement.id)] = shell[: -len(_END)] + zone_part + event + _END
     return objects
 
 
@@ -249,8 +251,9 @@ def _calendar(a: Agreement) -> Calendar:
     return cal
 
 
-def _vtimezone(a: Agreement, term: str | None, chosen: Sequence[Occurrence]) -> Timezone:
-    """The agreement's VTIMEZONE for just the years in use (the period's when nothing is)."""
+def _vtimezone(a: Agreement, term: str | None, chosen: Sequence[Occurrence]) -> bytes:
+    """The agreement's VTIMEZONE for just the years in use (the period's when nothing is),
+    serialised; it goes where icalendar would put it, first of the calendar's components."""
     if chosen:
         years = [o.date.year for o in chosen]
     elif term is not None:
@@ -258,7 +261,14 @@ def _vtimezone(a: Agreement, term: str | None, chosen: Sequence[Occurrence]) -> 
     else:
         years = [a.agreement.start.year, a.agreement.end.year]
     period = (a.agreement.start.year, a.agreement.end.year)
-    return vtimezone(a.agreement.timezone, min(years), max(years), within=period)
+    return _vtimezone_bytes(a.agreement.timezone, min(years), max(years), period)
+
+
+@functools.lru_cache(maxsize=256)
+def _vtimezone_bytes(zone: str, first: int, last: int, period: tuple[int, int]) -> bytes:
+    """One VTIMEZONE's bytes, made once for all the files and agreements that use it."""
+    data: bytes = vtimezone(zone, first, last, within=period).to_ical()
+    return data
 
 
 def _event(
@@ -269,35 +279,116 @@ def _event(
     zone: zoneinfo.ZoneInfo,
     stamp: dt.datetime,
     told: _Told,
-) -> Event:
+) -> bytes:
+    """One VEVENT's bytes, exactly as icalendar's ``Event.to_ical()`` writes them.
+
+    The content lines are put together here (values encoded by icalendar's own types,
+    in its canonical order) and folded by :func:`_fold`: building an ``Event`` and
+    serialising it cost several times more than the whole rest of an event's output.
+    """
     labels = _LABELS[a.agreement.language]
-    ev = Event()
-    ev.add("UID", uid(o.id, a.agreement.id))
-    ev.add("DTSTAMP", stamp)
     if o.start is None or o.end is None:
-        ev.add("DTSTART", o.date)
-        ev.add("DTEND", o.date + dt.timedelta(days=1))
+        start: dt.date = o.date
+        end: dt.date = o.date + dt.timedelta(days=1)
     else:
-        ev.add("DTSTART", dt.datetime.combine(o.date, o.start, tzinfo=zone))
-        ev.add("DTEND", dt.datetime.combine(o.date, o.end, tzinfo=zone))
-    ev.add("SUMMARY", _text(o.title))
-    ev.add("LOCATION", _text(place(a, c.location)))
-    ev.add("DESCRIPTION", _text("\n".join(_description(a, c, o, main, told))))
-    categories = (_text(x) for x in (labels[c.kind], c.programme or ""))
-    ev.add("CATEGORIES", [x for x in categories if x])
+        start = dt.datetime.combine(o.date, o.start, tzinfo=zone)
+        end = dt.datetime.combine(o.date, o.end, tzinfo=zone)
+    categories = [x for x in (_text(labels[c.kind]), _text(c.programme or "")) if x]
     if o.status == "cancelled":
-        ev.add("STATUS", "CANCELLED")
+        status = "CANCELLED"
     else:
-        ev.add("STATUS", "TENTATIVE" if o.provisional else "CONFIRMED")
-    ev.add("SEQUENCE", o.sequence)
-    ev.add("TRANSP", "OPAQUE")
+        status = "TENTATIVE" if o.provisional else "CONFIRMED"
+    title = _escaped(_text(o.title))
+    lines = [
+        "BEGIN:VEVENT",
+        "SUMMARY:" + title,
+        _when("DTSTART", start),
+        _when("DTEND", end),
+        _when("DTSTAMP", stamp),
+        "UID:" + _escaped(uid(o.id, a.agreement.id)),
+        f"SEQUENCE:{o.sequence}",
+        "CATEGORIES:" + ",".join(_escaped(x) for x in categories),
+        "DESCRIPTION:" + _escaped(_text("\n".join(_description(a, c, o, main, told)))),
+        "LOCATION:" + _escaped(_text(place(a, c.location))),
+        "STATUS:" + status,
+        "TRANSP:OPAQUE",
+    ]
     for reminder in () if o.status == "cancelled" else c.reminders:
-        alarm = Alarm()
-        alarm.add("ACTION", "DISPLAY")
-        alarm.add("TRIGGER", -dt.timedelta(seconds=abs(duration_seconds(reminder))))
-        alarm.add("DESCRIPTION", _text(o.title))
-        ev.add_component(alarm)
-    return ev
+        trigger = _trigger(abs(duration_seconds(reminder)))
+        lines += ["BEGIN:VALARM", "ACTION:DISPLAY", "DESCRIPTION:" + title, trigger, "END:VALARM"]
+    lines.append("END:VEVENT")
+    return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode("utf-8")
+
+
+def _escaped(text: str) -> str:
+    """A TEXT value escaped exactly as icalendar's ``vText`` does (RFC 5545 3.3.11)."""
+    return (
+        text.replace(r"\N", "\n")
+        .replace("\\", "\\\\")
+        .replace(";", r"\;")
+        .replace(",", r"\,")
+        .replace("\r\n", r"\n")
+        .replace("\n", r"\n")
+        .replace("\r", r"\n")
+    )
+
+
+def _when(name: str, value: dt.date) -> str:
+    """A DTSTART/DTEND/DTSTAMP line: name and parameters (TZID, VALUE=DATE) as icalendar
+    writes them for this zone and kind of value, then the value."""
+    if isinstance(value, dt.datetime):
+        prefix, suffix = _when_parts(name, value.tzinfo)
+        v = value
+        return (
+            f"{prefix}{v.year:04d}{v.month:02d}{v.day:02d}"
+            f"T{v.hour:02d}{v.minute:02d}{v.second:02d}{suffix}"
+        )
+    prefix, suffix = _when_parts(name, None)
+    return f"{prefix}{value.year:04d}{value.month:02d}{value.day:02d}{suffix}"
+
+
+@functools.cache
+def _when_parts(name: str, zone: dt.tzinfo | None) -> tuple[str, str]:
+    """What icalendar writes before and after the digits of a ``name`` value in ``zone``
+    (None: a date), read off one sample line it writes."""
+    sample = dt.date(2000, 1, 2) if zone is None else dt.datetime(2000, 1, 2, 3, 4, 5, tzinfo=zone)
+    probe = Event()
+    probe.add(name, sample)
+    line = str(next(ln for ln in probe.content_lines() if ln.startswith(name)))
+    digits = "20000102" if zone is None else "20000102T030405"
+    prefix, _, suffix = line.partition(digits)
+    return prefix, suffix
+
+
+@functools.cache
+def _trigger(seconds: int) -> str:
+    """An alarm's TRIGGER line, ``seconds`` before the start."""
+    probe = Alarm()
+    probe.add("TRIGGER", -dt.timedelta(seconds=seconds))
+    return str(next(ln for ln in probe.content_lines() if ln.startswith("TRIGGER")))
+
+
+def _fold(line: str, limit: int = 75) -> str:
+    """A content line folded as icalendar folds it (RFC 5545 3.1): each piece at most
+    ``limit`` - 1 octets, cut between characters, never right after a ``\\`` or ``^``
+    that starts an escape (that character goes on to the next piece)."""
+    if len(line) * 4 < limit:
+        return line
+    data = line.encode("utf-8")
+    if len(data) < limit:
+        return line
+    pieces: list[bytes] = []
+    start, most = 0, limit - 1
+    while len(data) - start > most:
+        cut = start + most
+        while data[cut] & 0xC0 == 0x80:  # inside a character: cut before it
+            cut -= 1
+        if cut - start > 1 and data[cut - 1] in b"\\^":
+            cut -= 1
+        pieces.append(data[start:cut])
+        start = cut
+    pieces.append(data[start:])
+    return b"\r\n ".join(pieces).decode("utf-8")
 
 
 def _text(value: str) -> str:

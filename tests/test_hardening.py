@@ -201,7 +201,7 @@ RENDER_FAULTS: dict[str, list[tuple[str, str, int]]] = {
     "ics": [("partnership.ics", "render_ics", 3), ("partnership.records", "publish", 1)],
     "build": [
         ("partnership.build", "build_outputs", 2),  # the second agreement
-        ("partnership.build", "render_html", 4),
+        ("partnership.build", "page", 4),
         ("partnership.records", "publish", 2),
     ],
     "calendar": [("partnership.calendar_html", "render_html", 1)],
@@ -535,7 +535,7 @@ def test_python_m_prints_one_line_and_exit_70_for_a_bug(tmp_path: Path) -> None:
 
 STRACE = shutil.which("strace")
 FUZZ = os.environ.get("PARTNERSHIP_FUZZ", "") not in ("", "0")
-CRASH_CALLS = {"rename": "rename,renameat,renameat2", "fsync": "fsync,fdatasync"}
+CRASH_CALLS = {"rename": "rename,renameat,renameat2", "fsync": "fsync,fdatasync,syncfs"}
 
 
 def _python(args: list[str], cwd: Path, env: dict[str, str], strace: list[str]) -> int:

@@ -792,3 +792,36 @@ def test_dtstamp_is_utc_whatever_the_machines_zone(
         monkeypatch.undo()
         time.tzset()
     assert line in out
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(st.text(alphabet="ab\\^,;:é消防\U0001f692 ", max_size=200))
+def test_fold_is_icalendars_fold(text: str) -> None:
+    from icalendar.parser.string import _foldline
+
+    from partnership.ics import _fold
+
+    line = "DESCRIPTION:" + text
+    assert _fold(line) == _foldline(line)
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(st.text(alphabet="a\\N,;:\r\n消 ", max_size=40))
+def test_escaped_is_icalendars_text_escape(text: str) -> None:
+    from partnership.ics import _escaped
+
+    assert _escaped(text) == icalendar.vText(text).to_ical().decode()
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "UTC", "America/Argentina/Buenos_Aires"])
+def test_date_lines_are_icalendars(zone: str) -> None:
+    from partnership.ics import _when
+
+    for value in (
+        dt.date(2025, 3, 9),
+        dt.datetime(2025, 3, 9, 8, 5, 7, tzinfo=zoneinfo.ZoneInfo(zone)),
+        dt.datetime(2025, 3, 9, 8, 5, 7, tzinfo=dt.UTC),
+    ):
+        event = icalendar.Event()
+        event.add("DTSTART", value)
+        assert _when("DTSTART", value) == event.content_lines()[1]

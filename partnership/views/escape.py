@@ -25,8 +25,11 @@ def one_line(text: str) -> str:
     return " ".join(part.strip() for part in lines(text) if part.strip())
 
 
+_MD_ESCAPED = {ord(ch): "\\" + ch for ch in _MD_SPECIAL}
+
+
 def _md(text: str) -> str:
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
+    return text.translate(_MD_ESCAPED)
 
 
 def md(text: str) -> str:

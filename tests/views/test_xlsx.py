@@ -114,3 +114,13 @@ def test_libreoffice_opens_every_built_workbook(soffice: str, tmp_path: Path) ->
                 ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
             ).stdout
             assert "走进消防支队" in text, name
+
+
+def test_wide_rows_empty_text_and_datetimes_read_back() -> None:
+    headers = tuple(f"h{n}" for n in range(28))
+    row: tuple[object, ...] = (dt.datetime(2025, 3, 1, 12, 0), "", 2.5, *range(25))
+    wb = _read(workbook([Sheet("s", headers, (row,))], STAMP))  # type: ignore[arg-type]
+    ws = wb["s"]  # type: ignore[index]
+    assert ws["AB1"].value == "h27" and ws["AB1"].font.b
+    assert ws["A2"].value == dt.datetime(2025, 3, 1, 12, 0) and ws["A2"].is_date
+    assert ws["B2"].value is None and ws["C2"].value == 2.5 and ws["AB2"].value == 24
