@@ -592,21 +592,11 @@ def _ics_files(
     prep = _prep(p, cal, records, templates)
     files: dict[str, bytes] = {}
     events: dict[str, bytes] = {}  # each VEVENT serialised once
-    terms = [t.id for t in cal.terms if term is None or t.id == term]
-    for term_id in terms:
+    terms: list[str | None] = [t.id for t in cal.terms if term is None or t.id == term]
+    for term_id in [*terms, None] if term is None else terms:  # None: the whole agreement
         files[ics_filename(a.agreement.id, term_id, audience)] = render_ics(
             p,
             term=term_id,
-            audience=audience,
-            dtstamp=stamp,
-            prep=prep,
-            events=events,
-            templates=templates,
-        )
-    if term is None:
-        files[ics_filename(a.agreement.id, None, audience)] = render_ics(
-            p,
-            term=None,
             audience=audience,
             dtstamp=stamp,
             prep=prep,
