@@ -16,14 +16,11 @@ from rich.text import Text
 
 from partnership import checklist as cl
 from partnership import report as rp
-from partnership.calendar_html import page, term_section
 from partnership.checklist_templates import Templates
-from partnership.grid import build_grid
 from partnership.ics import dtstamp_now, ics_filename, render_ics
 from partnership.messages import t as _msg
 from partnership.model import AUDIENCES, Agreement
 from partnership.plan import Plan
-from partnership.plan_views import plan_json
 from partnership.publishing.feeds import Feed
 from partnership.publishing.subscribe import render_subscribe
 from partnership.publishing.subscribe import text as subscribe_text
@@ -31,7 +28,10 @@ from partnership.records import Records
 from partnership.schoolcalendar import SchoolCalendar
 from partnership.views import checklist as checklist_views
 from partnership.views import report as report_views
+from partnership.views.calendar_html import page, term_section
+from partnership.views.grid import build_grid
 from partnership.views.plan import sheets as plan_sheets
+from partnership.views.plan_views import plan_json
 from partnership.views.xlsx import workbook
 
 

@@ -480,7 +480,7 @@ def plan(
     ] = None,
 ) -> None:
     """The placed activities with date, time, place and why this date; unplaced ones with why."""
-    from partnership.plan_views import plan_json, render_plan
+    from partnership.views.plan_views import plan_json, render_plan
 
     agreement, _, _, p = _plan(file)
     _check_term(agreement, term)
@@ -511,7 +511,7 @@ def calendar(
     ] = None,
 ) -> None:
     """The term calendar (校历 grid): weeks × Mon..Sun with activities, holidays and closures."""
-    from partnership.grid import build_grid
+    from partnership.views.grid import build_grid
 
     fmt = cast(Fmt, _output_format(fmt, output, get_args(Fmt)))
     agreement, cal, _, p = _plan(file)
@@ -521,12 +521,12 @@ def calendar(
     if fmt == "rich":
         from rich.console import Group
 
-        from partnership.calendar_rich import render_rich
+        from partnership.views.calendar_rich import render_rich
 
         _emit_renderable(Group(*(render_rich(g) for g in grids)), output)
     else:
-        from partnership.calendar_html import render_html
         from partnership.fsio import atomic_write, prepare_output_dir
+        from partnership.views.calendar_html import render_html
 
         page = render_html(grids, agreement.agreement.title)
         if output is None:

@@ -63,7 +63,7 @@ def test_cancelling_the_activity_cancels_its_lead_ups_with_the_reason() -> None:
 def test_the_plan_table_shows_a_rehearsals_own_audience() -> None:
     from rich.console import Console
 
-    from partnership.plan_views import render_plan
+    from partnership.views.plan_views import render_plan
 
     console = Console(record=True, width=400, color_system=None)
     console.print(render_plan(place(load_agreement(EXAMPLE)), "2024-autumn"))

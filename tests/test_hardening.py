@@ -204,7 +204,7 @@ RENDER_FAULTS: dict[str, list[tuple[str, str, int]]] = {
         ("partnership.build", "page", 4),
         ("partnership.records", "publish", 2),
     ],
-    "calendar": [("partnership.calendar_html", "render_html", 1)],
+    "calendar": [("partnership.views.calendar_html", "render_html", 1)],
     "checklist": [("partnership.views.checklist", "render_markdown", 1)],
     "report": [("partnership.views.report", "render_markdown", 1)],
     "record": [("partnership.records", "record_cancel", 1)],

@@ -34,8 +34,8 @@ from partnership.model import (
 )
 from partnership.placement import Board, Candidates, Placed, place
 from partnership.plan import Plan, Unplaced, sort_key
-from partnership.plan_views import plan_json
 from partnership.records import OccurrenceRecord, Records, publish, record_cancel, record_move
+from partnership.views.plan_views import plan_json
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "schedules" / "damo-primary.yaml"
@@ -428,7 +428,7 @@ def _plan_in_subprocess(seed: str) -> str:
         "import json, sys; from pathlib import Path\n"
         "from partnership.loader import load_agreement\n"
         "from partnership.placement import place\n"
-        "from partnership.plan_views import plan_json\n"
+        "from partnership.views.plan_views import plan_json\n"
         "sys.stdout.write(json.dumps(plan_json(place(load_agreement(Path(sys.argv[1])))),"
         " ensure_ascii=False, sort_keys=True))\n"
     )

@@ -12,12 +12,12 @@ from dataclasses import dataclass, replace
 from html import escape
 from typing import Any
 
-from partnership.calendar_html import FONT_STACK
 from partnership.district.model import Brigade
 from partnership.district.planner import BrigadeDay, DistrictPlan, SchoolPlan, kind_of
 from partnership.identity import uid
 from partnership.messages import Lang, t
-from partnership.plan_views import plan_json
+from partnership.views.calendar_html import FONT_STACK
+from partnership.views.plan_views import plan_json
 
 
 def district_json(dp: DistrictPlan) -> dict[str, Any]:

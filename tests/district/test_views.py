@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
+from views.test_calendar_html import browser, run_browser
 
 from partnership.cli import app
 from partnership.identity import uid
 from tests import icscheck
 from tests.district.districts import write_district
-from tests.test_calendar_html import browser, run_browser
 
 __all__ = ["browser"]  # the fixture, shared with the calendar page's browser tests
 

@@ -20,8 +20,8 @@ from typing import ClassVar
 
 import icalendar
 import pytest
-from test_calendar_html import browser, run_browser
 from typer.testing import CliRunner
+from views.test_calendar_html import browser, run_browser
 
 from partnership.cli import app
 from partnership.publishing.feeds import feed_name, feeds, stale

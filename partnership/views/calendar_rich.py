@@ -6,9 +6,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from partnership.grid import GridDay, GridWeek, TermGrid, activity_title, view_label
 from partnership.i18n import WEEKDAY_KEYS, label, week
 from partnership.plan import Occurrence
+from partnership.views.grid import GridDay, GridWeek, TermGrid, activity_title, view_label
 
 STYLES: dict[str, str] = {
     "holiday": "bold white on red",

@@ -11,10 +11,10 @@ import pytest
 from factory import SPRING_FESTIVAL_DUTY, autumn_2024, per_term, term
 
 from partnership.errors import UsageError
-from partnership.grid import GridDay, TermGrid, activity_title, build_grid, view_label
 from partnership.model import Agreement
 from partnership.plan import Occurrence, Plan, sort_key
 from partnership.schoolcalendar import SchoolCalendar
+from partnership.views.grid import GridDay, TermGrid, activity_title, build_grid, view_label
 
 
 def agreement(language: str = "zh-CN") -> Agreement:

@@ -11,11 +11,11 @@ import math
 import unicodedata
 from collections.abc import Iterator, Sequence
 
-from partnership.grid import GridDay, GridWeek, TermGrid, activity_title, view_label
 from partnership.i18n import WEEKDAY_KEYS, label, time_range, week, weekday
 from partnership.plan import Occurrence
 from partnership.views.escape import attr, one_line
 from partnership.views.escape import html as escape
+from partnership.views.grid import GridDay, GridWeek, TermGrid, activity_title, view_label
 
 FONT_STACK = (
     '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", '

@@ -12,11 +12,11 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.style import Style
 
-from partnership.calendar_rich import STYLES, render_rich
-from partnership.grid import TermGrid, build_grid
 from partnership.model import Agreement
 from partnership.plan import Occurrence, Plan
 from partnership.schoolcalendar import SchoolCalendar
+from partnership.views.calendar_rich import STYLES, render_rich
+from partnership.views.grid import TermGrid, build_grid
 
 
 def agreement(language: str = "zh-CN") -> Agreement:

@@ -10,7 +10,7 @@ from rich.console import Console
 from partnership.loader import load_agreement
 from partnership.placement import place
 from partnership.plan import Notice, Plan, Unplaced
-from partnership.plan_views import plan_json, render_plan
+from partnership.views.plan_views import plan_json, render_plan
 
 
 def _plan() -> Plan:

@@ -17,11 +17,11 @@ import factory
 import pytest
 from factory import SPRING_FESTIVAL_DUTY, autumn_2024, occurrence, per_term, term
 
-from partnership.calendar_html import FONT_STACK, render_html
-from partnership.grid import TermGrid, build_grid
 from partnership.model import Agreement
 from partnership.plan import Occurrence, Plan
 from partnership.schoolcalendar import SchoolCalendar
+from partnership.views.calendar_html import FONT_STACK, render_html
+from partnership.views.grid import TermGrid, build_grid
 
 TITLE = "永川区消防支队政治部 · 永川区大磨小学 三年共建协议"
 EVIL = '<script>alert("x")</script> & 消防'
@@ -353,14 +353,14 @@ def test_browser_prints_one_a4_landscape_page_per_term(browser: str, tmp_path: P
 
 
 def _print_css() -> str:
-    from partnership.calendar_html import _CSS
+    from partnership.views.calendar_html import _CSS
 
     start = _CSS.index("@media print")
     return _CSS[start : _CSS.index("\n}\n", start)]
 
 
 def test_printed_type_is_at_least_9pt() -> None:
-    from partnership.calendar_html import _CSS
+    from partnership.views.calendar_html import _CSS
 
     sizes = [float(v) for v in re.findall(r"font-size:\s*([\d.]+)pt", _print_css())]
     assert sizes and min(sizes) >= 9
@@ -479,7 +479,7 @@ def test_browser_screen_layout_has_no_overlap(browser: str, tmp_path: Path, widt
 
 
 def test_dense_terms_print_compact_cells_and_sparse_ones_do_not() -> None:
-    from partnership.calendar_html import PRINT_LINES, printed_lines
+    from partnership.views.calendar_html import PRINT_LINES, printed_lines
 
     dense, sparse = dense_term(3), dense_term(0)
     assert printed_lines(dense, compact=False) > PRINT_LINES
