@@ -33,6 +33,10 @@ class InputError(PartnershipError):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[Problem]]]:
+        # rebuilt from its problems (not its text) when a district worker sends it back
+        return (InputError, (self.problems,))
+
 
 class UsageError(PartnershipError):
     """Bad command-line use: an unknown id, an output path that is a file, and so on."""

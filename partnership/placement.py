@@ -193,15 +193,9 @@ def place(
     calendar: SchoolCalendar | None = None,
     records: Records | None = None,
     strategy: Strategy = greedy_with_repair,
-    *,
-    given: tuple[Sequence[Demand], Candidates] | None = None,
 ) -> Plan:
-    """The plan for an agreement: every occurrence dated and explained, or reported unplaced.
-
-    ``given``: the demands (and candidate days, by id) an earlier call for the same
-    agreement and calendar worked out, so that placing again (district mode) skips them.
-    """
-    staged = stage(agreement, calendar or SchoolCalendar(agreement), records or Records(), given)
+    """The plan for an agreement: every occurrence dated and explained, or reported unplaced."""
+    staged = stage(agreement, calendar or SchoolCalendar(agreement), records or Records())
     return finish(staged, strategy(staged.flexible, staged.candidates, staged.board))
 
 
@@ -229,7 +223,11 @@ def stage(
     records: Records,
     given: tuple[Sequence[Demand], Candidates] | None = None,
 ) -> Staged:
-    """Everything :func:`place` does before its strategy runs (``given`` as there)."""
+    """Everything :func:`place` does before its strategy runs.
+
+    ``given``: the demands (and candidate days, by id) worked out before for the same
+    agreement and calendar, so that district mode does not work them out twice.
+    """
     lang = agreement.agreement.language
     board = Board(
         agreement.scheduling.max_per_day,

@@ -1,11 +1,13 @@
 """The joint plan of a district: every agreement placed as alone, then together per brigade.
 
-Single mode first (:func:`partnership.placement.place`, with the brigade's own busy
-days added to each member's calendar) gives every activity its preferred day and
-every school its rules; :mod:`partnership.district.solver` then dates the activities
-of each brigade's schools under its daily capacity, and ``place`` runs again with those
-dates as its strategy, so every reason, lead-up and record is as in single mode. The
-reasons of the activities the brigade's capacity moved, or left unplaced, say so.
+Single mode first (:func:`partnership.placement.stage` and the greedy strategy, with the
+brigade's own busy days added to each member's calendar) gives every activity its
+preferred day and every school its rules; :mod:`partnership.district.solver` then dates
+the activities of each brigade's schools under its daily capacity, and
+:func:`partnership.placement.finish` turns those dates into the plan, so every reason,
+lead-up and record is as in single mode. The reasons of the activities the brigade's
+capacity moved, or left unplaced, say so. Brigades do not interact: they are planned on
+as many cores as the machine has (:mod:`partnership.district.parallel`).
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ import gc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from partnership.demands import Demand, expand
+from partnership.district import parallel
 from partnership.district.loader import LoadedDistrict, Member
 from partnership.district.model import Brigade
 from partnership.district.solver import Item, Kind, School, solve
@@ -30,7 +34,6 @@ from partnership.placement import (
     Staged,
     finish,
     greedy_with_repair,
-    place,
     stage,
 )
 from partnership.plan import Occurrence, Plan, Unplaced
@@ -124,14 +127,20 @@ class Capture:
     fixed: dict[dt.date, list[str]] = field(default_factory=dict)
     placed: Placed = field(default_factory=lambda: Placed({}, ()))
     board: Board | None = None
+    before: dict[dt.date, list[str]] = field(default_factory=dict)  # the board it was handed
 
     def __call__(self, demands: Sequence[Demand], candidates: Candidates, board: Board) -> Placed:
         self.demands = list(demands)
         self.candidates = {d.id: list(candidates[d.id]) for d in demands}
         self.fixed = {day: list(v) for day, v in board.by_day.items() if v}
+        self.before = {day: list(v) for day, v in board.by_day.items()}
         self.board = board
         self.placed = greedy_with_repair(demands, candidates, board)
         return self.placed
+
+    def start_board(self) -> dict[dt.date, list[str]]:
+        """A copy of the board's days as the strategy found them (before its own dates)."""
+        return {day: list(v) for day, v in self.before.items()}
 
 
 @dataclass(frozen=True)
@@ -153,8 +162,15 @@ class _Given:
         return Placed(chosen, tuple(failed))
 
 
-def plan_district(loaded: LoadedDistrict, records: Mapping[Path, Records]) -> DistrictPlan:
-    """The joint plan of every agreement of the district (records by agreement path)."""
+def plan_district(
+    loaded: LoadedDistrict, records: Mapping[Path, Records], *, cores: int | None = None
+) -> DistrictPlan:
+    """The joint plan of every agreement of the district (records by agreement path).
+
+    Brigades are planned apart from one another, so they are split over ``cores``
+    processes (default: as many as this machine lets it use); the plan is the same
+    for any number.
+    """
     # The loaded agreements live as long as the plan, and so does almost everything planning
     # makes (calendars, demands, plans; it leaves next to no cyclic garbage: the same peak
     # memory at 1000 schools either way): the cycle collector is paused meanwhile, as its
@@ -163,81 +179,138 @@ def plan_district(loaded: LoadedDistrict, records: Mapping[Path, Records]) -> Di
     was = gc.isenabled()
     gc.disable()
     try:
-        return _plan_district(loaded, records)
+        return _plan_district(loaded, records, parallel.cores() if cores is None else cores)
     finally:
         if was:
             gc.enable()
         gc.unfreeze()
 
 
-def _plan_district(loaded: LoadedDistrict, records: Mapping[Path, Records]) -> DistrictPlan:
+@dataclass
+class _Outcome:
+    """What one brigade's joint planning gives (or, brigade None, the schools without one)."""
+
+    members: list[int]  # indices into the district's members
+    plans: list[Plan]  # with their calendars; both left empty when sent by a worker ...
+    calendars: list[SchoolCalendar]
+    bare: list[tuple[Any, ...]] = field(default_factory=list)  # ... which sends these instead
+    objective: int = 0
+    bound: int = 0
+    days: tuple[BrigadeDay, ...] = ()
+    notices: list[str] = field(default_factory=list)
+    unplaced: list[DistrictUnplaced] = field(default_factory=list)
+    moved: set[tuple[str, str]] = field(default_factory=set)
+
+    def shipped(self) -> _Outcome:
+        """The outcome as a worker sends it: plans without their agreements and calendars
+        (the caller has both), so that little is pickled."""
+        bare = [(p.occurrences, p.unplaced, p.provisional_years, p.notices) for p in self.plans]
+        return replace(self, plans=[], calendars=[], bare=bare)
+
+
+_Unit = tuple[Brigade | None, list[int]]  # a brigade (None: no brigade) and its members
+
+
+def _plan_district(
+    loaded: LoadedDistrict, records: Mapping[Path, Records], cores: int
+) -> DistrictPlan:
     district = loaded.district
-    # every school staged and dated alone; its plan is finished (reasons, lead-ups) once,
-    # from the joint dates, or from its own when the brigade's capacity changed none
-    singles: list[tuple[Member, Agreement, SchoolCalendar, Records, Staged, Capture]] = []
-    for m in loaded.members:
-        brigade = district.brigade(m.brigade) if m.brigade else None
-        a = with_brigade(m.agreement, brigade) if brigade else m.agreement
-        cal = SchoolCalendar(a)
-        rec = records.get(m.path, Records())
-        capture = Capture(expand(a, cal))
-        staged = stage(a, cal, rec, (capture.every, {}))
-        capture(staged.flexible, staged.candidates, staged.board)
-        singles.append((m, a, cal, rec, staged, capture))
-    plans: list[Plan | None] = [None] * len(singles)
-    objective = bound = 0
-    unplaced: list[DistrictUnplaced] = []
-    moved: set[tuple[str, str]] = set()
-    notices: list[str] = []
-    brigade_days: dict[str, tuple[BrigadeDay, ...]] = {}
-    for brigade in sorted(district.brigades, key=lambda b: b.id):
-        members = [k for k, s in enumerate(singles) if s[0].brigade == brigade.id]
-        problems = [school_problem(singles[k][1], singles[k][5], brigade.id) for k in members]
-        capacity: dict[Kind, int] = {
-            "host": brigade.capacity.host_per_day,
-            "attend": brigade.capacity.attend_per_day,
-        }
-        result = solve(problems, capacity)
-        objective += result.objective
-        bound += result.bound
-        done: list[Plan] = []
-        for j, k in enumerate(members):
-            _, a, cal, rec, staged, capture = singles[k]
-            dates = {it.oid: result.dates[(j, it.oid)] for it in problems[j].items}
-            if any(dates[oid] != capture.placed.dates.get(oid) for oid in dates):
-                again = (capture.every, capture.candidates)
-                done.append(place(a, cal, rec, strategy=_Given(dates), given=again))
-            else:
-                done.append(finish(staged, capture.placed))
-        load = _load(done)
-        brigade_days[brigade.id] = tuple(
-            BrigadeDay(day, tuple(sorted(v["host"])), tuple(sorted(v["attend"])))
-            for day, v in sorted(load.items())
-        )
-        names = {p.agreement.agreement.id: p.agreement.parties.school.name for p in done}
-        notices.extend(_over(brigade, capacity, load, names))
-        for j, k in enumerate(members):
-            plans[k], lost, shifted = _explain(done[j], problems[j], brigade, capacity, load, names)
-            unplaced.extend(lost)
-            moved.update((done[j].agreement.agreement.id, oid) for oid in shifted)
-    schools: list[SchoolPlan] = []
-    for k, (m, a, cal, rec, staged, capture) in enumerate(singles):
-        plan = plans[k]
-        if plan is None:  # planned on its own: no brigade of the district
-            plan = finish(staged, capture.placed)
-            aid = a.agreement.id
-            unplaced.extend(DistrictUnplaced(aid, u.id, None, u.reason) for u in plan.unplaced)
-        schools.append(SchoolPlan(m, a, cal, rec, plan))
+    units: list[_Unit] = [
+        (b, [k for k, m in enumerate(loaded.members) if m.brigade == b.id])
+        for b in sorted(district.brigades, key=lambda b: b.id)
+    ]
+    alone = [k for k, m in enumerate(loaded.members) if m.brigade is None]
+    units = [u for u in units if u[1]] + ([(None, alone)] if alone else [])
+    groups = parallel.split([len(u[1]) for u in units], cores)
+
+    def work(group: list[int]) -> list[_Outcome]:
+        return [_plan_unit(loaded, records, *units[u]) for u in group]
+
+    results = parallel.run_parts(work, groups, ship=lambda outs: [o.shipped() for o in outs])
+    by_unit = {
+        u: o for g, r in zip(groups, results, strict=True) for u, o in zip(g, r, strict=True)
+    }
+    outcomes = [by_unit[u] for u in range(len(units))]
+    schools: list[SchoolPlan | None] = [None] * len(loaded.members)
+    for (brigade, _), o in zip(units, outcomes, strict=True):
+        for j, k in enumerate(o.members):
+            m = loaded.members[k]
+            if o.plans:
+                plan, cal = o.plans[j], o.calendars[j]
+            else:  # planned by a worker: the same agreement and calendar made again here
+                a = with_brigade(m.agreement, brigade) if brigade else m.agreement
+                plan, cal = Plan(a, *o.bare[j]), SchoolCalendar(a)
+            schools[k] = SchoolPlan(m, plan.agreement, cal, records.get(m.path, Records()), plan)
     return DistrictPlan(
         loaded,
-        tuple(schools),
-        brigade_days,
-        objective,
-        bound,
-        tuple(sorted(unplaced, key=lambda u: (u.agreement, u.id))),
-        frozenset(moved),
-        tuple(notices),
+        tuple(s for s in schools if s is not None),
+        {b.id: o.days for (b, _), o in zip(units, outcomes, strict=True) if b},
+        sum(o.objective for o in outcomes),
+        sum(o.bound for o in outcomes),
+        tuple(sorted((u for o in outcomes for u in o.unplaced), key=lambda u: (u.agreement, u.id))),
+        frozenset(x for o in outcomes for x in o.moved),
+        tuple(n for o in outcomes for n in o.notices),
     )
+
+
+def _plan_unit(
+    loaded: LoadedDistrict,
+    records: Mapping[Path, Records],
+    brigade: Brigade | None,
+    members: list[int],
+) -> _Outcome:
+    """One brigade's schools planned together (brigade None: each school on its own)."""
+    singles: list[tuple[Staged, Capture]] = []
+    for k in members:
+        m = loaded.members[k]
+        a = with_brigade(m.agreement, brigade) if brigade else m.agreement
+        cal = SchoolCalendar(a)
+        capture = Capture(expand(a, cal))
+        staged = stage(a, cal, records.get(m.path, Records()), (capture.every, {}))
+        capture(staged.flexible, staged.candidates, staged.board)
+        singles.append((staged, capture))
+    calendars = [staged.calendar for staged, _ in singles]
+    if brigade is None:
+        plans = [finish(staged, capture.placed) for staged, capture in singles]
+        lost = [
+            DistrictUnplaced(p.agreement.agreement.id, u.id, None, u.reason)
+            for p in plans
+            for u in p.unplaced
+        ]
+        return _Outcome(members, plans, calendars, unplaced=lost)
+    problems = [school_problem(st.agreement, cap, brigade.id) for st, cap in singles]
+    capacity: dict[Kind, int] = {
+        "host": brigade.capacity.host_per_day,
+        "attend": brigade.capacity.attend_per_day,
+    }
+    result = solve(problems, capacity)
+    done: list[Plan] = []
+    for j, (staged, capture) in enumerate(singles):
+        dates = {it.oid: result.dates[(j, it.oid)] for it in problems[j].items}
+        if any(dates[oid] != capture.placed.dates.get(oid) for oid in dates):
+            # staged again, as place would: the same demands and candidates on a board
+            # holding only what was there before the single-mode strategy ran
+            b = staged.board
+            board = Board(b.max_per_day, b.min_gap_days, b.term_at, capture.start_board())
+            again = replace(staged, board=board)
+            done.append(finish(again, _Given(dates)(again.flexible, again.candidates, board)))
+        else:
+            done.append(finish(staged, capture.placed))
+    load = _load(done)
+    days = tuple(
+        BrigadeDay(day, tuple(sorted(v["host"])), tuple(sorted(v["attend"])))
+        for day, v in sorted(load.items())
+    )
+    names = {p.agreement.agreement.id: p.agreement.parties.school.name for p in done}
+    out = _Outcome(members, [], calendars, objective=result.objective, bound=result.bound)
+    out.days = days
+    out.notices = _over(brigade, capacity, load, names)
+    for j, plan in enumerate(done):
+        explained, lost, shifted = _explain(plan, problems[j], brigade, capacity, load, names)
+        out.plans.append(explained)
+        out.unplaced.extend(lost)
+        out.moved.update((plan.agreement.agreement.id, oid) for oid in shifted)
+    return out
 
 
 def _over(

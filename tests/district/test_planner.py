@@ -12,6 +12,7 @@ import itertools
 import random
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -134,10 +135,15 @@ def test_joint_plan_keeps_every_rule_and_its_bound_is_true(
         assert u.full_days and all(f.schools for f in u.full_days), u
 
 
-def test_place_given_the_demands_and_candidates_makes_the_same_plan(tmp_path: Path) -> None:
-    """The hook district mode uses to place an agreement a second time changes nothing."""
+def _strategy_args(staged: Any) -> tuple[Any, Any, Any]:
+    return staged.flexible, staged.candidates, staged.board
+
+
+def test_staging_given_the_demands_and_candidates_makes_the_same_plan(tmp_path: Path) -> None:
+    """The hook district mode uses to stage an agreement from known demands changes nothing."""
     from partnership.demands import expand
-    from partnership.placement import preference
+    from partnership.placement import finish, greedy_with_repair, preference, stage
+    from partnership.records import Records
 
     path = write_district(tmp_path, 3, random.Random(9), 1, 1)
     for m in load_district(path).members:
@@ -145,8 +151,10 @@ def test_place_given_the_demands_and_candidates_makes_the_same_plan(tmp_path: Pa
         cal = SchoolCalendar(a)
         demands = expand(a, cal)
         prefs = {d.id: preference(d, cal, a) for d in demands if not d.fixed}
-        assert place(a, cal, given=(demands, prefs)) == place(a, SchoolCalendar(a))
-        assert place(a, cal, given=(demands, {})) == place(a, SchoolCalendar(a))
+        alone = place(a, SchoolCalendar(a))
+        for known in (prefs, {}):
+            staged = stage(a, cal, Records(), (demands, known))
+            assert finish(staged, greedy_with_repair(*_strategy_args(staged))) == alone
 
 
 def test_a_district_with_room_for_everyone_keeps_every_single_mode_plan(tmp_path: Path) -> None:

@@ -1,0 +1,91 @@
+"""Independent parts of a computation on more than one core: forked workers, results in order.
+
+District mode plans each brigade's schools apart from every other brigade's, so the
+brigades can be split over the machine's cores. Workers are forked (they inherit the
+loaded district, nothing is sent to them) and send their results back pickled; the
+first part runs in the calling process. Where forking is not safe or not possible
+(Windows, macOS, a process with threads) everything runs here, one part after another:
+the results are the same either way, only the time differs.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+P = TypeVar("P")
+R = TypeVar("R")
+
+
+def cores() -> int:
+    """How many parts may run at once: the CPUs this process may use, 1 where it cannot fork."""
+    if sys.platform != "linux" or threading.active_count() > 1:
+        return 1
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+def split(weights: Sequence[int], parts: int) -> list[list[int]]:
+    """Indices of ``weights`` in at most ``parts`` groups of about equal total weight
+    (heaviest first, each to the lightest group so far; ties by index: deterministic)."""
+    groups: list[list[int]] = [[] for _ in range(max(1, min(parts, len(weights))))]
+    totals = [0] * len(groups)
+    for i in sorted(range(len(weights)), key=lambda i: (-weights[i], i)):
+        g = min(range(len(groups)), key=lambda g: (totals[g], g))
+        groups[g].append(i)
+        totals[g] += weights[i]
+    return [sorted(g) for g in groups if g]
+
+
+def run_parts(
+    work: Callable[[P], R], parts: Sequence[P], *, ship: Callable[[R], R] = lambda r: r
+) -> list[R]:
+    """``work`` of every part, in order: the first part here, each other in a forked worker,
+    whose result goes through ``ship`` (to leave out what the caller has) before it is sent."""
+    if len(parts) < 2:
+        return [work(p) for p in parts]
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    started: list[tuple[Any, Any]] = []
+    try:
+        for part in parts[1:]:
+            receive, send = ctx.Pipe(duplex=False)
+            worker = ctx.Process(target=_worker, args=(work, ship, part, send), daemon=True)
+            worker.start()
+            send.close()
+            started.append((worker, receive))
+        results = [work(parts[0])]
+        for worker, receive in started:
+            try:
+                ok, value = pickle.loads(receive.recv_bytes())
+            except EOFError:
+                worker.join()
+                raise RuntimeError(f"a district planning worker died ({worker.exitcode})") from None
+            if not ok:
+                raise value
+            results.append(value)
+        return results
+    finally:
+        for worker, receive in started:
+            receive.close()
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
+
+
+def _worker(work: Callable[[Any], Any], ship: Callable[[Any], Any], part: Any, send: Any) -> None:
+    """In a forked worker: run ``work`` and send back its result or the exception it raised."""
+    try:
+        answer: tuple[bool, Any] = (True, ship(work(part)))
+    except BaseException as exc:  # the caller re-raises it where it can be translated
+        answer = (False, exc)
+    try:
+        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:  # an exception that does not pickle: its text still goes back
+        data = pickle.dumps((False, RuntimeError(repr(exc))), protocol=pickle.HIGHEST_PROTOCOL)
+    send.send_bytes(data)
+    send.close()

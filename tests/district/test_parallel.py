@@ -1,0 +1,95 @@
+"""Brigades over several processes: the same joint plan for any number of them."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+import yaml
+
+from partnership.district import parallel
+from partnership.district.loader import load_district
+from partnership.district.planner import plan_district
+from partnership.district.views import district_json, json_bytes
+from partnership.errors import InputError, Problem
+from tests.district.districts import school
+
+
+def test_split_balances_the_weights_and_is_deterministic() -> None:
+    # heaviest first to the lighter group: 5 | 4, 3 | 2, then 1 on a tie to the first
+    assert parallel.split([5, 1, 4, 2, 3], 2) == [[0, 1, 3], [2, 4]]  # 5+1+2 against 4+3
+    assert parallel.split([3, 3, 3], 5) == [[0], [1], [2]]  # never an empty group
+    assert parallel.split([7], 2) == [[0]]
+    assert parallel.split([], 2) == []
+    assert parallel.split([2, 2, 2, 2], 1) == [[0, 1, 2, 3]]
+
+
+def _pid_and_square(x: int) -> tuple[int, int]:
+    return os.getpid(), x * x
+
+
+def test_run_parts_keeps_the_order_and_ships_only_what_workers_send() -> None:
+    out = parallel.run_parts(_pid_and_square, [1, 2, 3], ship=lambda r: (r[0], -r[1]))
+    assert [v for _, v in out] == [1, -4, -9]  # the first part ran here, unshipped
+    assert out[0][0] == os.getpid()
+    assert len({pid for pid, _ in out}) == 3
+
+
+def _fails(x: int) -> int:
+    if x == 2:
+        raise InputError([Problem("d.yaml", 3, 5, "brigades: unknown")])
+    return x
+
+
+def test_a_workers_error_reaches_the_caller_whole() -> None:
+    with pytest.raises(InputError) as caught:
+        parallel.run_parts(_fails, [1, 2])
+    assert caught.value.problems == [Problem("d.yaml", 3, 5, "brigades: unknown")]
+
+
+def _dies(x: int) -> int:
+    if x == 2:
+        os._exit(3)
+    return x
+
+
+def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
+    with pytest.raises(RuntimeError, match=r"died \(3\)"):
+        parallel.run_parts(_dies, [1, 2])
+
+
+def _district(folder: Path) -> Path:
+    """Nine schools over three brigades of other capacities, and one school with none."""
+    rng = random.Random(21)
+    (folder / "schools").mkdir(parents=True)
+    for i in range(1, 11):
+        data = school(i, rng, brigade=f"b{i % 3 + 1}" if i < 10 else "nowhere")
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        (folder / "schools" / f"s{i:02d}.yaml").write_text(text, encoding="utf-8")
+    brigades = [
+        {"id": f"b{b}", "name": f"第{b}站", "capacity": {"host_per_day": 1, "attend_per_day": b}}
+        for b in (1, 2, 3)
+    ]
+    doc = {
+        "version": 1,
+        "district": {"id": "par", "name": "并行区"},
+        "agreements": ["schools/*.yaml"],
+        "brigades": brigades,
+    }
+    path = folder / "district.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
+    return path
+
+
+def test_the_joint_plan_is_the_same_on_one_core_or_several(tmp_path: Path) -> None:
+    loaded = load_district(_district(tmp_path))
+    assert {m.brigade for m in loaded.members} == {"b1", "b2", "b3", None}
+    one = plan_district(loaded, {}, cores=1)
+    assert one.moved  # the capacities do move activities: the comparison is not idle
+    for cores in (2, 3, 4):
+        several = plan_district(loaded, {}, cores=cores)
+        assert json_bytes(district_json(several)) == json_bytes(district_json(one))
+        assert [s.plan for s in several.schools] == [s.plan for s in one.schools]
+        assert several.notices == one.notices and several.moved == one.moved
