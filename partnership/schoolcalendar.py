@@ -53,6 +53,37 @@ class DayInfo:
     school_day: bool
     day_off: DayOffKind | None = None  # what kind of official day off it is
 
+    @classmethod
+    def make(
+        cls,
+        date: dt.date,
+        term: str | None,
+        week: int | None,
+        official: Literal["off", "workday"] | None,
+        holiday: str | None,
+        closures: tuple[str, ...],
+        brigade_busy: tuple[str, ...],
+        provisional: bool,
+        school_day: bool,
+        day_off: DayOffKind | None,
+    ) -> DayInfo:
+        """The same as ``DayInfo(...)``, made twice as fast by filling the fields directly
+        (a frozen dataclass sets each one through ``object.__setattr__``)."""
+        info = object.__new__(cls)
+        info.__dict__.update(
+            date=date,
+            term=term,
+            week=week,
+            official=official,
+            holiday=holiday,
+            closures=closures,
+            brigade_busy=brigade_busy,
+            provisional=provisional,
+            school_day=school_day,
+            day_off=day_off,
+        )
+        return info
+
     @property
     def open(self) -> bool:
         """A school day with no closure: the school can host partnership activities."""
@@ -165,13 +196,42 @@ class SchoolCalendar:
         return info
 
     def _fill(self, term: Term) -> None:
-        """Every day of ``term`` (terms never overlap: the model refuses it)."""
-        monday = term.week1_monday
-        day = term.start
-        while day <= term.end:
-            if day not in self._days:
-                self._days[day] = self._compute(day, term, (day - monday).days // 7 + 1)
-            day += dt.timedelta(days=1)
+        """Every day of ``term`` (terms never overlap: the model refuses it), in one pass:
+        placement looks at about 800 days per agreement, so what :meth:`_compute` does per
+        day is done here with the term, its week 1 and each year's tables looked up once."""
+        days, closures, busy, weekdays = self._days, self._closures, self._busy, self._weekdays
+        monday, tid = term.week1_monday.toordinal(), term.id
+        year = 0
+        off: dict[dt.date, str] = {}
+        work: dict[dt.date, str] = {}
+        official = self.official(term.start.year)
+        kind: Literal["off", "workday"] | None
+        for n in range(term.start.toordinal(), term.end.toordinal() + 1):
+            day = dt.date.fromordinal(n)
+            if day in days:
+                continue
+            if day.year != year:
+                year = day.year
+                off, work = self._tables(year)
+                official = self.official(year)
+            if day in off:
+                kind, name, school, day_off = "off", off[day], False, official.kind_of(day)
+            elif day in work:
+                kind, name, school, day_off = "workday", work[day], True, None
+            else:
+                kind, name, school, day_off = None, None, day.weekday() in weekdays, None
+            days[day] = DayInfo.make(
+                day,
+                tid,
+                (n - monday) // 7 + 1,
+                kind,
+                name,
+                tuple(closures.get(day, ())),
+                tuple(busy.get(day, ())),
+                official.provisional,
+                school,
+                day_off,
+            )
 
     def _compute(self, day: dt.date, term: Term | None, week: int) -> DayInfo:
         kind, name = self.holiday(day)

@@ -1,0 +1,76 @@
+"""The one-pass term fill of the school calendar: the same days as computed one at a time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import factory
+import pytest
+
+from partnership.model import Agreement
+from partnership.schoolcalendar import DayInfo, SchoolCalendar
+
+
+def test_dayinfo_make_is_the_same_as_its_constructor() -> None:
+    """The calendar fills its terms with ``DayInfo.make``: equal, hashed and replaced alike."""
+    import dataclasses
+
+    values = (
+        dt.date(2025, 10, 11),
+        "2025-autumn",
+        6,
+        "workday",
+        "国庆节",
+        ("期中考试",),
+        ("战备",),
+        False,
+        True,
+        None,
+    )
+    made, built = DayInfo.make(*values), DayInfo(*values)
+    assert made == built and hash(made) == hash(built) and repr(made) == repr(built)
+    assert dataclasses.replace(made, week=7) == dataclasses.replace(built, week=7)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.week = 8  # type: ignore[misc]
+
+
+def _agreement(**calendar: Any) -> Agreement:
+    """Three terms over a holiday-rich span (国庆, 春节, the provisional 2027)."""
+    return factory.agreement(
+        calendar=calendar,
+        terms=[
+            factory.term("2024-autumn", "第一学期", "2024-09-01", "2025-01-17"),
+            factory.term("2025-spring", "第二学期", "2025-02-17", "2025-06-30"),
+            factory.term("2027-spring", "第二学期", "2027-02-22", "2027-06-07"),
+        ],
+        commitments=[factory.per_term("brigade-visit", "走进消防支队")],
+    )
+
+
+def _example() -> Agreement:
+    from pathlib import Path
+
+    from partnership.loader import load_agreement
+
+    return load_agreement(Path(__file__).parent.parent / "schedules" / "damo-primary.yaml")
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        _example,
+        lambda: _agreement(weekdays=["sat", "sun"]),
+        lambda: _agreement(
+            closures=[{"name": "运动会", "start": "2024-10-16", "end": "2024-10-18"}],
+            brigade_unavailable=[{"name": "战备", "start": "2024-10-14", "end": "2024-10-17"}],
+        ),
+    ],
+)
+def test_a_filled_term_holds_the_days_computed_one_at_a_time(make: Any) -> None:
+    a = make()
+    cal = SchoolCalendar(a)
+    for term in cal.terms:
+        for info in cal.term_days(term):
+            week = (info.date - term.week1_monday).days // 7 + 1
+            assert info == cal._compute(info.date, term, week)
