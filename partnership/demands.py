@@ -79,8 +79,16 @@ def unusable(
 
 
 def usable(info: DayInfo, weekdays: tuple[int, ...], c: Commitment, *, strict: bool) -> bool:
-    """Whether a day can hold the commitment (before capacity and gaps are considered)."""
-    return unusable(info, weekdays, c, strict=strict) is None
+    """Whether a day can hold the commitment (before capacity and gaps are considered):
+    :func:`unusable` gives None, asked in the order that rules most days out first."""
+    return (
+        info.school_day  # a school day lies in a term and is no official day off
+        and info.official != "off"
+        and info.term is not None
+        and not info.closures
+        and (not strict or info.date.weekday() in weekdays)
+        and not (c.brigade and info.brigade_busy)
+    )
 
 
 def usable_days(
@@ -94,7 +102,7 @@ def usable_days(
     """The days of ``domain`` that can hold the commitment, in order (once per calendar)."""
 
     def make() -> tuple[dt.date, ...]:
-        return tuple(x for x in domain if usable(calendar.day(x), weekdays, c, strict=strict))
+        return tuple(i.date for i in calendar.days(domain) if usable(i, weekdays, c, strict=strict))
 
     return calendar.day_list(("usable", domain, weekdays, bool(c.brigade), strict), make)
 

@@ -6,7 +6,7 @@ Pure: built from a validated :class:`~partnership.model.Agreement`, no I/O.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -194,6 +194,14 @@ class SchoolCalendar:
                 self._fill(term)
                 info = self._days[day]
         return info
+
+    def days(self, dates: Sequence[dt.date]) -> list[DayInfo]:
+        """:meth:`day` of each of ``dates``, in order (placement asks for runs of days)."""
+        known = self._days
+        try:
+            return [known[d] for d in dates]
+        except KeyError:
+            return [self.day(d) for d in dates]
 
     def _fill(self, term: Term) -> None:
         """Every day of ``term`` (terms never overlap: the model refuses it), in one pass:

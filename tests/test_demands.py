@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import factory
 from factory import AUTUMN_2024, SPRING_2025, make_agreement
+from hypothesis import given
+from hypothesis import strategies as st
 
 from partnership.demands import Demand, expand, unusable, usable, window_days
 from partnership.model import Agreement
-from partnership.schoolcalendar import SchoolCalendar
+from partnership.schoolcalendar import DayInfo, SchoolCalendar
 
 D = dt.date
 
@@ -216,3 +219,31 @@ def test_usable_days_are_the_usable_days_of_the_domain_made_once_per_calendar() 
         want = tuple(x for x in d.domain if usable(cal.day(x), weekdays, c, strict=d.strict))
         assert got == want
         assert usable_days(cal, d.domain, weekdays, c, strict=d.strict) is got
+
+
+@given(
+    st.builds(
+        DayInfo,
+        date=st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2027, 12, 31)),
+        term=st.sampled_from([None, "2024-autumn"]),
+        week=st.none(),
+        official=st.sampled_from([None, "off", "workday"]),
+        holiday=st.none(),
+        closures=st.sampled_from([(), ("期中考试",)]),
+        brigade_busy=st.sampled_from([(), ("战备",)]),
+        provisional=st.booleans(),
+        school_day=st.booleans(),  # even where it contradicts the other fields
+    ),
+    st.sets(st.integers(0, 6)),
+    st.booleans(),
+    st.booleans(),
+)
+def test_usable_is_exactly_no_rule_against_the_day(
+    info: DayInfo, weekdays: set[int], brigade: bool, strict: bool
+) -> None:
+    c = factory.agreement(
+        terms=[factory.term("2024-autumn", "第一学期", "2024-09-01", "2025-01-17")],
+        commitments=[factory.per_term("brigade-visit", "走进消防支队", brigade=brigade)],
+    ).commitments[0]
+    days = tuple(sorted(weekdays))
+    assert usable(info, days, c, strict=strict) == (unusable(info, days, c, strict=strict) is None)

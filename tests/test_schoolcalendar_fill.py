@@ -74,3 +74,13 @@ def test_a_filled_term_holds_the_days_computed_one_at_a_time(make: Any) -> None:
         for info in cal.term_days(term):
             week = (info.date - term.week1_monday).days // 7 + 1
             assert info == cal._compute(info.date, term, week)
+
+
+def test_days_of_a_run_are_its_days_in_order_whatever_is_filled_yet() -> None:
+    a = _agreement()
+    run = [dt.date(2025, 1, 10) + dt.timedelta(days=i) for i in range(60)]  # across a break
+    fresh, warm = SchoolCalendar(a), SchoolCalendar(a)
+    expected = [warm.day(d) for d in run]
+    assert fresh.days(run) == expected  # nothing filled: computed as it goes
+    assert warm.days(run) == expected  # all known: looked up
+    assert [i.date for i in fresh.days(list(reversed(run)))] == list(reversed(run))
