@@ -134,10 +134,11 @@ def quality() -> None:
 
 
 def speed(sizes: tuple[int, ...] = (100, 1000)) -> None:
-    """Joint placement time (files already loaded) at 100 and 1000 schools, and its parts:
-    single mode (``stage`` and the greedy strategy for every school, ``finish`` once, or
-    ``place`` again for a school whose dates change) and the solver."""
+    """Joint placement time (files already loaded) at 100 and 1000 schools: on one core,
+    split into single mode (``stage`` and the greedy strategy for every school, ``finish``
+    once), the solver and the rest; then on every core this process may use."""
     import partnership.district.planner as planner
+    from partnership.district.parallel import cores
 
     spent = {"place": 0.0, "solve": 0.0}
 
@@ -151,27 +152,33 @@ def speed(sizes: tuple[int, ...] = (100, 1000)) -> None:
 
         return run
 
-    for name in ("place", "stage", "finish", "greedy_with_repair"):
+    for name in ("stage", "finish", "greedy_with_repair"):
         setattr(planner, name, timed("place", getattr(planner, name)))
     planner.solve = timed("solve", planner.solve)  # type: ignore[assignment]
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             # about 200 schools a brigade, at least 5 brigades
             loaded = load_district(write(Path(tmp), n, max(5, n // 200), 1.0, 7))
-            spent.update(place=0.0, solve=0.0)
-            gc.collect()
-            t0 = time.perf_counter()
-            dp = plan_district(loaded, {})
-            took = time.perf_counter() - t0
-            rest = took - spent["place"] - spent["solve"]
-            print(
-                f"schools={n}: joint placement {took:.2f}s = {1000 * took / n:.1f} ms/school "
-                f"(place {1000 * spent['place'] / n:.1f}, solver {1000 * spent['solve'] / n:.1f}, "
-                f"rest {1000 * rest / n:.1f}); objective={dp.objective} bound={dp.bound} "
-                f"gap={100 * dp.gap:.2f}% unplaced={len(dp.unplaced)} "
-                f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB",
-                flush=True,
-            )
+            for k in (1, cores()):
+                spent.update(place=0.0, solve=0.0)
+                gc.collect()
+                t0 = time.perf_counter()
+                dp = plan_district(loaded, {}, cores=k)
+                took = time.perf_counter() - t0
+                rest = took - spent["place"] - spent["solve"]
+                split = (
+                    f"place {1000 * spent['place'] / n:.1f}, "
+                    f"solver {1000 * spent['solve'] / n:.1f}, rest {1000 * rest / n:.1f}"
+                    if k == 1
+                    else "in parallel"
+                )
+                print(
+                    f"schools={n} cores={k}: joint placement {took:.2f}s = "
+                    f"{1000 * took / n:.1f} ms/school ({split}); objective={dp.objective} "
+                    f"bound={dp.bound} gap={100 * dp.gap:.2f}% unplaced={len(dp.unplaced)} "
+                    f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ local search (:class:`_Search`), is the plan. See docs/district.md.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from collections.abc import Callable, Sequence
@@ -121,22 +122,14 @@ def _spans(schools: Sequence[School]) -> list[list[School]]:
             spans[-1][1] = max(spans[-1][1], hi)
         else:
             spans.append([lo, hi])
-    out: list[list[School]] = []
-    for lo, hi in spans:
-        out.append(
-            [
-                replace(
-                    s,
-                    items=[
-                        it
-                        for it in s.items
-                        if it.pref is not None and it.candidates and lo <= min(it.candidates) <= hi
-                    ],
-                )
-                for s in schools
-            ]
-        )
-    return out
+    # each item to the span holding its first candidate day: the last one starting by then
+    starts = [lo for lo, _ in spans]
+    shares: list[list[list[Item]]] = [[[] for _ in schools] for _ in spans]
+    for i, s in enumerate(schools):
+        for it in s.items:
+            if it.pref is not None and it.candidates:
+                shares[bisect.bisect_right(starts, min(it.candidates)) - 1][i].append(it)
+    return [[replace(s, items=share[i]) for i, s in enumerate(schools)] for share in shares]
 
 
 def _adopt(
@@ -389,10 +382,12 @@ class _Bound:
         slots: list[int] = []
         costs: list[int] = []
         where: list[tuple[int, dt.date]] = []
+        slot_of, all_slots = self.slot_of, self.slots
         for i, school in enumerate(schools):
             blocked = blocked_by_fixed(school)
             for it in school.items:
-                if it.pref is None:
+                pref, kind = it.pref, it.kind
+                if pref is None:
                     continue
                 n = len(self.items)
                 self.items.append((i, it))
@@ -400,14 +395,16 @@ class _Bound:
                     if day in blocked:
                         continue
                     s = -1
-                    if it.kind is not None:
-                        key = (it.kind, day)
-                        s = self.slot_of.setdefault(key, len(self.slots))
-                        if s == len(self.slots):
-                            self.slots.append(key)
+                    if kind is not None:
+                        key = (kind, day)
+                        found = slot_of.get(key)
+                        if found is None:
+                            found = slot_of[key] = len(all_slots)
+                            all_slots.append(key)
+                        s = found
                     items.append(n)
                     slots.append(s)
-                    costs.append(abs((day - it.pref).days))
+                    costs.append(abs((day - pref).days))
                     where.append((i, day))
         self.where = where
         self.pair_item = np.array(items, dtype=np.int64)
@@ -418,6 +415,7 @@ class _Bound:
         self.cell_of = {c: k for k, c in enumerate(cells)}
         self.pair_cell = np.array([self.cell_of[w] for w in where], dtype=np.int64)
         self.term: dict[tuple[int, dt.date], str | None] = {}
+        self.rows: dict[tuple[int, dt.date], list[tuple[int, str | None, dt.date]]] = {}
 
     def _term(self, i: int, day: dt.date) -> str | None:
         key = (i, day)
@@ -426,12 +424,19 @@ class _Bound:
         return self.term[key]
 
     def rows_of(self, i: int, day: dt.date) -> list[tuple[int, str | None, dt.date]]:
-        """The school rows a day of school ``i`` is in: (school, term, first day of window)."""
-        g = self.schools[i].min_gap_days
-        term = self._term(i, day)
-        if g < 1 or term is None:
-            return [(i, None, day)]
-        return [(i, term, day - dt.timedelta(days=k)) for k in range(g)]
+        """The school rows a day of school ``i`` is in: (school, term, first day of window)
+        (worked out once per school and day: every column of that day asks, every round)."""
+        key = (i, day)
+        found = self.rows.get(key)
+        if found is None:
+            g = self.schools[i].min_gap_days
+            term = self._term(i, day)
+            if g < 1 or term is None:
+                found = [(i, None, day)]
+            else:
+                found = [(i, term, day - dt.timedelta(days=k)) for k in range(g)]
+            self.rows[key] = found
+        return found
 
     def rhs(self, row: tuple[int, str | None, dt.date]) -> float:
         i, term, day = row
@@ -494,6 +499,7 @@ class _Bound:
         rhs: list[float] = []
         at_cell: dict[int, list[int]] = {}  # cell -> LP columns there
         cols: list[int] = []  # LP column n_items + k holds pair cols[k]
+        col_rows: list[list[tuple[int, str | None, dt.date]]] = []  # its school rows
         active = np.zeros(len(order), dtype=bool)
 
         def add_cols(new: Any) -> None:
@@ -506,9 +512,11 @@ class _Bound:
                 if s >= 0:
                     index.append(n_items + s)
                 i, day = self.where[int(p)]
-                index.extend(base + rows[r] for r in self.rows_of(i, day) if r in rows)
+                mine = self.rows_of(i, day)
+                index.extend(base + rows[r] for r in mine if r in rows)
                 at_cell.setdefault(int(self.pair_cell[p]), []).append(n_items + len(cols))
                 cols.append(int(p))
+                col_rows.append(mine)
             h.addCols(
                 len(new),
                 self.pair_cost[new],
@@ -567,10 +575,10 @@ class _Bound:
             value = best.sum() - (lam[:-1] * self.cap).sum() - float((pi * np.array(rhs)).sum())
             bound = max(bound, float(value))
             load: dict[tuple[int, str | None, dt.date], float] = {}
-            for k in np.flatnonzero(x[n_items:] > 1e-9):
-                i, day = self.where[cols[int(k)]]
-                for r in self.rows_of(i, day):
-                    load[r] = load.get(r, 0.0) + float(x[n_items + k])
+            for k in np.flatnonzero(x[n_items:] > 1e-9).tolist():
+                v = float(x[n_items + k])
+                for r in col_rows[k]:
+                    load[r] = load.get(r, 0.0) + v
             cut = sorted(
                 (r for r, v in load.items() if r not in rows and v > self.rhs(r) + 1e-7),
                 key=lambda r: (r[0], r[1] or "", r[2]),
