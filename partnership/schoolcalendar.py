@@ -147,7 +147,11 @@ class SchoolCalendar:
         return None
 
     def term_id(self, day: dt.date) -> str | None:
-        """The id of the term containing ``day``, if any."""
+        """The id of the term containing ``day``, if any (from the day's facts once known:
+        placement asks it for every day it tries)."""
+        info = self._days.get(day)
+        if info is not None:
+            return info.term
         term = self.term_of(day)
         return term.id if term else None
 

@@ -84,3 +84,13 @@ def test_days_of_a_run_are_its_days_in_order_whatever_is_filled_yet() -> None:
     assert fresh.days(run) == expected  # nothing filled: computed as it goes
     assert warm.days(run) == expected  # all known: looked up
     assert [i.date for i in fresh.days(list(reversed(run)))] == list(reversed(run))
+
+
+def test_term_id_is_the_same_before_and_after_a_day_is_known() -> None:
+    a = _agreement()
+    cal = SchoolCalendar(a)
+    run = [dt.date(2024, 8, 25) + dt.timedelta(days=i) for i in range(3 * 365)]
+    cold = [cal.term_id(d) for d in run]
+    cal.days(run)
+    assert [cal.term_id(d) for d in run] == cold
+    assert cold[0] is None and cold[10] == "2024-autumn" and "2027-spring" in cold
