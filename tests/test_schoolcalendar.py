@@ -296,4 +296,3 @@ def test_every_day_knows_its_term_and_week_in_whatever_order_it_is_asked() -> No
         assert info.term == (term.id if term else None)
         assert info.week == (term.week_of(day) if term else None)
         assert info.closures == (("运动会",) if D(2024, 10, 16) <= day <= D(2024, 10, 18) else ())
-
