@@ -413,7 +413,9 @@ class _Bound:
         self.cap = np.array([max(0, room(k)) for k in self.slots], dtype=np.float64)
         cells = sorted(set(where))
         self.cell_of = {c: k for k, c in enumerate(cells)}
-        self.pair_cell = np.array([self.cell_of[w] for w in where], dtype=np.int64)
+        self.cells = [self.cell_of[w] for w in where]
+        self.pair_cell = np.array(self.cells, dtype=np.int64)
+        self.item_of, self.slot_at = items, slots  # the same as Python lists, for loops
         self.term: dict[tuple[int, dt.date], str | None] = {}
         self.rows: dict[tuple[int, dt.date], list[tuple[int, str | None, dt.date]]] = {}
 
@@ -505,17 +507,17 @@ class _Bound:
         def add_cols(new: Any) -> None:
             starts_: list[int] = []
             index: list[int] = []
-            for p in new:
+            for p in new.tolist():
                 starts_.append(len(index))
-                index.append(int(self.pair_item[p]))
-                s = int(self.pair_slot[p])
+                index.append(self.item_of[p])
+                s = self.slot_at[p]
                 if s >= 0:
                     index.append(n_items + s)
-                i, day = self.where[int(p)]
+                i, day = self.where[p]
                 mine = self.rows_of(i, day)
                 index.extend(base + rows[r] for r in mine if r in rows)
-                at_cell.setdefault(int(self.pair_cell[p]), []).append(n_items + len(cols))
-                cols.append(int(p))
+                at_cell.setdefault(self.cells[p], []).append(n_items + len(cols))
+                cols.append(p)
                 col_rows.append(mine)
             h.addCols(
                 len(new),
