@@ -5,7 +5,9 @@ brigades can be split over the machine's cores. Workers are forked (they inherit
 loaded district, nothing is sent to them) and send their results back pickled; the
 first part runs in the calling process. Where forking is not safe or not possible
 (Windows, macOS, a process with threads) everything runs here, one part after another:
-the results are the same either way, only the time differs.
+the results are the same either way, only the time differs. The district solver's LPs
+run HiGHS with its default (serial) simplex, so a worker never waits on solver threads
+it did not inherit.
 """
 
 from __future__ import annotations
@@ -50,6 +52,10 @@ def run_parts(
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork")
+    # a worker flushes its copy of these buffers when it ends: empty them first, or what
+    # the command had written so far would come out twice
+    sys.stdout.flush()
+    sys.stderr.flush()
     started: list[tuple[Any, Any]] = []
     try:
         for part in parts[1:]:

@@ -93,3 +93,21 @@ def test_the_joint_plan_is_the_same_on_one_core_or_several(tmp_path: Path) -> No
         assert json_bytes(district_json(several)) == json_bytes(district_json(one))
         assert [s.plan for s in several.schools] == [s.plan for s in one.schools]
         assert several.notices == one.notices and several.moved == one.moved
+
+
+def test_the_command_prints_its_plan_once_when_workers_plan_beside_it(tmp_path: Path) -> None:
+    """Workers are forked mid-command: what the command had printed comes out once."""
+    import json
+    import subprocess
+    import sys
+
+    path = _district(tmp_path)
+    alone = district_json(plan_district(load_district(path), {}, cores=1))
+    run = subprocess.run(
+        [sys.executable, "-m", "partnership", "district", "plan", str(path), "--json"],
+        capture_output=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert run.returncode in (0, 1), run.stderr.decode()
+    assert json.loads(run.stdout) == json.loads(json_bytes(alone))
