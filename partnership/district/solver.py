@@ -383,6 +383,8 @@ class _Bound:
         costs: list[int] = []
         where: list[tuple[int, dt.date]] = []
         slot_of, all_slots = self.slot_of, self.slots
+        cell_of: dict[tuple[int, dt.date], int] = {}
+        cells: list[int] = []
         for i, school in enumerate(schools):
             blocked = blocked_by_fixed(school)
             for it in school.items:
@@ -402,19 +404,23 @@ class _Bound:
                             found = slot_of[key] = len(all_slots)
                             all_slots.append(key)
                         s = found
+                    at = (i, day)
+                    c = cell_of.get(at)
+                    if c is None:
+                        c = cell_of[at] = len(cell_of)
                     items.append(n)
                     slots.append(s)
                     costs.append(abs((day - pref).days))
-                    where.append((i, day))
+                    where.append(at)
+                    cells.append(c)
         self.where = where
         self.pair_item = np.array(items, dtype=np.int64)
         self.pair_slot = np.array(slots, dtype=np.int64)
         self.pair_cost = np.array(costs, dtype=np.float64)
         self.cap = np.array([max(0, room(k)) for k in self.slots], dtype=np.float64)
-        cells = sorted(set(where))
-        self.cell_of = {c: k for k, c in enumerate(cells)}
-        self.cells = [self.cell_of[w] for w in where]
-        self.pair_cell = np.array(self.cells, dtype=np.int64)
+        self.cell_of = cell_of  # (school, day) -> its number, in the order first met
+        self.cells = cells
+        self.pair_cell = np.array(cells, dtype=np.int64)
         self.item_of, self.slot_at = items, slots  # the same as Python lists, for loops
         self.term: dict[tuple[int, dt.date], str | None] = {}
         self.rows: dict[tuple[int, dt.date], list[tuple[int, str | None, dt.date]]] = {}
