@@ -194,10 +194,18 @@ class _Search:
             it = self.items.get(key)
             if it is not None and it.kind is not None and day is not None:
                 self.at.setdefault((it.kind, day), set()).add(key)
-        self.order = {
-            key: sorted(it.candidates, key=lambda c, p=it.pref: (abs((c - p).days), c))  # type: ignore[misc]
-            for key, it in self.items.items()
-        }
+        self._order: dict[Key, list[dt.date]] = {}
+
+    def order(self, key: Key) -> list[dt.date]:
+        """The item's candidates nearest its preferred day first (ties: the earlier), worked
+        out for the items the search touches only."""
+        found = self._order.get(key)
+        if found is None:
+            it = self.items[key]
+            p = it.pref
+            assert p is not None
+            found = self._order[key] = sorted(it.candidates, key=lambda c: (abs((c - p).days), c))
+        return found
 
     def take(self, key: Key) -> None:
         day = self.out[key]
@@ -231,7 +239,7 @@ class _Search:
         it = self.items[key]
         old = self.out[key]
         self.take(key)
-        for c in self.order[key]:
+        for c in self.order(key):
             if c != old and self.fits(key, c):
                 log.append((key, old))
                 self.put(key, c)
@@ -250,7 +258,7 @@ class _Search:
         old = self.out[key]
         now = cost(it, old)
         fixed = self.boards[key[0]]
-        for c in self.order[key]:
+        for c in self.order(key):
             gain = now - cost(it, c)
             if gain <= 0:
                 break
@@ -309,7 +317,7 @@ class _Search:
         self, key: Key, prev: dt.date, log: list[tuple[Key, dt.date | None]]
     ) -> int | None:
         it = self.items[key]
-        for c in self.order[key]:
+        for c in self.order(key):
             if self.fits(key, c):
                 self.put(key, c)
                 return cost(it, c) - cost(it, prev)
