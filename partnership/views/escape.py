@@ -15,6 +15,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufeff]")
 _MD_SPECIAL = frozenset("\\`*_[]<>#|~")
 
 
+# a line break or a control character: text without one is one line as it is (most texts)
+_BREAK_OR_CONTROL = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85\x00-\x08\x0e-\x1f\x7f\ufeff]")
+_MD_MARKUP = re.compile("[" + re.escape("".join(sorted(_MD_SPECIAL))) + "]")
+_MD_LIST_START = re.compile(r"^(\d+[.)]|[-+=])(\s|$)")
+
+
 def lines(text: str) -> list[str]:
     """``text`` split at every kind of line break, control characters dropped."""
     return _LINE_BREAK.split(_CONTROL.sub("", text))
@@ -22,14 +28,14 @@ def lines(text: str) -> list[str]:
 
 def one_line(text: str) -> str:
     """``text`` on one line: line breaks become spaces (headings, list items, cells of sheets)."""
+    if not _BREAK_OR_CONTROL.search(text):
+        return text.strip()
     return " ".join(part.strip() for part in lines(text) if part.strip())
 
 
-_MD_ESCAPED = {ord(ch): "\\" + ch for ch in _MD_SPECIAL}
-
-
 def _md(text: str) -> str:
-    return text.translate(_MD_ESCAPED)
+    # a regex, not str.translate: translate with a table is slow on Chinese text
+    return _MD_MARKUP.sub(r"\\\g<0>", text)
 
 
 def md(text: str) -> str:
@@ -39,7 +45,7 @@ def md(text: str) -> str:
     """
     out = _md(one_line(text))
     # a line starting "1. ", "- " or "+ " would become a list; "=" or "-" alone a heading
-    return "\\" + out if re.match(r"^(\d+[.)]|[-+=])(\s|$)", out) else out
+    return "\\" + out if _MD_LIST_START.match(out) else out
 
 
 def md_cell(text: str) -> str:
