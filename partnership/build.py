@@ -56,7 +56,7 @@ def build_outputs(
     stamp = dtstamp_now(environ)
     today = stamp.date() if environ.get("SOURCE_DATE_EPOCH") else dt.date.today()
     tasks = cl.build_checklist(plan, calendar, records, today, templates)
-    prep = {o.id: cl.prep_lines(tasks, o.id, lang) for o in plan.occurrences}
+    prep = cl.prep_by_occurrence(tasks, [o.id for o in plan.occurrences], lang)
     files: dict[str, bytes] = {}
     events: dict[str, bytes] = {}  # each VEVENT serialised once for all the .ics files
     grids = [build_grid(plan, calendar, t.id) for t in calendar.terms]

@@ -238,12 +238,23 @@ def current_terms(terms: Sequence[Term], today: dt.date) -> tuple[Term, ...]:
 
 def prep_lines(tasks: Iterable[ChecklistTask], occurrence_id: str, language: str) -> list[str]:
     """Lines "MM-DD 学校：发放家长告知书" of an occurrence's before-tasks (.ics DESCRIPTION)."""
+    return prep_by_occurrence(tasks, [occurrence_id], language)[occurrence_id]
+
+
+def prep_by_occurrence(
+    tasks: Iterable[ChecklistTask], occurrence_ids: Iterable[str], language: str
+) -> dict[str, list[str]]:
+    """:func:`prep_lines` of each of ``occurrence_ids``, in one pass over the tasks."""
     colon = ": " if language == "en" else "："
-    return [
-        f"{t.due:%m-%d} {owner_label(t.owner, language)}{colon}{t.task}"
-        for t in tasks
-        if t.occurrence == occurrence_id and t.kind == "before"
-    ]
+    owners = {owner: owner_label(owner, language) for owner in ("school", "brigade")}
+    lines: dict[str, list[str]] = {oid: [] for oid in occurrence_ids}
+    for t in tasks:
+        if t.kind == "before" and t.occurrence in lines:
+            due = t.due
+            lines[t.occurrence].append(
+                f"{due.month:02d}-{due.day:02d} {owners[t.owner]}{colon}{t.task}"
+            )
+    return lines
 
 
 def to_json(tasks: Iterable[ChecklistTask]) -> dict[str, Any]:

@@ -611,10 +611,11 @@ def _prep(
     p: Plan, cal: SchoolCalendar, records: Records, templates: Templates
 ) -> dict[str, list[str]]:
     """Each occurrence's preparation lines for its DESCRIPTION (the checklist's next steps)."""
-    from partnership.checklist import build_checklist, prep_lines
+    from partnership.checklist import build_checklist, prep_by_occurrence
 
     tasks = build_checklist(p, cal, records, dt.date.today(), templates)
-    return {o.id: prep_lines(tasks, o.id, p.agreement.agreement.language) for o in p.occurrences}
+    language = p.agreement.agreement.language
+    return prep_by_occurrence(tasks, [o.id for o in p.occurrences], language)
 
 
 def _refuse_incomplete(p: Plan, allow: bool) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 _LABELS: dict[str, tuple[str, str]] = {
     # key: (zh-CN, en)
@@ -63,8 +64,9 @@ def week(n: int, language: str) -> str:
     return pick(language, f"第{n}周", f"Week {n}")
 
 
+@cache
 def time_range(start: dt.time | None, end: dt.time | None, language: str) -> str:
-    """ "14:00–16:30", or the all-day label."""
+    """ "14:00–16:30", or the all-day label (cached: an agreement has a few times)."""
     if start is None or end is None:
         return label("all_day", language)
-    return f"{start:%H:%M}–{end:%H:%M}"
+    return f"{start.hour:02d}:{start.minute:02d}–{end.hour:02d}:{end.minute:02d}"

@@ -35,7 +35,7 @@ def one_line(text: str) -> str:
 
 def _md(text: str) -> str:
     # a regex, not str.translate: translate with a table is slow on Chinese text
-    return _MD_MARKUP.sub(r"\\\g<0>", text)
+    return _MD_MARKUP.sub(r"\\\g<0>", text) if _MD_MARKUP.search(text) else text
 
 
 def md(text: str) -> str:
@@ -53,6 +53,8 @@ def md_cell(text: str) -> str:
 
     The cell stays on its row whatever the text holds, and its lines show as lines.
     """
+    if not _BREAK_OR_CONTROL.search(text):
+        return _md(text)
     return "<br>".join(_md(part) for part in lines(text))
 
 

@@ -60,7 +60,12 @@ def test_the_quick_paths_say_what_the_rules_say(text: str) -> None:
     escaping, give what splitting and escaping character by character give."""
     parts = [p.strip() for p in lines(text) if p.strip()]
     assert one_line(text) == " ".join(parts)
-    escaped = "".join("\\" + ch if ch in "\\`*_[]<>#|~" else ch for ch in " ".join(parts))
+
+    def escape(part: str) -> str:
+        return "".join("\\" + ch if ch in "\\`*_[]<>#|~" else ch for ch in part)
+
+    assert md_cell(text) == "<br>".join(escape(part) for part in lines(text))
+    escaped = escape(" ".join(parts))
     starts_block = escaped[:1] in ("-", "+", "=") or escaped.split(".")[0].split(")")[0].isdigit()
     assert md(text) in (escaped, "\\" + escaped)
     if not starts_block:
