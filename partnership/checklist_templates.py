@@ -8,8 +8,6 @@ lists replace the built-in ones, and its ``follow_up``, when given, replaces the
 follow-ups. Both files are validated like the agreement, every problem located.
 """
 
-from __future__ import annotations
-
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,7 +26,8 @@ BUILTIN = "templates/checklists.yaml"
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # deferred: the validator of the whole file is built once, at its first validation
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Texts(_Model):
@@ -53,7 +52,7 @@ class TemplateTask(_Model):
     en: Text | None = None
 
     @model_validator(mode="after")
-    def _one_offset(self) -> TemplateTask:
+    def _one_offset(self) -> "TemplateTask":
         if (self.days_before is None) == (self.days_after is None):
             raise ValueError("give exactly one of days_before or days_after")
         return self
@@ -123,7 +122,7 @@ class Templates:
         """What parents and students are told for this kind."""
         return self.kinds.get(kind) or KindTemplate()
 
-    def merged(self, own: TemplateFile) -> Templates:
+    def merged(self, own: TemplateFile) -> "Templates":
         """These templates with an agreement's own file over them."""
         follow_up = self.follow_up if own.follow_up is None else tuple(own.follow_up)
         return Templates({**self.kinds, **_by_name(own)}, follow_up)
