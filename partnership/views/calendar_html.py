@@ -281,8 +281,10 @@ def _busy_weekends(grid: TermGrid) -> bool:
     return any(d.occurrences for w in grid.weeks for d in w.days[5:])
 
 
+@functools.lru_cache(maxsize=8192)
 def _text_pt(text: str) -> float:
-    """Printed width of ``text`` at 9 pt: wide (CJK) characters a full em, others ~0.6 em."""
+    """Printed width of ``text`` at 9 pt: wide (CJK) characters a full em, others ~0.6 em
+    (cached: activity titles and day names recur across terms and agreements)."""
     return sum(9.0 if unicodedata.east_asian_width(ch) in "WF" else 5.5 for ch in text)
 
 
