@@ -17,7 +17,7 @@ from rich.console import RenderableType
 from partnership import i18n
 from partnership.audience import contacts_of, place
 from partnership.checklist import ChecklistTask, owner_label
-from partnership.i18n import pick, time_range, weekday
+from partnership.i18n import month_day, pick, time_range, weekday
 from partnership.model import Agreement, Owner
 from partnership.plan import Occurrence, Plan
 from partnership.views import html as html_view
@@ -98,7 +98,7 @@ def _week_of(t: ChecklistTask) -> dt.date:
 def week_label(agreement: Agreement, monday: dt.date, language: str) -> str:
     """The week heading: term name, "第3周 09-16–09-22" in a term, year and dates outside."""
     sunday = monday + dt.timedelta(days=6)
-    span = f"{monday:%m-%d}–{sunday:%m-%d}"
+    span = f"{month_day(monday)}–{month_day(sunday)}"
     for term in agreement.calendar.terms:
         if term.start <= sunday and monday <= term.end:
             return f"{term.name} {i18n.week(term.week_of(monday), language)} {span}"
@@ -109,7 +109,8 @@ def activity_line(agreement: Agreement, o: Occurrence, language: str) -> str:
     """ "走进消防支队 · 2025-10-16 周四 14:00–16:30 · 永川区消防救援支队，…"."""
     mark = f" [{label('provisional', language)}]" if o.provisional else ""
     where = place(agreement, agreement.commitment(o.commitment).location)
-    when = f"{o.date:%Y-%m-%d} {weekday(o.date, language)} {time_range(o.start, o.end, language)}"
+    times = time_range(o.start, o.end, language)
+    when = f"{o.date.isoformat()} {weekday(o.date, language)} {times}"
     return f"{o.title} · {when}{mark} · {where}"
 
 
@@ -128,7 +129,7 @@ def _state(t: ChecklistTask, language: str) -> str:
 
 
 def _item(t: ChecklistTask, language: str) -> TaskItem:
-    due = f"{t.due:%m-%d} {weekday(t.due, language)}"
+    due = f"{month_day(t.due)} {weekday(t.due, language)}"
     return TaskItem(
         t.status == "done", t.id, f"{due} {t.task}", _state(t, language), overdue=t.overdue
     )
