@@ -22,8 +22,6 @@ def test_weekday_week_and_time_labels() -> None:
 
 
 def test_month_day_and_clock_write_what_strftime_writes() -> None:
-    import datetime as dt
-
     from partnership.i18n import clock, month_day
 
     day = dt.date(2024, 1, 1)
