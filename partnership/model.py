@@ -722,7 +722,7 @@ def bounds_check(a: Agreement) -> list[tuple[Path, str]]:
         if cm.repeat.per == "term" and cm.repeat.count is not None:
             days = a.weekdays_for(cm)
             for tm in scope:
-                n = sum(1 for d in _days(tm.start, tm.end) if d.weekday() in days)
+                n = _weekdays_between(tm.start, tm.end, days)
                 if cm.repeat.count > n:
                     found.append(
                         (
@@ -779,7 +779,7 @@ def _room_check(a: Agreement) -> list[tuple[Path, str]]:
             asked += len(r.festivals) if r.festivals is not None else _occurrences_of(a, cm, [tm])
         days = (tm.end - tm.start).days + 1
         weekdays = {WEEKDAYS.index(w) for w in a.calendar.weekdays}
-        open_days = sum(1 for d in _days(tm.start, tm.end) if d.weekday() in weekdays)
+        open_days = _weekdays_between(tm.start, tm.end, weekdays)
         if asked > 1 and (asked - 1) * gap >= days:
             return [
                 (
@@ -805,8 +805,13 @@ def _template_reach() -> int:
     return max(task.days for kind in KINDS for task in kinds.tasks(kind))
 
 
-def _days(start: dt.date, end: dt.date) -> Iterable[dt.date]:
-    return (start + dt.timedelta(days=k) for k in range((end - start).days + 1))
+def _weekdays_between(start: dt.date, end: dt.date, weekdays: Iterable[int]) -> int:
+    """How many days from ``start`` to ``end`` (inclusive) fall on ``weekdays`` (Monday 0),
+    counted by whole weeks rather than day by day."""
+    wanted = set(weekdays)
+    weeks, rest = divmod((end - start).days + 1, 7)
+    first = start.weekday()
+    return weeks * len(wanted) + sum(1 for k in range(rest) if (first + k) % 7 in wanted)
 
 
 def _occurrences_of(a: Agreement, cm: Commitment, scope: list[Term]) -> int:
