@@ -122,7 +122,8 @@ def summary(results: Sequence[tuple[Agreement, Plan, Sequence[Path]]]) -> Render
     for agreement, plan, written in results:
         main = [o for o in plan.occurrences if o.is_main]
         aid = agreement.agreement.id
-        count = _msg("build.summary.count", main=len(main), lead_up=len(plan.occurrences) - len(main))
+        lead_up = len(plan.occurrences) - len(main)
+        count = _msg("build.summary.count", main=len(main), lead_up=lead_up)
         table.add_row(
             Text(aid),
             Text(str(len(written))),
