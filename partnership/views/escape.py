@@ -8,7 +8,6 @@ line breaks are dropped everywhere: no format can show them.
 from __future__ import annotations
 
 import re
-from html import escape as _html_escape
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c|\x85")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufeff]")
@@ -19,6 +18,15 @@ _MD_SPECIAL = frozenset("\\`*_[]<>#|~")
 _BREAK_OR_CONTROL = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85\x00-\x08\x0e-\x1f\x7f\ufeff]")
 _MD_MARKUP = re.compile("[" + re.escape("".join(sorted(_MD_SPECIAL))) + "]")
 _MD_LIST_START = re.compile(r"^(\d+[.)]|[-+=])(\s|$)")
+
+
+def html_escape(text: str, quote: bool = True) -> str:
+    """``html.escape`` itself (the same replacements in the same order), without importing
+    ``html``, whose entity table costs about a millisecond of every build."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if quote:
+        text = text.replace('"', "&quot;").replace("'", "&#x27;")
+    return text
 
 
 def lines(text: str) -> list[str]:
@@ -60,9 +68,9 @@ def md_cell(text: str) -> str:
 
 def html(text: str) -> str:
     """HTML text content: ``<``, ``>``, ``&`` and quotes escaped, line breaks as ``<br>``."""
-    return "<br>".join(_html_escape(part) for part in lines(text))
+    return "<br>".join(html_escape(part) for part in lines(text))
 
 
 def attr(text: str) -> str:
     """An HTML attribute value (inside double quotes), on one line."""
-    return _html_escape(one_line(text), quote=True)
+    return html_escape(one_line(text), quote=True)

@@ -70,3 +70,12 @@ def test_the_quick_paths_say_what_the_rules_say(text: str) -> None:
     assert md(text) in (escaped, "\\" + escaped)
     if not starts_block:
         assert md(text) == escaped
+
+
+@given(st.text(), st.booleans())
+def test_html_escape_is_the_standard_librarys(text: str, quote: bool) -> None:
+    import html as stdlib_html
+
+    from partnership.views.escape import html_escape
+
+    assert html_escape(text, quote) == stdlib_html.escape(text, quote)
