@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
@@ -142,12 +142,40 @@ def parse_templates(data: bytes, filename: str) -> TemplateFile:
 
 @cache
 def builtin() -> Templates:
-    """The templates shipped with the package."""
+    """The templates shipped with the package.
+
+    Built without validating (the file is ours; a test validates it and checks these are
+    the same models): validation would build the whole file's schema on every run.
+    """
     from importlib.resources import files
 
+    from partnership.yamlsource import parse_yaml
+
     data = files("partnership").joinpath(BUILTIN).read_bytes()
-    f = parse_templates(data, f"partnership/{BUILTIN}")
+    f = _constructed(parse_yaml(data, f"partnership/{BUILTIN}").data)
     return Templates(_by_name(f), tuple(f.follow_up or ()))
+
+
+def _constructed(data: dict[str, Any]) -> TemplateFile:
+    """The models of a templates file's valid data, made without validation."""
+
+    def task(t: dict[str, Any]) -> TemplateTask:
+        return TemplateTask.model_construct(**t)
+
+    def kind(k: dict[str, Any]) -> KindTemplate:
+        bring = k.get("bring")
+        fields = {**k, "tasks": [task(t) for t in k.get("tasks", [])]}
+        if bring is not None:
+            fields["bring"] = Texts.model_construct(**bring)
+        return KindTemplate.model_construct(**fields)
+
+    fields: dict[str, Any] = {
+        "version": data["version"],
+        "kinds": {name: kind(k) for name, k in data.get("kinds", {}).items()},
+    }
+    if data.get("follow_up") is not None:
+        fields["follow_up"] = [task(t) for t in data["follow_up"]]
+    return TemplateFile.model_construct(**fields)
 
 
 def load_templates(agreement_path: Path, agreement: Agreement) -> Templates:
