@@ -80,9 +80,9 @@ class _Activity:
     tasks: tuple[ChecklistTask, ...]
 
 
-def _grouped(tasks: Iterable[ChecklistTask], plan: Plan) -> list[_Activity]:
-    """Tasks by owner (school first), then by activity, in the order given."""
-    by_id = plan.by_id()
+def _grouped(tasks: Iterable[ChecklistTask], by_id: dict[str, Occurrence]) -> list[_Activity]:
+    """Tasks by owner (school first), then by activity, in the order given; ``by_id``: the
+    plan's occurrences by id (made once per checklist, not once per week)."""
     owners = ("school", "brigade")
     ordered = sorted(tasks, key=lambda t: (owners.index(t.owner), t.occurrence_date, t.occurrence))
     return [
@@ -184,11 +184,11 @@ def blocks(
     overdue = [t for t in tasks if t.overdue]
     if overdue:
         out.append(Heading(2, label("overdue_heading", language).format(n=len(overdue))))
-        out += _activities(_grouped(overdue, plan), plan, language)
+        out += _activities(_grouped(overdue, by_id), plan, language)
     rest = sorted((t for t in tasks if not t.overdue), key=lambda t: (t.due, t.id))
     for monday, in_week in itertools.groupby(rest, key=_week_of):
         out.append(Heading(2, week_label(plan.agreement, monday, language)))
-        out += _activities(_grouped(in_week, plan), plan, language)
+        out += _activities(_grouped(in_week, by_id), plan, language)
     out.append(Paragraph(label("tick_hint", language), "note"))
     return out
 
