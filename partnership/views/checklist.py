@@ -135,21 +135,28 @@ def _item(t: ChecklistTask, language: str) -> TaskItem:
     )
 
 
-def _activities(activities: Iterable[_Activity], plan: Plan, language: str) -> list[Block]:
+def _activities(
+    activities: Iterable[_Activity], plan: Plan, language: str, lines: dict[str, str]
+) -> list[Block]:
+    """The blocks of each activity's tasks; ``lines`` keeps the activity and contact lines
+    made so far (an activity has tasks in several weeks, an owner in every week)."""
     out: list[Block] = []
     owner = None
     for a in activities:
         if a.owner != owner:
             owner = a.owner
             out.append(Heading(3, owner_label(owner, language)))
-            contact = _contact_line(plan.agreement, owner, language)
-            if contact:
-                out.append(Paragraph(contact, "note"))
-        head = (
-            activity_line(plan.agreement, a.occurrence, language)
-            if a.occurrence is not None
-            else a.tasks[0].occurrence
-        )
+            key = f"contact\n{owner}"
+            if key not in lines:
+                lines[key] = _contact_line(plan.agreement, owner, language)
+            if lines[key]:
+                out.append(Paragraph(lines[key], "note"))
+        if a.occurrence is None:
+            head = a.tasks[0].occurrence
+        else:
+            o = a.occurrence
+            head = lines.get(o.id) or activity_line(plan.agreement, o, language)
+            lines[o.id] = head
         out.append(Paragraph(head, "strong"))
         out.append(TaskList(tuple(_item(t, language) for t in a.tasks)))
     return out
@@ -177,6 +184,7 @@ def blocks(
         sep = "、" if language != "en" else ", "
         out.append(Paragraph(label("scope", language).format(terms=sep.join(scope)), "note"))
     by_id = plan.by_id()
+    lines: dict[str, str] = {}
     if any(by_id[t.occurrence].provisional for t in tasks if t.occurrence in by_id):
         out.append(Paragraph(label("provisional_note", language), "warning"))
     if not tasks:
@@ -184,11 +192,11 @@ def blocks(
     overdue = [t for t in tasks if t.overdue]
     if overdue:
         out.append(Heading(2, label("overdue_heading", language).format(n=len(overdue))))
-        out += _activities(_grouped(overdue, by_id), plan, language)
+        out += _activities(_grouped(overdue, by_id), plan, language, lines)
     rest = sorted((t for t in tasks if not t.overdue), key=lambda t: (t.due, t.id))
     for monday, in_week in itertools.groupby(rest, key=_week_of):
         out.append(Heading(2, week_label(plan.agreement, monday, language)))
-        out += _activities(_grouped(in_week, by_id), plan, language)
+        out += _activities(_grouped(in_week, by_id), plan, language, lines)
     out.append(Paragraph(label("tick_hint", language), "note"))
     return out
 
