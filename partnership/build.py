@@ -56,7 +56,7 @@ def build_outputs(
     stamp = dtstamp_now(environ)
     today = stamp.date() if environ.get("SOURCE_DATE_EPOCH") else dt.date.today()
     tasks = cl.build_checklist(plan, calendar, records, today, templates)
-    prep = {o.id: cl.prep_lines(tasks, o.id, lang) for o in plan.occurrences}
+    prep = cl.prep_by_occurrence(tasks, [o.id for o in plan.occurrences], lang)
     files: dict[str, bytes] = {}
     events: dict[str, bytes] = {}  # each VEVENT serialised once for all the .ics files
     grids = [build_grid(plan, calendar, t.id) for t in calendar.terms]
@@ -111,22 +111,25 @@ def summary(results: Sequence[tuple[Agreement, Plan, Sequence[Path]]]) -> Render
 
     Each agreement's folder follows on a line of its own, so a long path is never cut.
     """
-    table = Table(title=_msg("build.summary.title"))
-    table.add_column(_msg("build.summary.agreement"), overflow="fold")
-    table.add_column(_msg("build.summary.files"), justify="right", no_wrap=True)
-    table.add_column(_msg("build.summary.activities"), no_wrap=True)
-    table.add_column(_msg("build.summary.provisional"), overflow="fold")
-    table.add_column(_msg("build.summary.unplaced"), justify="right", no_wrap=True)
+    # Text, not markup: nothing here is markup, and rich then needs no emoji table (2 ms)
+    table = Table(title=Text(_msg("build.summary.title"), style="table.title"))
+    table.add_column(Text(_msg("build.summary.agreement")), overflow="fold")
+    table.add_column(Text(_msg("build.summary.files")), justify="right", no_wrap=True)
+    table.add_column(Text(_msg("build.summary.activities")), no_wrap=True)
+    table.add_column(Text(_msg("build.summary.provisional")), overflow="fold")
+    table.add_column(Text(_msg("build.summary.unplaced")), justify="right", no_wrap=True)
     folders: list[RenderableType] = []
     for agreement, plan, written in results:
         main = [o for o in plan.occurrences if o.is_main]
         aid = agreement.agreement.id
+        lead_up = len(plan.occurrences) - len(main)
+        count = _msg("build.summary.count", main=len(main), lead_up=lead_up)
         table.add_row(
-            aid,
-            str(len(written)),
-            _msg("build.summary.count", main=len(main), lead_up=len(plan.occurrences) - len(main)),
-            ", ".join(str(y) for y in plan.provisional_years) or "—",
-            str(len(plan.unplaced)) if plan.unplaced else "0",
+            Text(aid),
+            Text(str(len(written))),
+            Text(count),
+            Text(", ".join(str(y) for y in plan.provisional_years) or "—"),
+            Text(str(len(plan.unplaced)) if plan.unplaced else "0"),
         )
         if written:
             where = _msg("build.summary.folder_of", id=aid, folder=f"{written[0].parent}/")

@@ -15,6 +15,7 @@ festival on 02-29 in an agreement period without one.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 from typing import TYPE_CHECKING
 
@@ -29,15 +30,23 @@ Finding = tuple["Path", str]
 
 def _clock_changes(zone: zoneinfo.ZoneInfo, start: dt.date, end: dt.date) -> list[dt.date]:
     """Days between ``start`` and ``end`` on which the zone's UTC offset changes."""
+    years = range(start.year, end.year + 1)
+    return [d for y in years for d in _clock_changes_in(zone, y) if start <= d <= end]
+
+
+@functools.lru_cache(maxsize=256)
+def _clock_changes_in(zone: zoneinfo.ZoneInfo, year: int) -> tuple[dt.date, ...]:
+    """Days of ``year`` after which the zone's UTC offset differs (midnight to midnight);
+    cached, as the agreements of a build share their zone and years."""
     found = []
-    day = start
+    day = dt.date(year, 1, 1)
     before = dt.datetime.combine(day, dt.time(0, 0), zone).utcoffset()
-    while day <= end:
+    while day.year == year:
         after = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), zone).utcoffset()
         if after != before:
             found.append(day)
         before, day = after, day + dt.timedelta(days=1)
-    return found
+    return tuple(found)
 
 
 def wall_time_problem(zone: zoneinfo.ZoneInfo, day: dt.date, time: dt.time) -> str | None:

@@ -81,17 +81,16 @@ def build_checklist(
     language = agreement.agreement.language
     chosen = builtin() if templates is None else templates
     specs = {c.id: _specs(agreement, c.id, language, chosen) for c in agreement.commitments}
-    rows: list[tuple[Occurrence, _Spec, str]] = []
+    rows: list[tuple[Occurrence, _Spec]] = []
     for o in plan.occurrences:
         if not o.is_main or o.status == "cancelled":
             continue
         for spec in specs[o.commitment]:
-            rows.append((o, spec, _digest(o.id, spec.key)))
-    ids = short_ids([d for _, _, d in rows])
+            rows.append((o, spec))
+    ids = task_ids([(o.id, spec.key) for o, spec in rows])
     ticks = records.tasks if records is not None else {}
     tasks = []
-    for o, spec, digest in rows:
-        task_id = ids[digest]
+    for (o, spec), task_id in zip(rows, ids, strict=True):
         tick = ticks.get(task_id)
         due = due_date(o.date, spec.when, spec.days, spec.owner, calendar)
         tasks.append(
@@ -167,8 +166,29 @@ def working_day(day: dt.date, owner: Owner, calendar: SchoolCalendar) -> bool:
     return owner == "school" or not calendar.day(day).brigade_busy
 
 
-def _digest(occurrence_id: str, key: str) -> str:
-    raw = hashlib.sha256(f"{occurrence_id}\n{key}".encode()).digest()
+_SHORT_BYTES = 10
+"""Digest bytes tried first: 16 base32 characters, far more than an id needs."""
+
+
+def task_ids(keys: Sequence[tuple[str, str]]) -> list[str]:
+    """The id of each (occurrence id, task key): the shortest unique prefix of its digest.
+
+    The digests are made from their first :data:`_SHORT_BYTES` bytes first (base32 of a
+    whole SHA-256 costs four times more) and in full only when that prefix would not tell
+    two of them apart, so the ids are those of the whole digests.
+    """
+    short = [_digest(o, k, _SHORT_BYTES) for o, k in keys]
+    ids = short_ids(short)
+    if len(ids) == len(set(keys)) and all(len(i) < len(d) for d, i in ids.items()):
+        return [ids[d] for d in short]
+    full = [_digest(o, k) for o, k in keys]
+    ids = short_ids(full)
+    return [ids[d] for d in full]
+
+
+def _digest(occurrence_id: str, key: str, size: int | None = None) -> str:
+    """Base32 of the SHA-256 of an occurrence id and task key (of its first ``size`` bytes)."""
+    raw = hashlib.sha256(f"{occurrence_id}\n{key}".encode()).digest()[:size]
     return base64.b32encode(raw).decode("ascii").lower().rstrip("=")
 
 
@@ -238,12 +258,23 @@ def current_terms(terms: Sequence[Term], today: dt.date) -> tuple[Term, ...]:
 
 def prep_lines(tasks: Iterable[ChecklistTask], occurrence_id: str, language: str) -> list[str]:
     """Lines "MM-DD 学校：发放家长告知书" of an occurrence's before-tasks (.ics DESCRIPTION)."""
+    return prep_by_occurrence(tasks, [occurrence_id], language)[occurrence_id]
+
+
+def prep_by_occurrence(
+    tasks: Iterable[ChecklistTask], occurrence_ids: Iterable[str], language: str
+) -> dict[str, list[str]]:
+    """:func:`prep_lines` of each of ``occurrence_ids``, in one pass over the tasks."""
     colon = ": " if language == "en" else "："
-    return [
-        f"{t.due:%m-%d} {owner_label(t.owner, language)}{colon}{t.task}"
-        for t in tasks
-        if t.occurrence == occurrence_id and t.kind == "before"
-    ]
+    owners = {owner: owner_label(owner, language) for owner in ("school", "brigade")}
+    lines: dict[str, list[str]] = {oid: [] for oid in occurrence_ids}
+    for t in tasks:
+        if t.kind == "before" and t.occurrence in lines:
+            due = t.due
+            lines[t.occurrence].append(
+                f"{due.month:02d}-{due.day:02d} {owners[t.owner]}{colon}{t.task}"
+            )
+    return lines
 
 
 def to_json(tasks: Iterable[ChecklistTask]) -> dict[str, Any]:

@@ -8,14 +8,12 @@ lists replace the built-in ones, and its ``follow_up``, when given, replaces the
 follow-ups. Both files are validated like the agreement, every problem located.
 """
 
-from __future__ import annotations
-
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
@@ -28,7 +26,8 @@ BUILTIN = "templates/checklists.yaml"
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # deferred: the validator of the whole file is built once, at its first validation
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Texts(_Model):
@@ -53,7 +52,7 @@ class TemplateTask(_Model):
     en: Text | None = None
 
     @model_validator(mode="after")
-    def _one_offset(self) -> TemplateTask:
+    def _one_offset(self) -> "TemplateTask":
         if (self.days_before is None) == (self.days_after is None):
             raise ValueError("give exactly one of days_before or days_after")
         return self
@@ -123,7 +122,7 @@ class Templates:
         """What parents and students are told for this kind."""
         return self.kinds.get(kind) or KindTemplate()
 
-    def merged(self, own: TemplateFile) -> Templates:
+    def merged(self, own: TemplateFile) -> "Templates":
         """These templates with an agreement's own file over them."""
         follow_up = self.follow_up if own.follow_up is None else tuple(own.follow_up)
         return Templates({**self.kinds, **_by_name(own)}, follow_up)
@@ -143,12 +142,40 @@ def parse_templates(data: bytes, filename: str) -> TemplateFile:
 
 @cache
 def builtin() -> Templates:
-    """The templates shipped with the package."""
+    """The templates shipped with the package.
+
+    Built without validating (the file is ours; a test validates it and checks these are
+    the same models): validation would build the whole file's schema on every run.
+    """
     from importlib.resources import files
 
+    from partnership.yamlsource import parse_yaml
+
     data = files("partnership").joinpath(BUILTIN).read_bytes()
-    f = parse_templates(data, f"partnership/{BUILTIN}")
+    f = _constructed(parse_yaml(data, f"partnership/{BUILTIN}").data)
     return Templates(_by_name(f), tuple(f.follow_up or ()))
+
+
+def _constructed(data: dict[str, Any]) -> TemplateFile:
+    """The models of a templates file's valid data, made without validation."""
+
+    def task(t: dict[str, Any]) -> TemplateTask:
+        return TemplateTask.model_construct(**t)
+
+    def kind(k: dict[str, Any]) -> KindTemplate:
+        bring = k.get("bring")
+        fields = {**k, "tasks": [task(t) for t in k.get("tasks", [])]}
+        if bring is not None:
+            fields["bring"] = Texts.model_construct(**bring)
+        return KindTemplate.model_construct(**fields)
+
+    fields: dict[str, Any] = {
+        "version": data["version"],
+        "kinds": {name: kind(k) for name, k in data.get("kinds", {}).items()},
+    }
+    if data.get("follow_up") is not None:
+        fields["follow_up"] = [task(t) for t in data["follow_up"]]
+    return TemplateFile.model_construct(**fields)
 
 
 def load_templates(agreement_path: Path, agreement: Agreement) -> Templates:

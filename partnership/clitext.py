@@ -113,31 +113,32 @@ def _folding(make: Any) -> Any:
     return make_folding
 
 
-# click's inner messages of a bad value (typer checks values with pydantic)
-_VALUE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(?:Value error, )?(?P<value>'.*') is not one of (?P<choices>.*?)\.?$"), "choice"),
-    (re.compile(r"Input should be a valid integer"), "integer"),
-    (re.compile(r"Input should be a valid number"), "number"),
-    (re.compile(r"Input should be greater than or equal to (?P<limit>\S+)"), "at_least"),
-    (re.compile(r"Input should be less than or equal to (?P<limit>\S+)"), "at_most"),
-    (re.compile(r"Input should be greater than (?P<limit>\S+)"), "above"),
-    (re.compile(r"Input should be less than (?P<limit>\S+)"), "below"),
-    (re.compile(r"^\w+ (?P<path>'.*') does not exist\.$"), "missing_path"),
-    (re.compile(r"^\w+ (?P<path>'.*') is a file\.$"), "is_file"),
-    (re.compile(r"^\w+ (?P<path>'.*') is a directory\.$"), "is_folder"),
-    (re.compile(r"^\w+ (?P<path>'.*') is not readable\.$"), "not_readable"),
-    (re.compile(r"^\w+ (?P<path>'.*') is not writable\.$"), "not_writable"),
+# click's inner messages of a bad value (typer checks values with pydantic); compiled by
+# re on first use: only a usage error needs them
+_VALUE_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"(?:Value error, )?(?P<value>'.*') is not one of (?P<choices>.*?)\.?$", "choice"),
+    (r"Input should be a valid integer", "integer"),
+    (r"Input should be a valid number", "number"),
+    (r"Input should be greater than or equal to (?P<limit>\S+)", "at_least"),
+    (r"Input should be less than or equal to (?P<limit>\S+)", "at_most"),
+    (r"Input should be greater than (?P<limit>\S+)", "above"),
+    (r"Input should be less than (?P<limit>\S+)", "below"),
+    (r"^\w+ (?P<path>'.*') does not exist\.$", "missing_path"),
+    (r"^\w+ (?P<path>'.*') is a file\.$", "is_file"),
+    (r"^\w+ (?P<path>'.*') is a directory\.$", "is_folder"),
+    (r"^\w+ (?P<path>'.*') is not readable\.$", "not_readable"),
+    (r"^\w+ (?P<path>'.*') is not writable\.$", "not_writable"),
 )
-_USAGE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"No such command (?P<name>'.*')\.$"), "no_such_command"),
-    (re.compile(r"Missing command\.$"), "missing_command"),
+_USAGE_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"No such command (?P<name>'.*')\.$", "no_such_command"),
+    (r"Missing command\.$", "missing_command"),
     (
-        re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<words>.*)\)$"),
+        r"Got unexpected extra argument(?:s|\(s\))? \((?P<words>.*)\)$",
         "extra_arguments",
     ),
-    (re.compile(r"Option (?P<name>'.*') requires an argument\.$"), "needs_value"),
-    (re.compile(r"Option (?P<name>'.*') requires (?P<n>\d+) arguments\.$"), "needs_values"),
-    (re.compile(r"Option (?P<name>'.*') does not take a value\.$"), "takes_no_value"),
+    (r"Option (?P<name>'.*') requires an argument\.$", "needs_value"),
+    (r"Option (?P<name>'.*') requires (?P<n>\d+) arguments\.$", "needs_values"),
+    (r"Option (?P<name>'.*') does not take a value\.$", "takes_no_value"),
 )
 
 
@@ -172,9 +173,9 @@ def _hint(exc: click_exc.BadParameter) -> str:
     return str(hint) if hint else ""
 
 
-def _matched(message: str, patterns: Sequence[tuple[re.Pattern[str], str]], prefix: str) -> str:
+def _matched(message: str, patterns: Sequence[tuple[str, str]], prefix: str) -> str:
     for pattern, name in patterns:
-        m = pattern.search(message)
+        m = re.search(pattern, message)
         if m:
             return raw(prefix + name).format_map(m.groupdict())
     return message

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 from partnership.model import CustomFestival
@@ -64,8 +65,32 @@ CATALOGUE: dict[str, FestivalDef] = {
 }
 
 
+TABLE = "data/festival_dates.tsv"  # made by festival_table.py
+
+
+@cache
+def _table() -> tuple[dict[tuple[int, int, int], dt.date], dict[int, dt.date]]:
+    """The shipped dates: (lunar year, month, day) -> date of the built-in lunar festivals,
+    and year -> 清明 (lunar-python is slow to import; these are the dates every plan asks)."""
+    from importlib.resources import files
+
+    lines = files("partnership").joinpath(TABLE).read_text("utf-8").splitlines()
+    rows = [line.split("\t") for line in lines if not line.startswith("#")]
+    days = [tuple(int(n) for n in column.split("-")) for column in rows[0][2:]]
+    lunar: dict[tuple[int, int, int], dt.date] = {}
+    terms: dict[int, dt.date] = {}
+    for year, term, *dates in rows[1:]:
+        terms[int(year)] = dt.date.fromisoformat(term)
+        for (m, d), iso in zip(days, dates, strict=True):
+            lunar[int(year), m, d] = dt.date.fromisoformat(iso)
+    return lunar, terms
+
+
 def lunar_to_solar(lunar_year: int, month: int, day: int) -> dt.date:
-    """The Gregorian date of a Chinese lunar date (lunar-python, imported only when needed)."""
+    """The Gregorian date of a Chinese lunar date (the shipped table, else lunar-python)."""
+    known = _table()[0].get((lunar_year, month, day))
+    if known is not None:
+        return known
     from lunar_python import Lunar
 
     solar = Lunar.fromYmd(lunar_year, month, day).getSolar()
@@ -73,7 +98,10 @@ def lunar_to_solar(lunar_year: int, month: int, day: int) -> dt.date:
 
 
 def qingming(year: int) -> dt.date:
-    """The date of the 清明 solar term in ``year``."""
+    """The date of the 清明 solar term in ``year`` (the shipped table, else lunar-python)."""
+    known = _table()[1].get(year)
+    if known is not None:
+        return known
     from lunar_python import Solar
 
     term = Solar.fromYmd(year, 4, 15).getLunar().getJieQiTable()["清明"]

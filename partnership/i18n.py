@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 _LABELS: dict[str, tuple[str, str]] = {
     # key: (zh-CN, en)
@@ -63,8 +64,19 @@ def week(n: int, language: str) -> str:
     return pick(language, f"第{n}周", f"Week {n}")
 
 
+def month_day(day: dt.date) -> str:
+    """ "09-16": ``f"{day:%m-%d}"`` without strftime (the views write thousands of them)."""
+    return f"{day.month:02d}-{day.day:02d}"
+
+
+def clock(time: dt.time) -> str:
+    """ "14:00": ``f"{time:%H:%M}"`` without strftime."""
+    return f"{time.hour:02d}:{time.minute:02d}"
+
+
+@cache
 def time_range(start: dt.time | None, end: dt.time | None, language: str) -> str:
-    """ "14:00–16:30", or the all-day label."""
+    """ "14:00–16:30", or the all-day label (cached: an agreement has a few times)."""
     if start is None or end is None:
         return label("all_day", language)
-    return f"{start:%H:%M}–{end:%H:%M}"
+    return f"{clock(start)}–{clock(end)}"

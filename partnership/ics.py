@@ -144,13 +144,6 @@ def render_ics(
     mains = plan.by_id()
     stamp = _utc(dtstamp)
 
-    cal = _calendar(a)
-    cal.add("METHOD", "PUBLISH")
-    # TEXT like any X- property (RFC 5545 3.8.8.2); icalendar would write it unescaped
-    cal.add("X-WR-CALNAME", vText(_text(name)))
-    cal.add("X-WR-TIMEZONE", a.agreement.timezone)
-    cal.add("REFRESH-INTERVAL", dt.timedelta(days=1), parameters={"VALUE": "DURATION"})
-    cal.add("X-PUBLISHED-TTL", vDuration(dt.timedelta(days=1)))
     zone_part = _vtimezone(a, term, chosen)
     zone = zoneinfo.ZoneInfo(a.agreement.timezone)
     done = {} if events is None else events
@@ -167,9 +160,38 @@ def render_ics(
             done[key(o)] = _event(a, c, o, main, zone, stamp, told(o))
     # icalendar writes a calendar as its own lines, then each component's, then END;
     # the events' bytes go in that place, exactly as cal.to_ical() would put them
-    shell: bytes = cal.to_ical()
+    shell = _file_shell(a.agreement.language, a.agreement.timezone, name)
     assert shell.endswith(_END)
     return shell[: -len(_END)] + zone_part + b"".join(done[key(o)] for o in chosen) + _END
+
+
+_NAME_MARK = "X-WR-CALNAME:name"
+
+
+def _file_shell(language: str, timezone: str, name: str) -> bytes:
+    """A file's VCALENDAR without components, as icalendar writes it: made once per
+    language and zone (:func:`_file_shell_parts`), with the name line folded here."""
+    before, after = _file_shell_parts(language, timezone)
+    line = _fold("X-WR-CALNAME:" + _escaped(_text(name)))
+    return before + line.encode("utf-8") + b"\r\n" + after
+
+
+@functools.lru_cache(maxsize=64)
+def _file_shell_parts(language: str, timezone: str) -> tuple[bytes, bytes]:
+    """What icalendar writes before and after a file's X-WR-CALNAME line."""
+    cal = Calendar()
+    cal.add("PRODID", f"-//partnership//partnership {__version__}//{_PRODID_LANG[language]}")
+    cal.add("VERSION", "2.0")
+    cal.add("CALSCALE", "GREGORIAN")
+    cal.add("METHOD", "PUBLISH")
+    # TEXT like any X- property (RFC 5545 3.8.8.2); icalendar would write it unescaped
+    cal.add("X-WR-CALNAME", vText(_NAME_MARK.partition(":")[2]))
+    cal.add("X-WR-TIMEZONE", timezone)
+    cal.add("REFRESH-INTERVAL", dt.timedelta(days=1), parameters={"VALUE": "DURATION"})
+    cal.add("X-PUBLISHED-TTL", vDuration(dt.timedelta(days=1)))
+    before, mark, after = cal.to_ical().partition(_NAME_MARK.encode() + b"\r\n")
+    assert mark, "icalendar wrote the name line otherwise"
+    return before, after
 
 
 @dataclass(frozen=True)
@@ -241,10 +263,13 @@ def _utc(stamp: dt.datetime) -> dt.datetime:
     return aware.astimezone(dt.UTC).replace(microsecond=0)
 
 
+_PRODID_LANG = {"zh-CN": "ZH", "en": "EN"}
+
+
 def _calendar(a: Agreement) -> Calendar:
     """A VCALENDAR with the properties every file and object starts with."""
     cal = Calendar()
-    lang = "ZH" if a.agreement.language == "zh-CN" else "EN"
+    lang = _PRODID_LANG[a.agreement.language]
     cal.add("PRODID", f"-//partnership//partnership {__version__}//{lang}")
     cal.add("VERSION", "2.0")
     cal.add("CALSCALE", "GREGORIAN")

@@ -14,7 +14,9 @@ A table may be a message and hold more messages (``cli.help.init`` and
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Mapping
 from contextvars import ContextVar
 from functools import cache
@@ -73,8 +75,91 @@ def catalogue() -> dict[str, dict[str, str]]:
     folder = files("partnership").joinpath("locale")
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
-            _flatten(tomllib.loads(entry.read_text("utf-8")), "", merged, entry.name)
+            text = entry.read_text("utf-8")
+            table = simple_toml(text)
+            _flatten(tomllib.loads(text) if table is None else table, "", merged, entry.name)
     return merged
+
+
+_BARE = r"[A-Za-z0-9_-]+"
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_INLINE = r'\{(?P<inline>(?:[^{}"]|' + _STRING + r")*)\}"
+_TOML_LINE = re.compile(
+    rf"[ \t]*(?:\[(?P<table>{_BARE}(?:\.{_BARE})*)\]"
+    rf"|(?P<key>{_BARE})[ \t]*=[ \t]*(?:(?P<string>{_STRING})|{_INLINE}))?"
+    r"[ \t]*(?:#.*)?"
+)
+_INLINE_PAIR = re.compile(
+    rf"[ \t]*(?P<key>{_BARE})[ \t]*=[ \t]*(?P<string>{_STRING})[ \t]*(?:(?P<comma>,)|$)"
+)
+# characters TOML refuses outside escapes (JSON allows DEL), and escapes JSON reads
+# otherwise than TOML: \/, \U, lone surrogates
+_TOML_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]|\r(?!\n)")
+_NOT_TOML_ESCAPE = re.compile(r"\\(?:/|U|u[dD][89a-fA-F])")
+
+
+def simple_toml(text: str) -> dict[str, Any] | None:
+    """``tomllib.loads(text)`` for the few forms the catalogues use — ``[a.b]`` tables,
+    ``key = "text"`` and ``key = { zh = "…", en = "…" }`` — four times faster (tomllib
+    took 8 ms of every command); None for anything else, which tomllib then reads."""
+    if _TOML_CONTROL.search(text):
+        return None
+    root: dict[str, Any] = {}
+    table = root
+    defined: set[tuple[str, ...]] = set()
+    inline: set[int] = set()  # inline tables cannot be extended by a [header]
+    for line in text.split("\n"):
+        m = _TOML_LINE.fullmatch(line.removesuffix("\r"))
+        if m is None:
+            return None
+        if m["table"] is not None:
+            path = tuple(m["table"].split("."))
+            if path in defined:
+                return None
+            defined.add(path)
+            table = root
+            for part in path:
+                table = table.setdefault(part, {})
+                if not isinstance(table, dict) or id(table) in inline:
+                    return None
+        elif m["key"] is not None:
+            if m["key"] in table:
+                return None
+            value = _string(m["string"]) if m["string"] is not None else _inline(m["inline"])
+            if value is None:
+                return None
+            if isinstance(value, dict):
+                inline.add(id(value))
+            table[m["key"]] = value
+    return root
+
+
+def _inline(text: str) -> dict[str, str] | None:
+    """An inline table of strings, or None when it is more than that."""
+    out: dict[str, str] = {}
+    if not text.strip(" \t"):
+        return out
+    at = 0
+    while True:
+        m = _INLINE_PAIR.match(text, at)
+        value = None if m is None or m["key"] in out else _string(m["string"])
+        if m is None or value is None:
+            return None
+        out[m["key"]] = value
+        if not m["comma"]:
+            return out
+        at = m.end()
+
+
+def _string(quoted: str) -> str | None:
+    """A TOML basic string's value; None where JSON's string rules differ from TOML's."""
+    if _NOT_TOML_ESCAPE.search(quoted):
+        return None
+    try:
+        value = json.loads(quoted)
+    except ValueError:  # a tab or an unknown escape: tomllib decides
+        return None
+    return value if isinstance(value, str) else None
 
 
 def _flatten(

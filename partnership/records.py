@@ -4,8 +4,6 @@ This module holds the validated model of the file, the pure changes the commands
 make to it, and reading and writing it (atomically, under a file lock).
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import os
 from collections.abc import Callable, Mapping
@@ -34,7 +32,8 @@ MAX_ENTRIES = 20_000
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # deferred: the records file's validator is built once, at its first validation
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class OccurrenceRecord(_Model):
@@ -52,7 +51,7 @@ class OccurrenceRecord(_Model):
     unconfirmed: StrictBool = False
 
     @model_validator(mode="after")
-    def _moved_has_date(self) -> OccurrenceRecord:
+    def _moved_has_date(self) -> "OccurrenceRecord":
         if self.status == "moved" and self.date is None:
             raise ValueError(t("hardening.moved_without_date"))
         return self
@@ -246,7 +245,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def lock(path: Path) -> FileLock:
+def lock(path: Path) -> "FileLock":
     """The lock every writer of the records file at ``path`` holds while it reads and writes."""
     from filelock import FileLock  # only commands that write records pay for the import
 

@@ -80,6 +80,8 @@ def _agrees(tz: Timezone, tzid: str, first_year: int, last_year: int) -> bool:
         for when in (sub.DTSTART, *(w for w, _ in sub.rdates))
     )
     real = _noon_offsets(tzid, first_year, last_year)
+    if len(set(real) | {offset for _, offset in changes}) == 1:
+        return True  # one offset all along (Asia/Shanghai), in the block too
     day = dt.datetime(first_year, 1, 1, 12)
     k = 0
     for offset in real:

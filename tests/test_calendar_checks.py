@@ -122,3 +122,22 @@ def test_the_staff_calendar_says_the_signing_ceremony_is_on_a_holiday() -> None:
     cal = icalendar.Calendar.from_ical(data)
     (event,) = [e for e in cal.walk("VEVENT") if "signing-ceremony" in str(e.get("UID"))]
     assert "端午节放假" in str(event.get("DESCRIPTION"))
+
+
+def test_clock_changes_are_the_days_whose_next_midnight_has_another_offset() -> None:
+    import zoneinfo
+
+    from partnership.calendar_checks import _clock_changes
+
+    for name in ("Europe/Berlin", "America/Santiago", "Australia/Lord_Howe", "Asia/Shanghai"):
+        zone = zoneinfo.ZoneInfo(name)
+        start, end = dt.date(2023, 11, 20), dt.date(2026, 2, 3)
+        want = []
+        for k in range((end - start).days + 1):
+            day = start + dt.timedelta(days=k)
+            here = dt.datetime.combine(day, dt.time(0, 0), zone).utcoffset()
+            nxt = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), zone).utcoffset()
+            if here != nxt:
+                want.append(day)
+        assert _clock_changes(zone, start, end) == want
+        assert bool(want) == (name != "Asia/Shanghai")

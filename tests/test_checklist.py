@@ -562,3 +562,25 @@ def test_each_activity_says_when_where_and_whom_to_call() -> None:
     assert md.splitlines()[0] == "# 准备与跟进清单 · 共建协议 第二行"
     page = render_html(tasks, plan, today=dt.date(2024, 9, 1), language="zh-CN")
     assert "14:00–16:30" in page and "王老师" in page
+
+
+@pytest.mark.parametrize("short_bytes", [10, 1])
+def test_task_ids_are_the_short_ids_of_the_whole_digests(
+    short_bytes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Made from a digest prefix first, the ids are those of the whole SHA-256 (with one
+    byte of prefix every clash goes to the whole digests)."""
+    import base64
+    import hashlib
+
+    import partnership.checklist as cl
+
+    monkeypatch.setattr(cl, "_SHORT_BYTES", short_bytes)
+    keys = [(f"v/2024-autumn/{n}", f"key-{k}") for n in range(60) for k in range(8)]
+    keys += keys[:5]  # the same task twice has one id
+    whole = [
+        base64.b32encode(hashlib.sha256(f"{o}\n{k}".encode()).digest()).decode().lower()
+        for o, k in keys
+    ]
+    by_digest = short_ids([w.rstrip("=") for w in whole])
+    assert cl.task_ids(keys) == [by_digest[w.rstrip("=")] for w in whole]

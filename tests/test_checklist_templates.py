@@ -103,3 +103,23 @@ def test_validate_checks_the_templates_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["validate", str(path)])
     assert result.exit_code == 2
     assert f"{tmp_path / 'forms.yaml'}:1:10:" in result.stderr
+
+
+def test_the_built_in_file_is_valid_and_builtin_holds_its_validated_models() -> None:
+    """builtin() skips validation on every run: the file must validate, to the same models
+    (the same fields given, too: exclude_defaults and model_dump see no difference)."""
+    from importlib.resources import files
+
+    from partnership.checklist_templates import BUILTIN, Templates
+
+    data = files("partnership").joinpath(BUILTIN).read_bytes()
+    valid = parse_templates(data, BUILTIN)
+    built = builtin()
+    assert built == Templates(dict(valid.kinds), tuple(valid.follow_up or ()))
+    for name, kind in valid.kinds.items():
+        assert built.kinds[name].model_dump(exclude_unset=True) == kind.model_dump(
+            exclude_unset=True
+        )
+    assert [t.model_dump(exclude_unset=True) for t in built.follow_up] == [
+        t.model_dump(exclude_unset=True) for t in valid.follow_up or ()
+    ]

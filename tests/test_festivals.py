@@ -193,3 +193,50 @@ def test_festival_dates_include_both_ends_and_can_be_empty() -> None:
 
 def test_custom_definition_wins_over_the_catalogue_only_for_its_key() -> None:
     assert definition("fire-day", CUSTOM) is CATALOGUE["fire-day"]
+
+
+def test_the_shipped_table_is_what_lunar_python_computes() -> None:
+    from importlib.resources import files
+
+    from partnership.festival_table import table_text
+    from partnership.festivals import TABLE
+
+    assert files("partnership").joinpath(TABLE).read_text("utf-8") == table_text()
+
+
+def test_the_table_covers_every_year_an_agreement_may_name_and_lunar_python_the_rest() -> None:
+    from lunar_python import Lunar
+
+    from partnership.festivals import _table
+    from partnership.model import DATE_YEARS
+
+    lunar, terms = _table()
+    years = range(DATE_YEARS[0], DATE_YEARS[1] + 1)
+    assert set(terms) == set(years) | {DATE_YEARS[0] - 1}
+    keys = [k for k, f in CATALOGUE.items() if f.rule in ("lunar", "qingming")]
+    assert all(festival_date(k, y) is not None for k in keys for y in years)
+    assert {(m, d) for _, m, d in lunar} == {(1, 1), (1, 15), (5, 5), (8, 15), (9, 9)}
+    # outside the table (a lunar year before it, a day no built-in festival has)
+    for y, m, d in ((1850, 1, 1), (2024, 7, 7), (2099, 12, 8)):
+        solar = Lunar.fromYmd(y, m, d).getSolar()
+        want = D(solar.getYear(), solar.getMonth(), solar.getDay())
+        assert (y, m, d) not in lunar
+        assert lunar_to_solar(y, m, d) == want
+    assert lunar_to_solar(1850, 1, 1) == D(1850, 2, 12)
+    assert qingming(1850) == D(1850, 4, 5)
+
+
+def test_built_in_festivals_and_statutory_days_need_no_lunar_python() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, datetime as dt\n"
+        "from partnership.festivals import CATALOGUE, festival_dates\n"
+        "from partnership.holidays import official_year\n"
+        "for k in CATALOGUE: festival_dates(k, dt.date(1901, 1, 1), dt.date(2099, 12, 31))\n"
+        "for y in range(2004, 2100): official_year(y)\n"
+        "print('lunar_python' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout == "False\n"

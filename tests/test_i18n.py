@@ -19,3 +19,15 @@ def test_weekday_week_and_time_labels() -> None:
     assert week(7, "zh-CN") == "第7周" and week(7, "en") == "Week 7"
     assert time_range(dt.time(14), dt.time(16, 30), "zh-CN") == "14:00–16:30"
     assert time_range(None, None, "zh-CN") == "全天" and time_range(None, None, "en") == "all day"
+
+
+def test_month_day_and_clock_write_what_strftime_writes() -> None:
+    from partnership.i18n import clock, month_day
+
+    day = dt.date(2024, 1, 1)
+    for n in range(366):
+        d = day + dt.timedelta(days=n)
+        assert month_day(d) == d.strftime("%m-%d")
+    for h in range(24):
+        for m in (0, 5, 30, 59):
+            assert clock(dt.time(h, m)) == dt.time(h, m).strftime("%H:%M")

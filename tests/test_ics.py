@@ -825,3 +825,27 @@ def test_date_lines_are_icalendars(zone: str) -> None:
         event = icalendar.Event()
         event.add("DTSTART", value)
         assert _when("DTSTART", value) == event.content_lines()[1]
+
+
+@given(
+    name=st.text(max_size=120),
+    language=st.sampled_from(["zh-CN", "en"]),
+    timezone=st.sampled_from(["Asia/Shanghai", "Europe/Berlin"]),
+)
+@example(name="很长的名字, with; comma \\ " * 4, language="zh-CN", timezone="Asia/Shanghai")
+def test_a_files_calendar_lines_are_what_icalendar_writes(
+    name: str, language: str, timezone: str
+) -> None:
+    """The VCALENDAR around a file's events, its name line folded by us, is icalendar's."""
+    from partnership.ics import _file_shell, _text
+
+    cal = icalendar.Calendar()
+    cal.add("PRODID", f"-//partnership//partnership {__version__}//{language[:2].upper()}")
+    cal.add("VERSION", "2.0")
+    cal.add("CALSCALE", "GREGORIAN")
+    cal.add("METHOD", "PUBLISH")
+    cal.add("X-WR-CALNAME", icalendar.vText(_text(name)))
+    cal.add("X-WR-TIMEZONE", timezone)
+    cal.add("REFRESH-INTERVAL", dt.timedelta(days=1), parameters={"VALUE": "DURATION"})
+    cal.add("X-PUBLISHED-TTL", icalendar.vDuration(dt.timedelta(days=1)))
+    assert _file_shell(language, timezone, name) == cal.to_ical()

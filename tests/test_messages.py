@@ -7,6 +7,8 @@ import string
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from partnership import messages
 
@@ -120,3 +122,72 @@ def test_a_message_may_head_a_table_of_more_messages() -> None:
 def test_raw_keeps_a_template_for_another_library() -> None:
     assert messages.raw("cli.click.default", "en") == "[default: {}]"
     assert messages.t("model.repeat.needs_count", lang="en").startswith("{per: ...}")
+
+
+def test_the_quick_toml_reader_reads_every_catalogue_as_tomllib_does() -> None:
+    import tomllib
+    from importlib.resources import files
+
+    from partnership.messages import simple_toml
+
+    folder = files("partnership").joinpath("locale")
+    texts = [e.read_text("utf-8") for e in folder.iterdir() if e.name.endswith(".toml")]
+    assert texts
+    for text in texts:
+        assert simple_toml(text) == tomllib.loads(text)
+
+
+_TOML_PIECES = [
+    "[a]",
+    "[a.b]",
+    "[b]",
+    "[ a ]",
+    '["a"]',
+    'zh = "x"',
+    'en = "y {n}"',
+    'zh = ""',
+    "zh = 1",
+    "zh = 'lit'",
+    'a.b = "x"',
+    '"q" = "x"',
+    'b = { zh = "x", en = "{u} y" }',
+    "b = {}",
+    'b = { zh = "x", }',
+    'b = { zh = "x", zh = "y" }',
+    'zh = "a\\"b\\\\c\\n\\u00e9"',
+    'zh = "\\U0001F600"',
+    'zh = "\\/"',
+    'zh = "\\ud800"',
+    'zh = "\\x"',
+    'zh = "\t"',
+    'zh = "\x7f"',
+    "# note",
+    "   ",
+    "",
+    'zh = "x" # note',
+    'zh = "x" y',
+    'zh = "x"\r',
+    "\ufeff[a]",
+    "[a]\r",
+    'b = { zh = "x" }',
+    'zh = "\u2028"',
+    '# \u2028 zh = "x"',
+]
+
+
+@given(st.lists(st.sampled_from(_TOML_PIECES), max_size=8))
+def test_the_quick_toml_reader_says_what_tomllib_says_or_leaves_it_to_tomllib(
+    lines: list[str],
+) -> None:
+    import tomllib
+
+    from partnership.messages import simple_toml
+
+    text = "\n".join(lines)
+    try:
+        want = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        assert simple_toml(text) is None
+        return
+    got = simple_toml(text)
+    assert got is None or got == want

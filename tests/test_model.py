@@ -632,3 +632,15 @@ def test_suggest() -> None:
     assert suggest("brigade-visit/2024-autum/1", known) == "brigade-visit/2024-autumn/1"
     assert suggest("k3j2ac", ["k3j2ab", "zz7q2m"]) == "k3j2ab"
     assert suggest("something-else", known) is None
+
+
+def test_weekdays_between_counts_what_a_walk_over_the_days_counts() -> None:
+    from partnership.model import _weekdays_between
+
+    start = dt.date(2024, 9, 1)
+    for length in range(0, 30):
+        end = start + dt.timedelta(days=length)
+        for wanted in ({0}, {5, 6}, {0, 1, 2, 3, 4}, set(range(7)), set()):
+            days = [start + dt.timedelta(days=k) for k in range(length + 1)]
+            want = sum(1 for d in days if d.weekday() in wanted)
+            assert _weekdays_between(start, end, wanted) == want

@@ -4,8 +4,6 @@ A section of its own (``publishing:``) in the records file, with the pure change
 ``partnership publish`` and ``partnership feeds`` make to it.
 """
 
-from __future__ import annotations
-
 import secrets
 from typing import Annotated, get_args
 
@@ -17,7 +15,8 @@ Token = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # deferred: the validator of the whole file is built once, at its first validation
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class PublishedObject(_Model):

@@ -10,11 +10,11 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterator, Sequence
 from functools import cache
-from html import escape
 from importlib.resources import files
 
 from partnership.i18n import pick
 from partnership.publishing.feeds import Feed
+from partnership.views.escape import html_escape as escape
 
 HOWTO = ("iphone", "android", "outlook", "google", "apps")
 

@@ -11,7 +11,7 @@ import math
 import unicodedata
 from collections.abc import Iterator, Sequence
 
-from partnership.i18n import WEEKDAY_KEYS, label, time_range, week, weekday
+from partnership.i18n import WEEKDAY_KEYS, clock, label, month_day, time_range, week, weekday
 from partnership.plan import Occurrence
 from partnership.views.escape import attr, one_line
 from partnership.views.escape import html as escape
@@ -182,7 +182,7 @@ def _term(grid: TermGrid, title: str) -> Iterator[str]:
 
 
 def _week(w: GridWeek, lang: str, compact: bool) -> Iterator[str]:
-    span = f"{w.monday:%m-%d}–{w.sunday:%m-%d}"
+    span = f"{month_day(w.monday)}–{month_day(w.sunday)}"
     yield f'<tr data-week="{w.number}">'
     yield (
         f'<th class="week" scope="row">{escape(week(w.number, lang))}'
@@ -281,8 +281,10 @@ def _busy_weekends(grid: TermGrid) -> bool:
     return any(d.occurrences for w in grid.weeks for d in w.days[5:])
 
 
+@functools.lru_cache(maxsize=8192)
 def _text_pt(text: str) -> float:
-    """Printed width of ``text`` at 9 pt: wide (CJK) characters a full em, others ~0.6 em."""
+    """Printed width of ``text`` at 9 pt: wide (CJK) characters a full em, others ~0.6 em
+    (cached: activity titles and day names recur across terms and agreements)."""
     return sum(9.0 if unicodedata.east_asian_width(ch) in "WF" else 5.5 for ch in text)
 
 
@@ -322,7 +324,7 @@ def printed_lines(grid: TermGrid, *, compact: bool) -> int:
 def _when(o: Occurrence, lang: str, short: bool) -> str:
     """ "14:00–15:30", or just "14:00" in a compact term; the all-day label without times."""
     if short and o.start is not None:
-        return f"{o.start:%H:%M}"
+        return clock(o.start)
     return time_range(o.start, o.end, lang)
 
 

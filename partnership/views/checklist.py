@@ -17,7 +17,7 @@ from rich.console import RenderableType
 from partnership import i18n
 from partnership.audience import contacts_of, place
 from partnership.checklist import ChecklistTask, owner_label
-from partnership.i18n import pick, time_range, weekday
+from partnership.i18n import month_day, pick, time_range, weekday
 from partnership.model import Agreement, Owner
 from partnership.plan import Occurrence, Plan
 from partnership.views import html as html_view
@@ -80,9 +80,9 @@ class _Activity:
     tasks: tuple[ChecklistTask, ...]
 
 
-def _grouped(tasks: Iterable[ChecklistTask], plan: Plan) -> list[_Activity]:
-    """Tasks by owner (school first), then by activity, in the order given."""
-    by_id = plan.by_id()
+def _grouped(tasks: Iterable[ChecklistTask], by_id: dict[str, Occurrence]) -> list[_Activity]:
+    """Tasks by owner (school first), then by activity, in the order given; ``by_id``: the
+    plan's occurrences by id (made once per checklist, not once per week)."""
     owners = ("school", "brigade")
     ordered = sorted(tasks, key=lambda t: (owners.index(t.owner), t.occurrence_date, t.occurrence))
     return [
@@ -98,7 +98,7 @@ def _week_of(t: ChecklistTask) -> dt.date:
 def week_label(agreement: Agreement, monday: dt.date, language: str) -> str:
     """The week heading: term name, "第3周 09-16–09-22" in a term, year and dates outside."""
     sunday = monday + dt.timedelta(days=6)
-    span = f"{monday:%m-%d}–{sunday:%m-%d}"
+    span = f"{month_day(monday)}–{month_day(sunday)}"
     for term in agreement.calendar.terms:
         if term.start <= sunday and monday <= term.end:
             return f"{term.name} {i18n.week(term.week_of(monday), language)} {span}"
@@ -109,7 +109,8 @@ def activity_line(agreement: Agreement, o: Occurrence, language: str) -> str:
     """ "走进消防支队 · 2025-10-16 周四 14:00–16:30 · 永川区消防救援支队，…"."""
     mark = f" [{label('provisional', language)}]" if o.provisional else ""
     where = place(agreement, agreement.commitment(o.commitment).location)
-    when = f"{o.date:%Y-%m-%d} {weekday(o.date, language)} {time_range(o.start, o.end, language)}"
+    times = time_range(o.start, o.end, language)
+    when = f"{o.date.isoformat()} {weekday(o.date, language)} {times}"
     return f"{o.title} · {when}{mark} · {where}"
 
 
@@ -128,27 +129,34 @@ def _state(t: ChecklistTask, language: str) -> str:
 
 
 def _item(t: ChecklistTask, language: str) -> TaskItem:
-    due = f"{t.due:%m-%d} {weekday(t.due, language)}"
+    due = f"{month_day(t.due)} {weekday(t.due, language)}"
     return TaskItem(
         t.status == "done", t.id, f"{due} {t.task}", _state(t, language), overdue=t.overdue
     )
 
 
-def _activities(activities: Iterable[_Activity], plan: Plan, language: str) -> list[Block]:
+def _activities(
+    activities: Iterable[_Activity], plan: Plan, language: str, lines: dict[str, str]
+) -> list[Block]:
+    """The blocks of each activity's tasks; ``lines`` keeps the activity and contact lines
+    made so far (an activity has tasks in several weeks, an owner in every week)."""
     out: list[Block] = []
     owner = None
     for a in activities:
         if a.owner != owner:
             owner = a.owner
             out.append(Heading(3, owner_label(owner, language)))
-            contact = _contact_line(plan.agreement, owner, language)
-            if contact:
-                out.append(Paragraph(contact, "note"))
-        head = (
-            activity_line(plan.agreement, a.occurrence, language)
-            if a.occurrence is not None
-            else a.tasks[0].occurrence
-        )
+            key = f"contact\n{owner}"
+            if key not in lines:
+                lines[key] = _contact_line(plan.agreement, owner, language)
+            if lines[key]:
+                out.append(Paragraph(lines[key], "note"))
+        if a.occurrence is None:
+            head = a.tasks[0].occurrence
+        else:
+            o = a.occurrence
+            head = lines.get(o.id) or activity_line(plan.agreement, o, language)
+            lines[o.id] = head
         out.append(Paragraph(head, "strong"))
         out.append(TaskList(tuple(_item(t, language) for t in a.tasks)))
     return out
@@ -176,6 +184,7 @@ def blocks(
         sep = "、" if language != "en" else ", "
         out.append(Paragraph(label("scope", language).format(terms=sep.join(scope)), "note"))
     by_id = plan.by_id()
+    lines: dict[str, str] = {}
     if any(by_id[t.occurrence].provisional for t in tasks if t.occurrence in by_id):
         out.append(Paragraph(label("provisional_note", language), "warning"))
     if not tasks:
@@ -183,11 +192,11 @@ def blocks(
     overdue = [t for t in tasks if t.overdue]
     if overdue:
         out.append(Heading(2, label("overdue_heading", language).format(n=len(overdue))))
-        out += _activities(_grouped(overdue, plan), plan, language)
+        out += _activities(_grouped(overdue, by_id), plan, language, lines)
     rest = sorted((t for t in tasks if not t.overdue), key=lambda t: (t.due, t.id))
     for monday, in_week in itertools.groupby(rest, key=_week_of):
         out.append(Heading(2, week_label(plan.agreement, monday, language)))
-        out += _activities(_grouped(in_week, plan), plan, language)
+        out += _activities(_grouped(in_week, by_id), plan, language, lines)
     out.append(Paragraph(label("tick_hint", language), "note"))
     return out
 

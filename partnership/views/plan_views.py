@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from partnership.audience import audience_of
-from partnership.i18n import label, time_range, week, weekday
+from partnership.i18n import clock, label, time_range, week, weekday
 from partnership.i18n import pick as _t
 from partnership.identity import uid
 from partnership.plan import Occurrence, Plan
@@ -26,8 +26,8 @@ def occurrence_json(o: Occurrence, agreement_id: str) -> dict[str, Any]:
         "term": o.term,
         "title": o.title,
         "date": o.date.isoformat(),
-        "start": f"{o.start:%H:%M}" if o.start else None,
-        "end": f"{o.end:%H:%M}" if o.end else None,
+        "start": clock(o.start) if o.start else None,
+        "end": clock(o.end) if o.end else None,
         "all_day": o.all_day,
         "status": o.status,
         "provisional": o.provisional,

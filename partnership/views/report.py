@@ -201,7 +201,7 @@ def _programme_table(
 def when(e: Entry, lang: str) -> str:
     """ "2025-10-16 周四", marked when provisional."""
     mark = f" ({label('provisional', lang)})" if e.provisional else ""
-    return f"{e.date:%Y-%m-%d} {weekday(e.date, lang)}{mark}"
+    return f"{e.date.isoformat()} {weekday(e.date, lang)}{mark}"
 
 
 def _year_blocks(report: Report, y: YearReport, lang: str, numbers: tuple[str, ...]) -> list[Block]:

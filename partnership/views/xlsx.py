@@ -186,13 +186,16 @@ def _worksheet(sheet: Sheet) -> str:
     """One sheet part: the frozen header row, the column widths and the typed cells."""
     cols = []
     for col, header in enumerate(sheet.headers):
-        wide = max(_widest(text) for text in {header, *(_shown(r[col]) for r in sheet.rows)})
+        shown = {v if isinstance(v, str) else _shown(v) for v in [r[col] for r in sheet.rows]}
+        shown.add(header)
+        wide = max(map(_widest, shown))
         at = col + 1
         cols.append(
             f'<col min="{at}" max="{at}" width="{min(_MAX_WIDTH, wide + 2)}" customWidth="1"/>'
         )
-    rows = [_row(1, sheet.headers, _BOLD)]
-    rows.extend(_row(r, row, 0) for r, row in enumerate(sheet.rows, start=2))
+    letters = [_column(c) for c in range(1, max(map(len, (sheet.headers, *sheet.rows))) + 1)]
+    rows = [_row(1, sheet.headers, _BOLD, letters)]
+    rows.extend(_row(r, row, 0, letters) for r, row in enumerate(sheet.rows, start=2))
     cols_xml = f"<cols>{''.join(cols)}</cols>" if cols else ""
     return (
         f'{_DECL}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
@@ -204,9 +207,17 @@ def _worksheet(sheet: Sheet) -> str:
     )
 
 
-def _row(r: int, values: Sequence[Cell], style: int) -> str:
-    cells = "".join(_cell(f"{_column(c)}{r}", v, style) for c, v in enumerate(values, start=1))
-    return f'<row r="{r}">{cells}</row>'
+def _row(r: int, values: Sequence[Cell], style: int, letters: Sequence[str]) -> str:
+    """One row; ``letters``: the column letters (at least one per value)."""
+    cells = []
+    for col, v in zip(letters, values, strict=False):
+        if isinstance(v, str):  # most cells: the text cell without a call to _cell
+            rest = _text_cell(v, style)
+            if rest:
+                cells.append(f'<c r="{col}{r}"{rest}')
+        elif v is not None:
+            cells.append(_cell(f"{col}{r}", v, style))
+    return f'<row r="{r}">{"".join(cells)}</row>'
 
 
 def _cell(ref: str, v: Cell, style: int) -> str:
