@@ -874,9 +874,14 @@ def _typed(value: str | None, option: str) -> str | None:
 
     if value is None:
         return None
+    from partnership.yamlsource import control_character
+
     text = console.typed_text(value)
     if text is None:
         _fail(t("cli.undecodable", option=option, encoding=console.encoding()))
+    bad = control_character(text)
+    if bad is not None:  # the records file could hold it only as an escape it refuses
+        _fail(t("cli.control_character", option=option, code=f"U+{ord(bad):04X}"))
     return text
 
 

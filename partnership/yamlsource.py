@@ -82,6 +82,13 @@ class _Node:
     height: int = 0  # levels of nesting below this node, through aliases
 
 
+def control_character(text: str) -> str | None:
+    """The first control character in ``text`` that a file may not hold as an escape (the
+    reader refuses it), or None: text the tool writes must contain none of them."""
+    bad = _ESCAPED_CONTROL.search(text)
+    return bad.group() if bad else None
+
+
 def dotted(path: Path) -> str:
     """``commitments[0].repeat.count`` for a path; ``top level`` for the empty path."""
     out = ""
@@ -312,7 +319,7 @@ def _convert(node: _Node, path: Path, doc: Document) -> Any:
         doc.values[path] = node.pos
         return _convert(node.items[0], path, doc)
     if node.kind == "scalar":
-        bad = _ESCAPED_CONTROL.search(node.value)
+        bad = control_character(node.value)
         if bad and not node.plain:
             # written as an escape ("\a", "\x1b"): text with it breaks calendars and pages
             doc.problems.append(
@@ -320,7 +327,7 @@ def _convert(node: _Node, path: Path, doc: Document) -> Any:
                     doc.filename,
                     node.pos[0],
                     node.pos[1],
-                    t("yaml.escaped_control", key=dotted(path), code=f"U+{ord(bad.group()):04X}"),
+                    t("yaml.escaped_control", key=dotted(path), code=f"U+{ord(bad):04X}"),
                 )
             )
         return scalar_value(node.value, node.plain)

@@ -787,3 +787,22 @@ def test_golden_output(runner: CliRunner, agreement: Path, name: str) -> None:
     )
     assert result.exit_code == 0, result.output
     compare(name, result.stdout)
+
+
+@pytest.mark.parametrize("bad", ["a\x85b", "响铃\x07", "\x1b[31m红"])
+@pytest.mark.parametrize("option", ["--note", "--cancel"])
+def test_record_refuses_text_with_a_control_character(
+    runner: CliRunner, agreement: Path, bad: str, option: str
+) -> None:
+    """A records file could hold it only as an escape its reader refuses (U+0085 would be
+    folded into a space): refused at the door, nothing written, every command still works."""
+    records = agreement.with_name(agreement.name.replace(".yaml", ".records.yaml"))
+    before = records.read_bytes() if records.exists() else None
+    occ = "brigade-visit/2025-autumn/1"
+    args = ["--done", "--note", bad] if option == "--note" else ["--cancel", bad]
+    result = runner.invoke(app, ["--lang", "en", "record", str(agreement), occ, *args])
+    assert result.exit_code == 2
+    code = f"U+{ord(next(c for c in bad if c in chr(0x85) + chr(7) + chr(0x1B))):04X}"
+    assert f"{option}: contains the control character {code}" in result.stderr
+    assert (records.read_bytes() if records.exists() else None) == before
+    assert runner.invoke(app, ["plan", str(agreement)]).exit_code == 0

@@ -135,3 +135,15 @@ def test_mutated_records_files_never_crash(r: Records, data: st.DataObject) -> N
         return
     # what loads is records the tool itself writes back unchanged
     assert _load(dump_records(loaded)) == loaded
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.sampled_from("a 中\n\r\t\u2028\u2029\ufeff'\" "), max_size=12))
+@example("\u2028")
+@example("a\r\nb")
+def test_text_with_yaml_line_breaks_reads_back_as_the_same_text(text: str) -> None:
+    """Line and paragraph separators, CR, tabs and quotes survive (U+0085 and the other
+    control characters never get this far: ``record`` refuses them, see test_cli)."""
+    r = Records(occurrences={"a/b/1": OccurrenceRecord(status="done", note=text, reason=text)})
+    back = _load(dump_records(r)).occurrences["a/b/1"]
+    assert (back.note, back.reason) == (text, text)
