@@ -82,9 +82,7 @@ def usable(info: DayInfo, weekdays: tuple[int, ...], c: Commitment, *, strict: b
     """Whether a day can hold the commitment (before capacity and gaps are considered):
     :func:`unusable` gives None, asked in the order that rules most days out first."""
     return (
-        info.school_day  # a school day lies in a term and is no official day off
-        and info.official != "off"
-        and info.term is not None
+        info.school_day  # the calendar's: in a term, and no official day off
         and not info.closures
         and (not strict or info.date.weekday() in weekdays)
         and not (c.brigade and info.brigade_busy)

@@ -208,7 +208,7 @@ class SchoolCalendar:
             return [self.day(d) for d in dates]
 
     def _fill(self, term: Term) -> None:
-        """Every day of ``term`` (terms never overlap: the model refuses it), in one pass:
+        """Every day of ``term`` (none is known yet: terms never overlap), in one pass:
         placement looks at about 800 days per agreement, so what :meth:`_compute` does per
         day is done here with the term, its week 1 and each year's tables looked up once."""
         days, closures, busy, weekdays = self._days, self._closures, self._busy, self._weekdays
@@ -220,8 +220,6 @@ class SchoolCalendar:
         kind: Literal["off", "workday"] | None
         for n in range(term.start.toordinal(), term.end.toordinal() + 1):
             day = dt.date.fromordinal(n)
-            if day in days:
-                continue
             if day.year != year:
                 year = day.year
                 off, work = self._tables(year)

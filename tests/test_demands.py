@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
 import factory
 from factory import AUTUMN_2024, SPRING_2025, make_agreement
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from partnership.demands import Demand, expand, unusable, usable, window_days
@@ -232,11 +233,27 @@ def test_usable_days_are_the_usable_days_of_the_domain_made_once_per_calendar() 
         closures=st.sampled_from([(), ("期中考试",)]),
         brigade_busy=st.sampled_from([(), ("战备",)]),
         provisional=st.booleans(),
-        school_day=st.booleans(),  # even where it contradicts the other fields
+        school_day=st.booleans(),
+    ).map(  # as the calendar makes them: a school day lies in a term, off no official day
+        lambda i: dataclasses.replace(
+            i, school_day=i.school_day and i.term is not None and i.official != "off"
+        )
     ),
     st.sets(st.integers(0, 6)),
     st.booleans(),
     st.booleans(),
+)
+@example(  # every rule but the weekday holds: strict keeps it out
+    DayInfo(dt.date(2024, 9, 4), "2024-autumn", 1, None, None, (), (), False, True),
+    {0},
+    False,
+    True,
+)
+@example(  # a busy brigade rules out only what needs it
+    DayInfo(dt.date(2024, 9, 4), "2024-autumn", 1, None, None, (), ("战备",), False, True),
+    {2},
+    True,
+    True,
 )
 def test_usable_is_exactly_no_rule_against_the_day(
     info: DayInfo, weekdays: set[int], brigade: bool, strict: bool

@@ -1,4 +1,5 @@
-"""The one-pass term fill of the school calendar: the same days as computed one at a time."""
+"""The school calendar's one-pass term fill (the same days as computed one at a time) and
+the first school day of a term, which fixes its week 1."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import factory
 import pytest
 
 from partnership.model import Agreement
-from partnership.schoolcalendar import DayInfo, SchoolCalendar
+from partnership.schoolcalendar import DayInfo, SchoolCalendar, first_school_day
 
 
 def test_dayinfo_make_is_the_same_as_its_constructor() -> None:
@@ -94,3 +95,37 @@ def test_term_id_is_the_same_before_and_after_a_day_is_known() -> None:
     cal.days(run)
     assert [cal.term_id(d) for d in run] == cold
     assert cold[0] is None and cold[10] == "2024-autumn" and "2027-spring" in cold
+
+
+# ---- the first school day, which fixes week 1 --------------------------------------------
+
+
+def _term(start: str, end: str, **calendar: Any) -> tuple[Any, Any]:
+    a = factory.agreement(
+        start="2024-06-08",
+        end="2027-06-07",
+        calendar=calendar,
+        terms=[factory.term("t", "学期", start, end)],
+        commitments=[factory.per_term("brigade-visit", "走进消防支队")],
+    )
+    return a.calendar.terms[0], a.calendar
+
+
+def test_the_first_school_day_may_be_a_make_up_sunday_and_week_one_is_its_week() -> None:
+    # 2026-01-01 (Thu) to 01-03 are 元旦 days off; Sunday 01-04 is a make-up workday
+    term, spec = _term("2026-01-01", "2026-01-30")
+    assert first_school_day(term, spec) == dt.date(2026, 1, 4)
+    assert term.week_of(dt.date(2026, 1, 4)) == 1
+    assert term.week_of(dt.date(2026, 1, 5)) == 2
+
+
+def test_the_first_school_day_may_be_the_terms_last() -> None:
+    # 2025-10-04 to 10-08 are 国庆 days off: Thursday 10-09 is the only school day
+    term, spec = _term("2025-10-04", "2025-10-09")
+    assert first_school_day(term, spec) == dt.date(2025, 10, 9)
+
+
+def test_without_official_holidays_a_national_day_is_a_school_day() -> None:
+    assert first_school_day(*_term("2025-10-01", "2025-12-31")) == dt.date(2025, 10, 9)
+    term, spec = _term("2025-10-01", "2025-12-31", holidays="none")
+    assert first_school_day(term, spec) == dt.date(2025, 10, 1)
