@@ -940,3 +940,14 @@ def test_a_joint_rehearsal_avoids_the_brigade_s_busy_days() -> None:
     o = checked(joint).by_id()["show/once/lead-up-1"]
     assert o.date == D(2025, 1, 3)
     assert "01-06至01-10支队不可用（春节战备）" in o.why
+
+
+def test_a_rehearsal_keeps_its_term_even_when_the_earlier_term_is_nearer() -> None:
+    # terms back to back: show on Wednesday 01-15, 4 days before is Saturday 01-11; Friday
+    # 01-10 (the first term's last day) is nearer than Monday 01-13, the show's own term
+    first = {**AUTUMN_2024, "end": "2025-01-10"}
+    second = {**SPRING_2025, "start": "2025-01-13"}
+    plan = checked(make_agreement([_show("2025-01-15", 4)], [first, second]))
+    o = plan.by_id()["show/once/lead-up-1"]
+    assert (o.date, o.term) == (D(2025, 1, 13), "2025-spring")
+    assert plan.notices == ()
