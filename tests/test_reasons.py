@@ -321,6 +321,9 @@ WORDING = [
     # fixed dates that crowd the visits, and clash with each other
     {"id": "meet", "title": "座谈", "repeat": {"once": "2024-12-10"}},
     {"id": "meet2", "title": "座谈二", "repeat": {"once": "2024-12-12"}},
+    {"id": "meet3", "title": "座谈三", "repeat": {"once": "2024-12-11"}},
+    # an agreed date that breaks two rules at once
+    {"id": "parade", "title": "检阅", "repeat": {"once": "2025-04-12"}, "brigade": True},
     # a rehearsal that must leave the term, one that finds no day at all
     {
         "id": "opening",
@@ -375,26 +378,36 @@ WORDING = [
 ]
 
 
+def _claim_line(c: Claim) -> str:
+    parts = ",".join(f"{k}={n}" for k, n in c.parts)
+    return f"  {c.rule} {c.start}..{c.end} name={c.name} others={','.join(c.others)} {parts}"
+
+
 def _wording(language: str) -> str:
     """Every occurrence, unplaced demand and notice of the WORDING agreement, one a line."""
     a = make_agreement(
         WORDING,
         [{**AUTUMN_2024, **CLOSURES}, SPRING_2025],
         language=language,
-        brigade_unavailable=BUSY,
+        brigade_unavailable=[*BUSY, {"name": "演习", "start": "2025-04-12", "end": "2025-04-13"}],
         scheduling={"max_per_day": 1, "min_gap_days": 3},
     )
     records = record_move(Records(), "open/once", D(2025, 3, 8))
     published = {
         # held though nearer days are free, and still to be confirmed
         "visit/2025-spring/2": OccurrenceRecord(published=D(2025, 5, 20), unconfirmed=True),
-        # held no more: a Saturday
+        # held no more: a Saturday, a day a fixed date now takes, a day outside the window
         "talk/2025-spring/2025-03-1": OccurrenceRecord(published=D(2025, 3, 15)),
+        "visit/2024-autumn/1": OccurrenceRecord(published=D(2024, 12, 11)),
+        "visit/2025-spring/1": OccurrenceRecord(published=D(2025, 3, 4)),
     }
     records = records.model_copy(update={"occurrences": {**records.occurrences, **published}})
     plan = place(a, records=records)
-    lines = [f"{o.id} {o.date} {o.title}: {o.why}" for o in plan.occurrences]
-    lines += [f"unplaced {u.id} {u.term}: {u.reason}" for u in plan.unplaced]
+    lines: list[str] = []
+    for o in plan.occurrences:
+        lines += [f"{o.id} {o.date} {o.title}: {o.why}", *map(_claim_line, o.claims)]
+    for u in plan.unplaced:
+        lines += [f"unplaced {u.id} {u.term}: {u.reason}", *map(_claim_line, u.claims)]
     lines += [f"notice {n.occurrence} {n.kind}: {n.message}" for n in plan.notices]
     return "\n".join(lines) + "\n"
 
