@@ -951,3 +951,80 @@ def test_a_rehearsal_keeps_its_term_even_when_the_earlier_term_is_nearer() -> No
     o = plan.by_id()["show/once/lead-up-1"]
     assert (o.date, o.term) == (D(2025, 1, 13), "2025-spring")
     assert plan.notices == ()
+
+
+# ----------------------------------------------------------------------- published lead-ups
+
+LEAD = "show/once/lead-up-1"
+
+
+def _lead_up_held(
+    show: str,
+    days_before: int,
+    published: dt.date,
+    terms: list[dict[str, Any]] | None = None,
+    **kw: Any,
+) -> Plan:
+    """The plan of a show whose rehearsal was published on ``published``."""
+    a = make_agreement([_show(show, days_before)], terms, **kw)
+    return checked(a, Records(occurrences={LEAD: OccurrenceRecord(published=published)}))
+
+
+def test_a_published_rehearsal_day_is_held_while_it_is_still_usable() -> None:
+    # show on Wednesday 11-20, 1 day before is Tuesday 11-19; Monday 11-18 was published
+    plan = _lead_up_held("2024-11-20", 1, D(2024, 11, 18))
+    o = plan.by_id()[LEAD]
+    assert o.date == D(2024, 11, 18) and plan.notices == ()
+    assert "11-19空闲，但保留已发布的日期" in o.why
+    assert [(c.rule, c.start) for c in o.claims][-1] == ("published", D(2024, 11, 19))
+
+
+def test_a_published_rehearsal_on_the_agreement_s_first_day_is_held() -> None:
+    autumn = {**AUTUMN_2024, "start": "2024-09-02"}
+    plan = _lead_up_held("2024-09-04", 1, D(2024, 9, 2), [autumn, SPRING_2025], start="2024-09-02")
+    assert dates(plan)[LEAD] == D(2024, 9, 2)
+
+
+@pytest.mark.parametrize(
+    "published",
+    [
+        D(2024, 11, 16),  # a Saturday
+        D(2024, 11, 20),  # the show's own day
+        D(2024, 11, 21),  # after the show
+        D(2024, 6, 7),  # before the agreement
+    ],
+)
+def test_a_published_rehearsal_day_that_is_no_longer_usable_is_not_held(
+    published: dt.date,
+) -> None:
+    assert dates(_lead_up_held("2024-11-20", 1, published))[LEAD] == D(2024, 11, 19)
+
+
+def test_a_published_rehearsal_in_a_provisional_year_is_not_held() -> None:
+    terms = [{"id": "2027-spring", "name": "春季", "start": "2027-02-22", "end": "2027-06-30"}]
+    plan = _lead_up_held(
+        "2027-03-17", 1, D(2027, 3, 15), terms, start="2026-09-01", end="2027-07-31"
+    )
+    assert dates(plan)[LEAD] == D(2027, 3, 16)
+
+
+def test_a_published_rehearsal_in_an_earlier_term_is_held_only_when_it_had_to_leave() -> None:
+    first = {**AUTUMN_2024, "end": "2025-01-10"}
+    second = {**SPRING_2025, "start": "2025-01-13"}
+    # the show's own term has Monday 01-13, two days before Wednesday 01-15: not held
+    stays = _lead_up_held("2025-01-15", 2, D(2025, 1, 9), [first, second])
+    assert dates(stays)[LEAD] == D(2025, 1, 13)
+    # a show on the term's first day: its rehearsal leaves the term, and Thursday 01-09
+    # (published) is held though Friday 01-10 is nearer
+    leaves = _lead_up_held("2025-01-13", 2, D(2025, 1, 9), [first, second])
+    o = leaves.by_id()[LEAD]
+    assert (o.date, o.term) == (D(2025, 1, 9), "2024-autumn")
+    assert [n.kind for n in leaves.notices] == ["lead-up-left-term"]
+
+
+def test_a_joint_rehearsal_with_no_day_counts_the_brigade_s_busy_days() -> None:
+    busy = [{"name": "集训", "start": "2024-09-02", "end": "2024-09-03"}]
+    show = _show("2024-09-04", 1, audience=["students", "brigade"])
+    plan = checked(make_agreement([show], [AUTUMN_2024], brigade_unavailable=busy))
+    (u,) = plan.unplaced
+    assert u.id == LEAD and dict(u.ruled_out) == {"outside-term": 85, "weekend": 1, "brigade": 2}
