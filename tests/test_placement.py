@@ -1028,3 +1028,35 @@ def test_a_joint_rehearsal_with_no_day_counts_the_brigade_s_busy_days() -> None:
     plan = checked(make_agreement([show], [AUTUMN_2024], brigade_unavailable=busy))
     (u,) = plan.unplaced
     assert u.id == LEAD and dict(u.ruled_out) == {"outside-term": 85, "weekend": 1, "brigade": 2}
+
+
+def test_a_rehearsal_may_take_the_agreement_s_first_day_when_nothing_nearer_is_open() -> None:
+    autumn = {
+        **AUTUMN_2024,
+        "start": "2024-09-02",
+        "closures": [{"name": "军训", "start": "2024-09-03", "end": "2024-09-12"}],
+    }
+    plan = _lead_up_held("2024-09-13", 1, D(2024, 9, 13), [autumn, SPRING_2025], start="2024-09-02")
+    assert dates(plan)[LEAD] == D(2024, 9, 2)
+
+
+def test_a_failed_repair_puts_every_occurrence_it_moved_back() -> None:
+    # week 4 of 2024-autumn (09-23..09-29, Sunday 09-29 a 调休 workday), gaps of 2 days:
+    # b's only day is Thu 09-26, so a (tue/fri) takes Tue 09-24; x's days are Wed 09-25,
+    # between them, and Sun 09-29, taken by a fixed date. Repair moves a to Fri 09-27, then
+    # finds no other day for b: a goes back to 09-24 and x stays unplaced.
+    week4 = {"window": {"weeks": [4, 4]}}
+    a = make_agreement(
+        [
+            {**visit(weekdays=["thu"], **week4), "id": "b"},
+            {**visit(weekdays=["tue", "fri"], **week4), "id": "a"},
+            {**visit(weekdays=["wed", "sun"], **week4), "id": "x"},
+            once("fixed-sun", "2024-09-29"),
+        ],
+        [AUTUMN_2024],
+        scheduling={"max_per_day": 1, "min_gap_days": 2},
+    )
+    plan = checked(a)
+    assert [u.id for u in plan.unplaced] == ["x/2024-autumn/1"]
+    got = dates(plan)
+    assert (got["a/2024-autumn/1"], got["b/2024-autumn/1"]) == (D(2024, 9, 24), D(2024, 9, 26))
