@@ -366,6 +366,7 @@ WORDING = [
             ("qingming", "exact", 0),
             ("spring-festival", "before", 2),
             ("teachers-day", "skip", 0),
+            ("school-day", "nearest", 2),
         ]
     ),
     {
@@ -391,6 +392,7 @@ def _wording(language: str) -> str:
         language=language,
         brigade_unavailable=[*BUSY, {"name": "演习", "start": "2025-04-12", "end": "2025-04-13"}],
         scheduling={"max_per_day": 1, "min_gap_days": 3},
+        festivals=[{"key": "school-day", "name": "校庆日", "month": 10, "day": 18}],
     )
     records = record_move(Records(), "open/once", D(2025, 3, 8))
     published = {
