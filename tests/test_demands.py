@@ -216,3 +216,24 @@ def test_usable_days_are_the_usable_days_of_the_domain_made_once_per_calendar() 
         want = tuple(x for x in d.domain if usable(cal.day(x), weekdays, c, strict=d.strict))
         assert got == want
         assert usable_days(cal, d.domain, weekdays, c, strict=d.strict) is got
+
+
+def test_a_weekday_the_school_does_not_teach_is_not_a_school_day_not_a_weekend() -> None:
+    # a school that teaches Monday to Thursday: Friday 2024-10-18 is no school day
+    a = make_agreement(
+        [commitment({"per": "term", "count": 1})],
+        [AUTUMN_2024],
+        weekdays=["mon", "tue", "wed", "thu"],
+    )
+    cal = SchoolCalendar(a)
+    c = a.commitments[0]
+    weekdays = a.weekdays_for(c)
+    assert unusable(cal.day(D(2024, 10, 18)), weekdays, c, strict=True) == "not-school-day"
+    assert unusable(cal.day(D(2024, 10, 19)), weekdays, c, strict=True) == "weekend"
+
+
+def test_per_month_demands_belong_to_their_term() -> None:
+    a = make_agreement([commitment({"per": "month", "count": 1})])
+    got = demands(a)
+    assert {d.term.id for d in got.values() if d.term} == {"2024-autumn", "2025-spring"}
+    assert all(d.term is not None and d.id.split("/")[1] == d.term.id for d in got.values())
