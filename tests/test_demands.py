@@ -64,6 +64,7 @@ def test_per_month_covers_months_with_a_school_day_in_the_term() -> None:
     jan = got["c/2024-autumn/2025-01-1"]
     assert jan.domain == span(D(2025, 1, 1), D(2025, 1, 17))
     assert (jan.form, jan.rank) == ("month", (1, 2))
+    assert jan.target == D(2025, 1, 9)  # the middle of the month's 17 days in the term
 
 
 def test_per_month_counts_a_month_whose_only_school_day_is_a_make_up_saturday() -> None:
