@@ -238,3 +238,15 @@ def test_per_month_demands_belong_to_their_term() -> None:
     got = demands(a)
     assert {d.term.id for d in got.values() if d.term} == {"2024-autumn", "2025-spring"}
     assert all(d.term is not None and d.id.split("/")[1] == d.term.id for d in got.values())
+
+
+def test_a_festival_twice_in_one_year_numbers_the_second() -> None:
+    # lunar 11-20 is 2024-01-01 and again 2024-12-20
+    winter = {"key": "winter", "name": "冬训日", "month": 11, "day": 20, "lunar": True}
+    c = commitment({"festivals": ["winter"], "placement": "nearest"})
+    a = make_agreement([c], start="2024-01-01", festivals=[winter])
+    got = demands(a)
+    assert [(k, d.target) for k, d in got.items()] == [
+        ("c/winter-2024", D(2024, 1, 1)),
+        ("c/winter-2024-2", D(2024, 12, 20)),
+    ]
