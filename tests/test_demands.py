@@ -133,9 +133,12 @@ def test_once_and_once_in() -> None:
         [
             {**commitment({"once": "2024-06-08"}), "id": "signing"},
             {**commitment({"once_in": "2025-spring"}, window={"weeks": [1, 1]}), "id": "opening"},
+            {**commitment({"once": "2024-10-16"}), "id": "talk"},
         ]
     )
     got = demands(a)
+    talk = got["talk/once"]
+    assert talk.term is not None and (talk.term.id, talk.target) == ("2024-autumn", D(2024, 10, 16))
     signing, opening = got["signing/once"], got["opening/once"]
     assert (signing.form, signing.fixed, signing.domain, signing.term) == (
         "once",
@@ -146,6 +149,7 @@ def test_once_and_once_in() -> None:
     assert opening.form == "once_in" and not opening.fixed
     assert opening.term is not None and opening.term.id == "2025-spring"
     assert opening.domain == span(D(2025, 2, 17), D(2025, 2, 23))
+    assert opening.target == D(2025, 2, 20)  # the middle of the window
 
 
 def test_usable_strict_and_festival_rules_on_a_make_up_sunday() -> None:
