@@ -1063,9 +1063,10 @@ def test_a_failed_repair_puts_every_occurrence_it_moved_back() -> None:
 
 
 def test_improve_moves_an_earlier_placement_onto_a_day_a_repair_freed() -> None:
-    # b (2 days) goes first and takes day 5; a (3 days) finds day 4 next to it and takes 8;
-    # c (4 days) finds every day blocked, so repair moves b to day 1 and c takes 6. Day 4,
-    # a's first choice, is free now: improve moves a there.
+    # f's only day, 11, is held by a fixed date: f fails (and is skipped by improve). b (2
+    # days) takes day 5; a (3 days) finds day 4 next to it and takes 8; c (4 days) finds
+    # every day blocked, so repair moves b to day 1 and c takes 6. Day 4, a's first
+    # choice, is free now: improve moves a there.
     c0 = make_agreement([visit()]).commitments[0]
     day = {n: D(2024, 10, 13 + n) for n in range(1, 12)}
 
@@ -1073,14 +1074,17 @@ def test_improve_moves_an_earlier_placement_onto_a_day_a_repair_freed() -> None:
         return Demand(oid, c0, "term", None, (), day[1])
 
     candidates = {
+        "f": [day[11]],
         "b": [day[5], day[1]],
         "a": [day[4], day[8], day[9]],
         "c": [day[6], day[9], day[7], day[4]],
     }
     board = Board(max_per_day=1, min_gap_days=2, term_at=lambda _: "t")
-    got = greedy_with_repair([demand("a"), demand("b"), demand("c")], candidates, board)
-    assert got == Placed({"b": day[1], "a": day[4], "c": day[6]}, ())
+    board.add("fixed", day[11])
+    got = greedy_with_repair([demand(x) for x in "fabc"], candidates, board)
+    assert got == Placed({"b": day[1], "a": day[4], "c": day[6]}, ("f",))
     assert {d: ids for d, ids in board.by_day.items() if ids} == {
+        day[11]: ["fixed"],
         day[1]: ["b"],
         day[4]: ["a"],
         day[6]: ["c"],
