@@ -34,7 +34,14 @@ from partnership.model import (
 )
 from partnership.placement import Board, Candidates, Placed, greedy_with_repair, place
 from partnership.plan import Plan, Unplaced, sort_key
-from partnership.records import OccurrenceRecord, Records, publish, record_cancel, record_move
+from partnership.records import (
+    OccurrenceRecord,
+    Records,
+    publish,
+    record_cancel,
+    record_done,
+    record_move,
+)
 from partnership.views.plan_views import plan_json
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -1089,3 +1096,15 @@ def test_improve_moves_an_earlier_placement_onto_a_day_a_repair_freed() -> None:
         day[4]: ["a"],
         day[6]: ["c"],
     }
+
+
+@pytest.mark.parametrize("then", [record_done, lambda r, oid: record_cancel(r, oid, "暴雨")])
+def test_a_moved_fixed_date_keeps_its_new_day_once_done_or_cancelled(
+    then: Callable[[Records, str], Records],
+) -> None:
+    a = make_agreement([once("sign", "2024-10-16")])
+    moved = record_move(Records(), "sign/once", D(2024, 10, 18))
+    records = then(publish(moved, place(a, records=moved)), "sign/once")
+    o = checked(a, records).by_id()["sign/once"]
+    assert (o.date, o.status) == (D(2024, 10, 18), records.occurrences["sign/once"].status)
+    assert "按记录改期至10-18" in o.why
