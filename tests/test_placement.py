@@ -1108,3 +1108,24 @@ def test_a_moved_fixed_date_keeps_its_new_day_once_done_or_cancelled(
     o = checked(a, records).by_id()["sign/once"]
     assert (o.date, o.status) == (D(2024, 10, 18), records.occurrences["sign/once"].status)
     assert "按记录改期至10-18" in o.why
+
+
+def test_a_done_activity_stays_where_it_was_moved_or_announced() -> None:
+    a = make_agreement([visit(weekdays=["wed"])], [AUTUMN_2024])
+    planned = dates(place(a))[VISIT]
+    moved_day, announced = D(2024, 10, 30), D(2024, 10, 23)
+    assert planned not in (moved_day, announced)
+    moved = record_done(record_move(Records(), VISIT, moved_day), VISIT)
+    o = checked(a, moved).by_id()[VISIT]
+    assert (o.date, o.status) == (moved_day, "done") and "按记录改期至10-30" in o.why
+    held = record_done(Records(occurrences={VISIT: OccurrenceRecord(published=announced)}), VISIT)
+    o = checked(a, held).by_id()[VISIT]
+    assert (o.date, o.status) == (announced, "done") and "按记录改期" not in o.why
+
+
+def test_a_cancelled_fixed_date_does_not_hide_a_clash_of_later_ones() -> None:
+    a = make_agreement(
+        [once("early", "2024-10-14"), once("b", "2024-10-16"), once("c", "2024-10-16")]
+    )
+    plan = checked(a, record_cancel(Records(), "early/once", "暴雨"))
+    assert [(n.occurrence, n.kind) for n in plan.notices] == [("c/once", "fixed-clash")]
