@@ -1129,3 +1129,12 @@ def test_a_cancelled_fixed_date_does_not_hide_a_clash_of_later_ones() -> None:
     )
     plan = checked(a, record_cancel(Records(), "early/once", "暴雨"))
     assert [(n.occurrence, n.kind) for n in plan.notices] == [("c/once", "fixed-clash")]
+
+
+def test_an_agreed_date_on_a_closure_is_kept_with_a_notice() -> None:
+    exams = {"name": "期中考试", "start": "2024-11-07", "end": "2024-11-08"}
+    plan = checked(make_agreement([once("talk", "2024-11-07")], closures=[exams]))
+    assert dates(plan)["talk/once"] == D(2024, 11, 7)
+    (notice,) = plan.notices
+    assert (notice.occurrence, notice.kind) == ("talk/once", "given-day-off")
+    assert "停课（期中考试）" in notice.message
