@@ -1138,3 +1138,12 @@ def test_an_agreed_date_on_a_closure_is_kept_with_a_notice() -> None:
     (notice,) = plan.notices
     assert (notice.occurrence, notice.kind) == ("talk/once", "given-day-off")
     assert "停课（期中考试）" in notice.message
+
+
+def test_a_rehearsal_for_an_activity_outside_the_terms_leaves_no_term() -> None:
+    # Monday 2025-01-20 lies between the terms: its rehearsal goes to Friday 01-17, the
+    # autumn term's last day, and no notice says it left a term it never had
+    plan = checked(make_agreement([_show("2025-01-20", 3)]))
+    o = plan.by_id()[LEAD]
+    assert (o.date, o.term, plan.by_id()["show/once"].term) == (D(2025, 1, 17), "2024-autumn", None)
+    assert plan.notices == ()
