@@ -1147,3 +1147,11 @@ def test_a_rehearsal_for_an_activity_outside_the_terms_leaves_no_term() -> None:
     o = plan.by_id()[LEAD]
     assert (o.date, o.term, plan.by_id()["show/once"].term) == (D(2025, 1, 17), "2024-autumn", None)
     assert plan.notices == ()
+
+
+def test_a_joint_rehearsal_published_on_a_day_the_brigade_became_busy_is_not_held() -> None:
+    busy = [{"name": "集训", "start": "2024-11-18", "end": "2024-11-18"}]
+    show = _show("2024-11-20", 1, audience=["students", "brigade"])
+    a = make_agreement([show], [AUTUMN_2024], brigade_unavailable=busy)
+    records = Records(occurrences={LEAD: OccurrenceRecord(published=D(2024, 11, 18))})
+    assert dates(checked(a, records))[LEAD] == D(2024, 11, 19)
