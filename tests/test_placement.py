@@ -1155,3 +1155,16 @@ def test_a_joint_rehearsal_published_on_a_day_the_brigade_became_busy_is_not_hel
     a = make_agreement([show], [AUTUMN_2024], brigade_unavailable=busy)
     records = Records(occurrences={LEAD: OccurrenceRecord(published=D(2024, 11, 18))})
     assert dates(checked(a, records))[LEAD] == D(2024, 11, 19)
+
+
+def test_a_done_record_for_an_occurrence_with_no_usable_day_keeps_it_on_its_target() -> None:
+    # week 10 of 2024-autumn is 11-04..11-10; Thursday and Friday are the exams
+    exams = {"name": "期中考试", "start": "2024-11-07", "end": "2024-11-08"}
+    a = make_agreement(
+        [visit(weekdays=["thu", "fri"], window={"weeks": [10, 10]})],
+        [AUTUMN_2024],
+        closures=[exams],
+    )
+    assert [u.id for u in place(a).unplaced] == [VISIT]
+    o = place(a, records=record_done(Records(), VISIT)).by_id()[VISIT]
+    assert (o.date, o.status) == (D(2024, 11, 7), "done")  # the middle of the window
