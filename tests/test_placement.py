@@ -1168,3 +1168,34 @@ def test_a_done_record_for_an_occurrence_with_no_usable_day_keeps_it_on_its_targ
     assert [u.id for u in place(a).unplaced] == [VISIT]
     o = place(a, records=record_done(Records(), VISIT)).by_id()[VISIT]
     assert (o.date, o.status) == (D(2024, 11, 7), "done")  # the middle of the window
+
+
+def test_a_rehearsal_the_brigade_cannot_join_leaves_the_next_one_placed() -> None:
+    busy = [{"name": "集训", "start": "2024-09-02", "end": "2024-09-03"}]
+    show = {
+        **once("show", "2024-09-04"),
+        "lead_up": [
+            {"title": "联排", "days_before": 1, "audience": ["students", "brigade"]},
+            {"title": "彩排", "days_before": 2, "audience": ["students"]},
+        ],
+    }
+    plan = checked(make_agreement([show], [AUTUMN_2024], brigade_unavailable=busy))
+    (u,) = plan.unplaced
+    assert (u.id, u.commitment) == ("show/once/lead-up-1", "show")
+    assert dates(plan)["show/once/lead-up-2"] == D(2024, 9, 2)
+
+
+def test_a_rehearsal_follows_its_activity_s_sequence_and_not_its_note() -> None:
+    a = make_agreement([_show("2024-11-20", 1)])
+    moved = record_move(Records(), "show/once", D(2024, 11, 21))
+    plan = checked(a, record_done(publish(moved, place(a, records=moved)), "show/once", "顺利"))
+    lead = plan.by_id()[LEAD]
+    assert (lead.date, lead.sequence, lead.note) == (D(2024, 11, 20), 1, None)
+    assert plan.by_id()["show/once"].note == "顺利"
+
+
+def test_a_rehearsal_moved_on_its_own_takes_its_recorded_time() -> None:
+    a = make_agreement([_show("2024-11-20", 1)])
+    nine = TimeRange(start=dt.time(9, 0), end=dt.time(10, 0))
+    lead = checked(a, record_move(Records(), LEAD, D(2024, 11, 18), nine)).by_id()[LEAD]
+    assert (lead.date, lead.start, lead.end) == (D(2024, 11, 18), dt.time(9, 0), dt.time(10, 0))
