@@ -246,8 +246,8 @@ def stage(
         if rec.status == "moved" and rec.date is not None:
             fixed[d.id] = (rec.date, "moved")
             continue
-        if d.fixed:
-            fixed[d.id] = (d.target, "given")
+        if d.fixed:  # a move recorded before it was done or cancelled still holds
+            fixed[d.id] = (rec.date, "moved") if rec.date else (d.target, "given")
             continue
         known = given[1].get(d.id) if given else None
         prefs = list(known) if known is not None else preference(d, calendar, agreement)

@@ -587,7 +587,7 @@ def _counts_text(counts: Sequence[Claim], lang: str) -> str:
         _t(
             lang,
             f"{_COUNT_LABELS[c.name][0]}{dict(c.parts)['days']}天",
-            f"{_COUNT_LABELS[c.name][1]}: {dict(c.parts)['days']} days",
+            f"{_COUNT_LABELS[c.name][1]}: {_n_days(dict(c.parts)['days'])}",
         )
         for c in counts
     ]

@@ -445,7 +445,9 @@ class Checker:
             return  # the admin's date
         c, kind = w["c"], w["kind"]
         if kind == "fixed":
-            if d != w["date"]:
+            # what happened stays where it was announced, though a move came before it
+            announced = o["status"] in ("done", "cancelled") and self.published.get(oid) == d
+            if d != w["date"] and not announced:
                 self.bad.append(f"{where}: its date is {w['date']}")
             return
         held = self.published.get(oid) == d or o["status"] in ("done", "cancelled")
@@ -565,13 +567,16 @@ class Checker:
         self, oid: str, d: dt.date, main: dt.date, c: Mapping[str, Any], lu: Mapping[str, Any]
     ) -> None:
         """The usable day nearest ``days_before`` before the activity, strictly before it,
-        in the activity's term when that term has one (ties: the earlier day)."""
+        in the activity's term when that term has one (ties: the earlier day), or the day
+        published for it while that day is still one it may take."""
         target = main - dt.timedelta(days=int(lu["days_before"]))
         pool = self._lead_up_pool(main, c, lu)
         if not pool:
             return  # no usable day at all: the contract names none
         best = min(pool, key=lambda x: (abs((x - target).days), x))
-        if d != best:
+        # a published day is held while the session may still take it (not provisional)
+        held = self.published.get(oid) == d and d in pool and not self.cal.provisional(d)
+        if d != best and not held:
             self.bad.append(f"{oid} on {d}: the nearest usable day to {target} is {best}")
 
     def _lead_up_pool(

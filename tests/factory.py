@@ -146,9 +146,11 @@ def make_agreement(
     end: str = "2025-07-31",
     scheduling: dict[str, int] | None = None,
     language: str = "zh-CN",
+    festivals: list[dict[str, Any]] | None = None,
     **calendar: Any,
 ) -> Agreement:
-    """A valid agreement for tests: the given commitments, terms and calendar settings."""
+    """A valid agreement for tests: the given commitments, terms, custom festivals and
+    calendar settings."""
     a = Agreement.model_validate(
         {
             "version": 1,
@@ -161,6 +163,7 @@ def make_agreement(
             },
             "parties": {"school": {"name": "大磨小学"}, "brigade": {"name": "消防救援支队"}},
             "calendar": {"terms": terms or [AUTUMN_2024, SPRING_2025], **calendar},
+            "festivals": festivals or [],
             "scheduling": scheduling or {},
             "commitments": commitments,
         }

@@ -68,6 +68,7 @@ def test_per_month_covers_months_with_a_school_day_in_the_term() -> None:
     jan = got["c/2024-autumn/2025-01-1"]
     assert jan.domain == span(D(2025, 1, 1), D(2025, 1, 17))
     assert (jan.form, jan.rank) == ("month", (1, 2))
+    assert jan.target == D(2025, 1, 9)  # the middle of the month's 17 days in the term
 
 
 def test_per_month_counts_a_month_whose_only_school_day_is_a_make_up_saturday() -> None:
@@ -136,9 +137,12 @@ def test_once_and_once_in() -> None:
         [
             {**commitment({"once": "2024-06-08"}), "id": "signing"},
             {**commitment({"once_in": "2025-spring"}, window={"weeks": [1, 1]}), "id": "opening"},
+            {**commitment({"once": "2024-10-16"}), "id": "talk"},
         ]
     )
     got = demands(a)
+    talk = got["talk/once"]
+    assert talk.term is not None and (talk.term.id, talk.target) == ("2024-autumn", D(2024, 10, 16))
     signing, opening = got["signing/once"], got["opening/once"]
     assert (signing.form, signing.fixed, signing.domain, signing.term) == (
         "once",
@@ -149,6 +153,7 @@ def test_once_and_once_in() -> None:
     assert opening.form == "once_in" and not opening.fixed
     assert opening.term is not None and opening.term.id == "2025-spring"
     assert opening.domain == span(D(2025, 2, 17), D(2025, 2, 23))
+    assert opening.target == D(2025, 2, 20)  # the middle of the window
 
 
 def test_usable_strict_and_festival_rules_on_a_make_up_sunday() -> None:
@@ -264,3 +269,36 @@ def test_usable_is_exactly_no_rule_against_the_day(
     ).commitments[0]
     days = tuple(sorted(weekdays))
     assert usable(info, days, c, strict=strict) == (unusable(info, days, c, strict=strict) is None)
+
+
+def test_a_weekday_the_school_does_not_teach_is_not_a_school_day_not_a_weekend() -> None:
+    # a school that teaches Monday to Thursday: Friday 2024-10-18 is no school day
+    a = make_agreement(
+        [commitment({"per": "term", "count": 1})],
+        [AUTUMN_2024],
+        weekdays=["mon", "tue", "wed", "thu"],
+    )
+    cal = SchoolCalendar(a)
+    c = a.commitments[0]
+    weekdays = a.weekdays_for(c)
+    assert unusable(cal.day(D(2024, 10, 18)), weekdays, c, strict=True) == "not-school-day"
+    assert unusable(cal.day(D(2024, 10, 19)), weekdays, c, strict=True) == "weekend"
+
+
+def test_per_month_demands_belong_to_their_term() -> None:
+    a = make_agreement([commitment({"per": "month", "count": 1})])
+    got = demands(a)
+    assert {d.term.id for d in got.values() if d.term} == {"2024-autumn", "2025-spring"}
+    assert all(d.term is not None and d.id.split("/")[1] == d.term.id for d in got.values())
+
+
+def test_a_festival_twice_in_one_year_numbers_the_second() -> None:
+    # lunar 11-20 is 2024-01-01 and again 2024-12-20
+    winter = {"key": "winter", "name": "冬训日", "month": 11, "day": 20, "lunar": True}
+    c = commitment({"festivals": ["winter"], "placement": "nearest"})
+    a = make_agreement([c], start="2024-01-01", festivals=[winter])
+    got = demands(a)
+    assert [(k, d.target) for k, d in got.items()] == [
+        ("c/winter-2024", D(2024, 1, 1)),
+        ("c/winter-2024-2", D(2024, 12, 20)),
+    ]

@@ -32,9 +32,16 @@ from partnership.model import (
     TimeRange,
     cross_check,
 )
-from partnership.placement import Board, Candidates, Placed, place
+from partnership.placement import Board, Candidates, Placed, greedy_with_repair, place
 from partnership.plan import Plan, Unplaced, sort_key
-from partnership.records import OccurrenceRecord, Records, publish, record_cancel, record_move
+from partnership.records import (
+    OccurrenceRecord,
+    Records,
+    publish,
+    record_cancel,
+    record_done,
+    record_move,
+)
 from partnership.views.plan_views import plan_json
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -940,3 +947,255 @@ def test_a_joint_rehearsal_avoids_the_brigade_s_busy_days() -> None:
     o = checked(joint).by_id()["show/once/lead-up-1"]
     assert o.date == D(2025, 1, 3)
     assert "01-06至01-10支队不可用（春节战备）" in o.why
+
+
+def test_a_rehearsal_keeps_its_term_even_when_the_earlier_term_is_nearer() -> None:
+    # terms back to back: show on Wednesday 01-15, 4 days before is Saturday 01-11; Friday
+    # 01-10 (the first term's last day) is nearer than Monday 01-13, the show's own term
+    first = {**AUTUMN_2024, "end": "2025-01-10"}
+    second = {**SPRING_2025, "start": "2025-01-13"}
+    plan = checked(make_agreement([_show("2025-01-15", 4)], [first, second]))
+    o = plan.by_id()["show/once/lead-up-1"]
+    assert (o.date, o.term) == (D(2025, 1, 13), "2025-spring")
+    assert plan.notices == ()
+
+
+# ----------------------------------------------------------------------- published lead-ups
+
+LEAD = "show/once/lead-up-1"
+
+
+def _lead_up_held(
+    show: str,
+    days_before: int,
+    published: dt.date,
+    terms: list[dict[str, Any]] | None = None,
+    **kw: Any,
+) -> Plan:
+    """The plan of a show whose rehearsal was published on ``published``."""
+    a = make_agreement([_show(show, days_before)], terms, **kw)
+    return checked(a, Records(occurrences={LEAD: OccurrenceRecord(published=published)}))
+
+
+def test_a_published_rehearsal_day_is_held_while_it_is_still_usable() -> None:
+    # show on Wednesday 11-20, 1 day before is Tuesday 11-19; Monday 11-18 was published
+    plan = _lead_up_held("2024-11-20", 1, D(2024, 11, 18))
+    o = plan.by_id()[LEAD]
+    assert o.date == D(2024, 11, 18) and plan.notices == ()
+    assert "11-19空闲，但保留已发布的日期" in o.why
+    assert [(c.rule, c.start) for c in o.claims][-1] == ("published", D(2024, 11, 19))
+
+
+def test_a_published_rehearsal_on_the_agreement_s_first_day_is_held() -> None:
+    autumn = {**AUTUMN_2024, "start": "2024-09-02"}
+    plan = _lead_up_held("2024-09-04", 1, D(2024, 9, 2), [autumn, SPRING_2025], start="2024-09-02")
+    assert dates(plan)[LEAD] == D(2024, 9, 2)
+
+
+@pytest.mark.parametrize(
+    "published",
+    [
+        D(2024, 11, 16),  # a Saturday
+        D(2024, 11, 20),  # the show's own day
+        D(2024, 11, 21),  # after the show
+        D(2024, 6, 7),  # before the agreement
+    ],
+)
+def test_a_published_rehearsal_day_that_is_no_longer_usable_is_not_held(
+    published: dt.date,
+) -> None:
+    assert dates(_lead_up_held("2024-11-20", 1, published))[LEAD] == D(2024, 11, 19)
+
+
+def test_a_published_rehearsal_in_a_provisional_year_is_not_held() -> None:
+    terms = [{"id": "2027-spring", "name": "春季", "start": "2027-02-22", "end": "2027-06-30"}]
+    plan = _lead_up_held(
+        "2027-03-17", 1, D(2027, 3, 15), terms, start="2026-09-01", end="2027-07-31"
+    )
+    assert dates(plan)[LEAD] == D(2027, 3, 16)
+
+
+def test_a_published_rehearsal_in_an_earlier_term_is_held_only_when_it_had_to_leave() -> None:
+    first = {**AUTUMN_2024, "end": "2025-01-10"}
+    second = {**SPRING_2025, "start": "2025-01-13"}
+    # the show's own term has Monday 01-13, two days before Wednesday 01-15: not held
+    stays = _lead_up_held("2025-01-15", 2, D(2025, 1, 9), [first, second])
+    assert dates(stays)[LEAD] == D(2025, 1, 13)
+    # a show on the term's first day: its rehearsal leaves the term, and Thursday 01-09
+    # (published) is held though Friday 01-10 is nearer
+    leaves = _lead_up_held("2025-01-13", 2, D(2025, 1, 9), [first, second])
+    o = leaves.by_id()[LEAD]
+    assert (o.date, o.term) == (D(2025, 1, 9), "2024-autumn")
+    assert [n.kind for n in leaves.notices] == ["lead-up-left-term"]
+
+
+def test_a_joint_rehearsal_with_no_day_counts_the_brigade_s_busy_days() -> None:
+    busy = [{"name": "集训", "start": "2024-09-02", "end": "2024-09-03"}]
+    show = _show("2024-09-04", 1, audience=["students", "brigade"])
+    plan = checked(make_agreement([show], [AUTUMN_2024], brigade_unavailable=busy))
+    (u,) = plan.unplaced
+    assert u.id == LEAD and dict(u.ruled_out) == {"outside-term": 85, "weekend": 1, "brigade": 2}
+
+
+def test_a_rehearsal_may_take_the_agreement_s_first_day_when_nothing_nearer_is_open() -> None:
+    autumn = {
+        **AUTUMN_2024,
+        "start": "2024-09-02",
+        "closures": [{"name": "军训", "start": "2024-09-03", "end": "2024-09-12"}],
+    }
+    plan = _lead_up_held("2024-09-13", 1, D(2024, 9, 13), [autumn, SPRING_2025], start="2024-09-02")
+    assert dates(plan)[LEAD] == D(2024, 9, 2)
+
+
+def test_a_failed_repair_puts_every_occurrence_it_moved_back() -> None:
+    # week 4 of 2024-autumn (09-23..09-29, Sunday 09-29 a 调休 workday), gaps of 2 days:
+    # b's only day is Thu 09-26, so a (tue/fri) takes Tue 09-24; x's days are Wed 09-25,
+    # between them, and Sun 09-29, taken by a fixed date. Repair moves a to Fri 09-27, then
+    # finds no other day for b: a goes back to 09-24 and x stays unplaced.
+    week4 = {"window": {"weeks": [4, 4]}}
+    a = make_agreement(
+        [
+            {**visit(weekdays=["thu"], **week4), "id": "b"},
+            {**visit(weekdays=["tue", "fri"], **week4), "id": "a"},
+            {**visit(weekdays=["wed", "sun"], **week4), "id": "x"},
+            once("fixed-sun", "2024-09-29"),
+        ],
+        [AUTUMN_2024],
+        scheduling={"max_per_day": 1, "min_gap_days": 2},
+    )
+    plan = checked(a)
+    assert [u.id for u in plan.unplaced] == ["x/2024-autumn/1"]
+    got = dates(plan)
+    assert (got["a/2024-autumn/1"], got["b/2024-autumn/1"]) == (D(2024, 9, 24), D(2024, 9, 26))
+
+
+def test_improve_moves_an_earlier_placement_onto_a_day_a_repair_freed() -> None:
+    # f's only day, 11, is held by a fixed date: f fails (and is skipped by improve). b (2
+    # days) takes day 5; a (3 days) finds day 4 next to it and takes 8; c (4 days) finds
+    # every day blocked, so repair moves b to day 1 and c takes 6. Day 4, a's first
+    # choice, is free now: improve moves a there.
+    c0 = make_agreement([visit()]).commitments[0]
+    day = {n: D(2024, 10, 13 + n) for n in range(1, 12)}
+
+    def demand(oid: str) -> Demand:
+        return Demand(oid, c0, "term", None, (), day[1])
+
+    candidates = {
+        "f": [day[11]],
+        "b": [day[5], day[1]],
+        "a": [day[4], day[8], day[9]],
+        "c": [day[6], day[9], day[7], day[4]],
+    }
+    board = Board(max_per_day=1, min_gap_days=2, term_at=lambda _: "t")
+    board.add("fixed", day[11])
+    got = greedy_with_repair([demand(x) for x in "fabc"], candidates, board)
+    assert got == Placed({"b": day[1], "a": day[4], "c": day[6]}, ("f",))
+    assert {d: ids for d, ids in board.by_day.items() if ids} == {
+        day[11]: ["fixed"],
+        day[1]: ["b"],
+        day[4]: ["a"],
+        day[6]: ["c"],
+    }
+
+
+@pytest.mark.parametrize("then", [record_done, lambda r, oid: record_cancel(r, oid, "暴雨")])
+def test_a_moved_fixed_date_keeps_its_new_day_once_done_or_cancelled(
+    then: Callable[[Records, str], Records],
+) -> None:
+    a = make_agreement([once("sign", "2024-10-16")])
+    moved = record_move(Records(), "sign/once", D(2024, 10, 18))
+    records = then(publish(moved, place(a, records=moved)), "sign/once")
+    o = checked(a, records).by_id()["sign/once"]
+    assert (o.date, o.status) == (D(2024, 10, 18), records.occurrences["sign/once"].status)
+    assert "按记录改期至10-18" in o.why
+
+
+def test_a_done_activity_stays_where_it_was_moved_or_announced() -> None:
+    a = make_agreement([visit(weekdays=["wed"])], [AUTUMN_2024])
+    planned = dates(place(a))[VISIT]
+    moved_day, announced = D(2024, 10, 30), D(2024, 10, 23)
+    assert planned not in (moved_day, announced)
+    moved = record_done(record_move(Records(), VISIT, moved_day), VISIT)
+    o = checked(a, moved).by_id()[VISIT]
+    assert (o.date, o.status) == (moved_day, "done") and "按记录改期至10-30" in o.why
+    held = record_done(Records(occurrences={VISIT: OccurrenceRecord(published=announced)}), VISIT)
+    o = checked(a, held).by_id()[VISIT]
+    assert (o.date, o.status) == (announced, "done") and "按记录改期" not in o.why
+
+
+def test_a_cancelled_fixed_date_does_not_hide_a_clash_of_later_ones() -> None:
+    a = make_agreement(
+        [once("early", "2024-10-14"), once("b", "2024-10-16"), once("c", "2024-10-16")]
+    )
+    plan = checked(a, record_cancel(Records(), "early/once", "暴雨"))
+    assert [(n.occurrence, n.kind) for n in plan.notices] == [("c/once", "fixed-clash")]
+
+
+def test_an_agreed_date_on_a_closure_is_kept_with_a_notice() -> None:
+    exams = {"name": "期中考试", "start": "2024-11-07", "end": "2024-11-08"}
+    plan = checked(make_agreement([once("talk", "2024-11-07")], closures=[exams]))
+    assert dates(plan)["talk/once"] == D(2024, 11, 7)
+    (notice,) = plan.notices
+    assert (notice.occurrence, notice.kind) == ("talk/once", "given-day-off")
+    assert "停课（期中考试）" in notice.message
+
+
+def test_a_rehearsal_for_an_activity_outside_the_terms_leaves_no_term() -> None:
+    # Monday 2025-01-20 lies between the terms: its rehearsal goes to Friday 01-17, the
+    # autumn term's last day, and no notice says it left a term it never had
+    plan = checked(make_agreement([_show("2025-01-20", 3)]))
+    o = plan.by_id()[LEAD]
+    assert (o.date, o.term, plan.by_id()["show/once"].term) == (D(2025, 1, 17), "2024-autumn", None)
+    assert plan.notices == ()
+
+
+def test_a_joint_rehearsal_published_on_a_day_the_brigade_became_busy_is_not_held() -> None:
+    busy = [{"name": "集训", "start": "2024-11-18", "end": "2024-11-18"}]
+    show = _show("2024-11-20", 1, audience=["students", "brigade"])
+    a = make_agreement([show], [AUTUMN_2024], brigade_unavailable=busy)
+    records = Records(occurrences={LEAD: OccurrenceRecord(published=D(2024, 11, 18))})
+    assert dates(checked(a, records))[LEAD] == D(2024, 11, 19)
+
+
+def test_a_done_record_for_an_occurrence_with_no_usable_day_keeps_it_on_its_target() -> None:
+    # week 10 of 2024-autumn is 11-04..11-10; Thursday and Friday are the exams
+    exams = {"name": "期中考试", "start": "2024-11-07", "end": "2024-11-08"}
+    a = make_agreement(
+        [visit(weekdays=["thu", "fri"], window={"weeks": [10, 10]})],
+        [AUTUMN_2024],
+        closures=[exams],
+    )
+    assert [u.id for u in place(a).unplaced] == [VISIT]
+    o = place(a, records=record_done(Records(), VISIT)).by_id()[VISIT]
+    assert (o.date, o.status) == (D(2024, 11, 7), "done")  # the middle of the window
+
+
+def test_a_rehearsal_the_brigade_cannot_join_leaves_the_next_one_placed() -> None:
+    busy = [{"name": "集训", "start": "2024-09-02", "end": "2024-09-03"}]
+    show = {
+        **once("show", "2024-09-04"),
+        "lead_up": [
+            {"title": "联排", "days_before": 1, "audience": ["students", "brigade"]},
+            {"title": "彩排", "days_before": 2, "audience": ["students"]},
+        ],
+    }
+    plan = checked(make_agreement([show], [AUTUMN_2024], brigade_unavailable=busy))
+    (u,) = plan.unplaced
+    assert (u.id, u.commitment) == ("show/once/lead-up-1", "show")
+    assert dates(plan)["show/once/lead-up-2"] == D(2024, 9, 2)
+
+
+def test_a_rehearsal_follows_its_activity_s_sequence_and_not_its_note() -> None:
+    a = make_agreement([_show("2024-11-20", 1)])
+    moved = record_move(Records(), "show/once", D(2024, 11, 21))
+    plan = checked(a, record_done(publish(moved, place(a, records=moved)), "show/once", "顺利"))
+    lead = plan.by_id()[LEAD]
+    assert (lead.date, lead.sequence, lead.note) == (D(2024, 11, 20), 1, None)
+    assert plan.by_id()["show/once"].note == "顺利"
+
+
+def test_a_rehearsal_moved_on_its_own_takes_its_recorded_time() -> None:
+    a = make_agreement([_show("2024-11-20", 1)])
+    nine = TimeRange(start=dt.time(9, 0), end=dt.time(10, 0))
+    lead = checked(a, record_move(Records(), LEAD, D(2024, 11, 18), nine)).by_id()[LEAD]
+    assert (lead.date, lead.start, lead.end) == (D(2024, 11, 18), dt.time(9, 0), dt.time(10, 0))

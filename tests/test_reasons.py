@@ -10,6 +10,7 @@ import chinese_calendar as cc
 import pytest
 from contract_v2 import Cal, session_audience
 from factory import AUTUMN_2024, SPRING_2025, make_agreement
+from goldenfile import compare
 from hypothesis import HealthCheck, given, settings
 from test_placement import agreements
 
@@ -20,6 +21,7 @@ from partnership.model import WEEKDAYS, Agreement
 from partnership.placement import place
 from partnership.plan import Occurrence, Plan
 from partnership.reasons import Claim
+from partnership.records import OccurrenceRecord, Records, record_move
 from partnership.schoolcalendar import SchoolCalendar
 
 D = dt.date
@@ -292,3 +294,126 @@ def test_gap_wording_counts_the_days_it_ruled_out() -> None:
         language="en",
     )
     assert "ruled out by the 3-day gap to x/once" in place(en).by_id()["visit/2024-autumn/1"].why
+
+
+# ----------------------------------------------------------------------- every wording, golden
+
+# one commitment per kind of reason: spread and windows, months, each festival placement
+# (found, searched back, forward and both ways, kept exactly, unplaced), agreed dates on
+# days off, a recorded move, lead-up sessions and long lists of ruled-out days
+WORDING = [
+    {
+        "id": "visit",
+        "title": "参观",
+        "repeat": {"per": "term", "count": 2},
+        "window": {"weeks": [13, 15]},
+        "weekdays": ["tue", "wed"],
+        "brigade": True,
+    },
+    {
+        "id": "tour",
+        "title": "参观营区",
+        "repeat": {"per": "term", "count": 1},
+        "window": {"weeks": [13, 15]},
+        "weekdays": ["tue", "wed"],
+        "brigade": True,
+    },
+    # fixed dates that crowd the visits, and clash with each other
+    {"id": "meet", "title": "座谈", "repeat": {"once": "2024-12-10"}},
+    {"id": "meet2", "title": "座谈二", "repeat": {"once": "2024-12-12"}},
+    {"id": "meet3", "title": "座谈三", "repeat": {"once": "2024-12-11"}},
+    # an agreed date that breaks two rules at once
+    {"id": "parade", "title": "检阅", "repeat": {"once": "2025-04-12"}, "brigade": True},
+    # a rehearsal that must leave the term, one that finds no day at all
+    {
+        "id": "opening",
+        "title": "开学典礼",
+        "repeat": {"once": "2025-02-17"},
+        "lead_up": [{"title": "筹备", "days_before": 3}],
+    },
+    {
+        "id": "first",
+        "title": "第一课",
+        "repeat": {"once": "2024-09-02"},
+        "lead_up": [{"title": "备课", "days_before": 1}],
+    },
+    {"id": "talk", "title": "讲座", "repeat": {"per": "month", "count": 1}, "weekdays": ["thu"]},
+    {
+        "id": "drill",
+        "title": "演练",
+        "repeat": {"per": "term", "count": 1},
+        "window": {"weeks": [10, 10]},
+        "weekdays": ["thu", "fri"],
+    },
+    {
+        "id": "closed",
+        "title": "停课周",
+        "repeat": {"per": "term", "count": 1},
+        "window": {"weeks": [10, 10]},
+        "weekdays": ["thu", "fri"],
+    },
+    *(
+        {
+            "id": f"show-{key}",
+            "title": "汇演",
+            "repeat": {"festivals": [key], "placement": placement, "max_shift_days": shift},
+            **({"lead_up": [{"title": "彩排", "days_before": 2}]} if placement == "after" else {}),
+        }
+        for key, placement, shift in [
+            ("national-day", "before", 9),
+            ("mid-autumn", "after", 3),
+            ("dragon-boat", "nearest", 4),
+            ("qingming", "exact", 0),
+            ("spring-festival", "before", 2),
+            ("teachers-day", "skip", 0),
+            ("school-day", "nearest", 2),
+        ]
+    ),
+    {
+        "id": "sign",
+        "title": "签约",
+        "repeat": {"once": "2024-11-09"},
+        "lead_up": [{"title": "筹备", "days_before": 1}],
+    },
+    {"id": "open", "title": "开放日", "repeat": {"once_in": "2025-spring"}},
+]
+
+
+def _claim_line(c: Claim) -> str:
+    parts = ",".join(f"{k}={n}" for k, n in c.parts)
+    return f"  {c.rule} {c.start}..{c.end} name={c.name} others={','.join(c.others)} {parts}"
+
+
+def _wording(language: str) -> str:
+    """Every occurrence, unplaced demand and notice of the WORDING agreement, one a line."""
+    a = make_agreement(
+        WORDING,
+        [{**AUTUMN_2024, **CLOSURES}, SPRING_2025],
+        language=language,
+        brigade_unavailable=[*BUSY, {"name": "演习", "start": "2025-04-12", "end": "2025-04-13"}],
+        scheduling={"max_per_day": 1, "min_gap_days": 3},
+        festivals=[{"key": "school-day", "name": "校庆日", "month": 10, "day": 18}],
+    )
+    records = record_move(Records(), "open/once", D(2025, 3, 8))
+    published = {
+        # held though nearer days are free, and still to be confirmed
+        "visit/2025-spring/2": OccurrenceRecord(published=D(2025, 5, 20), unconfirmed=True),
+        # held no more: a Saturday, a day a fixed date now takes, a day outside the window
+        "talk/2025-spring/2025-03-1": OccurrenceRecord(published=D(2025, 3, 15)),
+        "visit/2024-autumn/1": OccurrenceRecord(published=D(2024, 12, 11)),
+        "visit/2025-spring/1": OccurrenceRecord(published=D(2025, 3, 4)),
+    }
+    records = records.model_copy(update={"occurrences": {**records.occurrences, **published}})
+    plan = place(a, records=records)
+    lines: list[str] = []
+    for o in plan.occurrences:
+        lines += [f"{o.id} {o.date} {o.title}: {o.why}", *map(_claim_line, o.claims)]
+    for u in plan.unplaced:
+        lines += [f"unplaced {u.id} {u.term}: {u.reason}", *map(_claim_line, u.claims)]
+    lines += [f"notice {n.occurrence} {n.kind}: {n.message}" for n in plan.notices]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "en"])
+def test_golden_wording_of_every_kind_of_reason(language: str) -> None:
+    compare(f"reasons-{language}.txt", _wording(language))
