@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from factory import agreement, per_term, term
+from factory import agreement, occurrence, per_term, term
 
 from partnership.errors import InputError
 from partnership.model import TimeRange
@@ -301,3 +301,132 @@ def test_a_read_only_records_file_is_not_writable_even_for_root(tmp_path: Path) 
     with pytest.raises(InputError, match="read-only"):
         update_records(path, lambda r: record_done(r, VISIT))
     assert path.read_text("utf-8") == "version: 1\n"
+
+
+# ---- behaviours a mutation run found untested -------------------------------------------
+
+
+def _one_term() -> Any:
+    return agreement(
+        terms=[term("2024-autumn", "第一学期", "2024-09-01", "2025-01-17")],
+        commitments=[per_term("brigade-visit", "走进消防支队")],
+    )  # 2024-06-08 .. 2027-06-07
+
+
+def test_the_agreements_first_and_last_days_are_inside_its_period() -> None:
+    a = _one_term()
+    edge = Records(
+        occurrences={
+            "a/x/1": OccurrenceRecord(status="moved", date=dt.date(2027, 6, 7)),
+            "b/x/1": OccurrenceRecord(published=dt.date(2024, 6, 8)),
+            "c/x/1": OccurrenceRecord(status="moved", date=dt.date(2027, 6, 8)),
+            "d/x/1": OccurrenceRecord(published=dt.date(2024, 6, 7)),
+        }
+    )
+    assert out_of_period(edge, a) == {"c/x/1": ("date",), "d/x/1": ("published",)}
+
+
+def test_mending_a_published_date_keeps_the_move() -> None:
+    a = _one_term()
+    rec = OccurrenceRecord(status="moved", date=dt.date(2025, 1, 8), published=dt.date(2028, 1, 1))
+    mended = mend(Records(occurrences={"a/x/1": rec}), "a/x/1", a).occurrences["a/x/1"]
+    assert (mended.status, mended.date, mended.published) == ("moved", dt.date(2025, 1, 8), None)
+
+
+def test_every_unknown_id_is_reported_after_a_known_one(tmp_path: Path) -> None:
+    path = tmp_path / "a.records.yaml"
+    path.write_text(
+        "version: 1\noccurrences:\n  a/x/1: {status: done}\n  z/x/1: {status: done}\n"
+        "tasks:\n  aaaa: {done: 2025-01-01}\n  zzzz: {done: 2025-01-01}\n",
+        encoding="utf-8",
+    )
+    records, doc = read_records(path)
+    found = unknown_ids(records, doc, ["a/x/1"], ["aaaa"])
+    assert [(p.line, "z/x/1" in p.message or "zzzz" in p.message) for p in found] == [
+        (4, True),
+        (7, True),
+    ]
+
+
+def test_a_records_file_without_any_write_bit_is_refused_even_with_execute_bits(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "a.records.yaml"
+    path.write_text("version: 1\n", encoding="utf-8")
+    path.chmod(0o555)
+    try:
+        with pytest.raises(InputError):
+            writable(path)
+    finally:
+        path.chmod(0o644)
+    assert writable(path) == path
+
+
+def test_moving_confirms_a_proposed_date() -> None:
+    proposed = OccurrenceRecord(published=dt.date(2024, 9, 20), sequence=1, unconfirmed=True)
+    moved = record_move(Records(occurrences={"a/x/1": proposed}), "a/x/1", dt.date(2024, 9, 27))
+    rec = moved.occurrences["a/x/1"]
+    assert (rec.status, rec.date, rec.sequence, rec.unconfirmed) == (
+        "moved",
+        dt.date(2024, 9, 27),
+        2,
+        False,
+    )
+
+
+def test_publishing_keeps_the_higher_sequence_and_flags_a_proposal_after_a_provisional_one() -> (
+    None
+):
+    from partnership.plan import Notice
+
+    a = _one_term()
+    first = occurrence("a/x/1", "2027-03-01", None, "甲", provisional=True)
+    bumped = occurrence("b/x/1", "2024-10-18", None, "乙", sequence=3)
+    plain = occurrence("c/x/1", "2024-10-25", None, "丙")
+    plan = Plan(
+        a,
+        (first, bumped, plain),
+        notices=(Notice("b/x/1", "proposed", "held-impossible"),),
+    )
+    before = Records(occurrences={"c/x/1": OccurrenceRecord(sequence=2)})
+    out = publish(before, plan).occurrences
+    assert "a/x/1" not in out  # provisional: not announced
+    assert (out["b/x/1"].published, out["b/x/1"].sequence, out["b/x/1"].unconfirmed) == (
+        dt.date(2024, 10, 18),
+        3,
+        True,
+    )
+    assert (out["c/x/1"].published, out["c/x/1"].sequence, out["c/x/1"].unconfirmed) == (
+        dt.date(2024, 10, 25),
+        2,
+        False,
+    )
+
+
+def test_the_records_file_is_laid_out_as_a_person_would_read_it() -> None:
+    """Sorted keys at every level, version last, long notes folded at 100 columns."""
+    note = " ".join(f"w{i:02d}" for i in range(1, 45))
+    r = Records(
+        occurrences={
+            "b/x/1": OccurrenceRecord(status="done", note=note),
+            "a/x/1": OccurrenceRecord(status="moved", date=dt.date(2025, 1, 8), sequence=1),
+        },
+        tasks={"t1": TaskRecord(done=dt.date(2025, 1, 2))},
+    )
+    body = [line for line in dump_records(r).decode("utf-8").splitlines() if line[:1] != "#"]
+    words = note.split()
+    assert body == [
+        "occurrences:",
+        "  a/x/1:",
+        "    date: 2025-01-08",
+        "    sequence: 1",
+        "    status: moved",
+        "  b/x/1:",
+        "    note: " + " ".join(words[:23]),
+        "      " + " ".join(words[23:]),
+        "    status: done",
+        "tasks:",
+        "  t1:",
+        "    done: 2025-01-02",
+        "version: 1",
+    ]
