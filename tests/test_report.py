@@ -381,3 +381,38 @@ def test_report_sheets_hold_typed_cells() -> None:
     year = out[2]
     assert year.rows[0][0] == dt.date(2025, 1, 8)
     assert all(len(r) == len(s.headers) for s in out for r in s.rows)
+
+
+def test_an_activity_on_today_is_pending_not_missed() -> None:
+    plan, records = history()
+    today = dt.date(2026, 9, 30)  # festival-show/national-day-2026, nothing recorded yet
+    year = build_report(plan, records, 2026, today=today).year
+    assert year is not None
+    assert "festival-show/national-day-2026" in [e.occurrence for e in year.pending]
+    assert "festival-show/national-day-2026" not in [e.occurrence for e in year.missed]
+    after = build_report(plan, records, 2026, today=today + dt.timedelta(days=1)).year
+    assert after is not None
+    assert [e.occurrence for e in after.missed] == ["festival-show/national-day-2026"]
+
+
+@pytest.mark.parametrize(("language", "name"), [("zh-CN", "学期外"), ("en", "outside terms")])
+def test_an_activity_outside_every_term_is_counted_under_its_own_name(
+    language: str, name: str
+) -> None:
+    plan, records = history(language)
+    report = build_report(plan, records, None, today=TODAY)
+    talk = next(c for c in report.commitments if c.id == "signing-talk")
+    assert [(t.term, t.term_name, t.counts.done) for t in talk.terms] == [(None, name, 1)]
+
+
+def test_a_commitment_with_nothing_required_has_no_percentage() -> None:
+    plan, records = history()
+    without_talk = Plan(
+        plan.agreement,
+        tuple(o for o in plan.occurrences if o.commitment != "signing-talk"),
+        plan.unplaced,
+        plan.provisional_years,
+    )
+    data = to_json(build_report(without_talk, records, None, today=TODAY))
+    talk = next(c for c in data["commitments"] if c["id"] == "signing-talk")
+    assert talk["total"]["required"] == 0 and talk["total"]["percent"] is None
