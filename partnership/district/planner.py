@@ -132,8 +132,8 @@ class Capture:
     def __call__(self, demands: Sequence[Demand], candidates: Candidates, board: Board) -> Placed:
         self.demands = list(demands)
         self.candidates = {d.id: list(candidates[d.id]) for d in demands}
-        self.fixed = {day: list(v) for day, v in board.by_day.items() if v}
         self.before = {day: list(v) for day, v in board.by_day.items()}
+        self.fixed = {day: v for day, v in self.before.items() if v}
         self.board = board
         self.placed = greedy_with_repair(demands, candidates, board)
         return self.placed
@@ -231,6 +231,7 @@ def _plan_district(
         u: o for g, r in zip(groups, results, strict=True) for u, o in zip(g, r, strict=True)
     }
     outcomes = [by_unit[u] for u in range(len(units))]
+    days = {b.id: o.days for (b, _), o in zip(units, outcomes, strict=True) if b}
     schools: list[SchoolPlan | None] = [None] * len(loaded.members)
     for (brigade, _), o in zip(units, outcomes, strict=True):
         for j, k in enumerate(o.members):
@@ -244,7 +245,7 @@ def _plan_district(
     return DistrictPlan(
         loaded,
         tuple(s for s in schools if s is not None),
-        {b.id: o.days for (b, _), o in zip(units, outcomes, strict=True) if b},
+        {b.id: days.get(b.id, ()) for b in sorted(district.brigades, key=lambda b: b.id)},
         sum(o.objective for o in outcomes),
         sum(o.bound for o in outcomes),
         tuple(sorted((u for o in outcomes for u in o.unplaced), key=lambda u: (u.agreement, u.id))),
@@ -288,8 +289,8 @@ def _plan_unit(
     for j, (staged, capture) in enumerate(singles):
         dates = {it.oid: result.dates[(j, it.oid)] for it in problems[j].items}
         if any(dates[oid] != capture.placed.dates.get(oid) for oid in dates):
-            # staged again, as place would: the same demands and candidates on a board
-            # holding only what was there before the single-mode strategy ran
+            # the staged school with the board as the single-mode strategy found it: what
+            # staging it again would give, without expanding and ranking its demands again
             b = staged.board
             board = Board(b.max_per_day, b.min_gap_days, b.term_at, capture.start_board())
             again = replace(staged, board=board)
@@ -302,9 +303,15 @@ def _plan_unit(
         for day, v in sorted(load.items())
     )
     names = {p.agreement.agreement.id: p.agreement.parties.school.name for p in done}
-    out = _Outcome(members, [], calendars, objective=result.objective, bound=result.bound)
-    out.days = days
-    out.notices = _over(brigade, capacity, load, names)
+    out = _Outcome(
+        members,
+        [],
+        calendars,
+        objective=result.objective,
+        bound=result.bound,
+        days=days,
+        notices=_over(brigade, capacity, load, names),
+    )
     for j, plan in enumerate(done):
         explained, lost, shifted = _explain(plan, problems[j], brigade, capacity, load, names)
         out.plans.append(explained)

@@ -61,16 +61,17 @@ def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
 
 
 def _district(folder: Path) -> Path:
-    """Nine schools over three brigades of other capacities, and one school with none."""
+    """Nine schools over three brigades of other capacities, one school with none, and a
+    brigade without schools."""
     rng = random.Random(21)
     (folder / "schools").mkdir(parents=True)
     for i in range(1, 11):
         data = school(i, rng, brigade=f"b{i % 3 + 1}" if i < 10 else "nowhere")
         text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
         (folder / "schools" / f"s{i:02d}.yaml").write_text(text, encoding="utf-8")
-    brigades = [
+    brigades = [  # b4: a brigade no school has joined yet
         {"id": f"b{b}", "name": f"第{b}站", "capacity": {"host_per_day": 1, "attend_per_day": b}}
-        for b in (1, 2, 3)
+        for b in (1, 2, 3, 4)
     ]
     doc = {
         "version": 1,
@@ -88,6 +89,7 @@ def test_the_joint_plan_is_the_same_on_one_core_or_several(tmp_path: Path) -> No
     assert {m.brigade for m in loaded.members} == {"b1", "b2", "b3", None}
     one = plan_district(loaded, {}, cores=1)
     assert one.moved  # the capacities do move activities: the comparison is not idle
+    assert list(one.brigades) == ["b1", "b2", "b3", "b4"] and one.brigades["b4"] == ()
     for cores in (2, 3, 4):
         several = plan_district(loaded, {}, cores=cores)
         assert json_bytes(district_json(several)) == json_bytes(district_json(one))
