@@ -30,6 +30,18 @@ def cores() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
 
+# at most this many processes a core: enough for parts of unequal size to end together
+# (five brigades on two cores), few enough that their memory and switching stay small
+PER_CORE = 4
+
+
+def processes(parts: int, cores: int) -> int:
+    """How many processes ``parts`` independent parts should be dealt over: one each, up to
+    :data:`PER_CORE` a core, as the system then shares the cores among them and unequal parts
+    end together (two groups of five equal parts would be 3 : 2); one with one core."""
+    return 1 if cores <= 1 else max(1, min(parts, PER_CORE * cores))
+
+
 def split(weights: Sequence[int], parts: int) -> list[list[int]]:
     """Indices of ``weights`` in at most ``parts`` groups of about equal total weight
     (heaviest first, each to the lightest group so far; ties by index: deterministic)."""

@@ -26,6 +26,13 @@ def test_split_balances_the_weights_and_is_deterministic() -> None:
     assert parallel.split([2, 2, 2, 2], 1) == [[0, 1, 2, 3]]
 
 
+def test_processes_one_a_part_up_to_a_few_a_core_and_none_beside_one_core() -> None:
+    assert parallel.processes(5, 2) == 5  # five brigades on two cores end together
+    assert parallel.processes(15, 2) == 2 * parallel.PER_CORE
+    assert parallel.processes(15, 1) == 1 and parallel.processes(3, 0) == 1
+    assert parallel.processes(0, 4) == 1 and parallel.processes(1, 4) == 1
+
+
 def _pid_and_square(x: int) -> tuple[int, int]:
     return os.getpid(), x * x
 
