@@ -18,18 +18,16 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from partnership.checklist_templates import TaskKind, Templates, builtin
-from partnership.i18n import pick
+from partnership.i18n import text
 from partnership.model import Agreement, Owner, Task, Term
 from partnership.plan import Occurrence, Plan
 from partnership.records import Records
 from partnership.schoolcalendar import SchoolCalendar
 
-_OWNERS: dict[str, tuple[str, str]] = {"school": ("学校", "School"), "brigade": ("支队", "Brigade")}
-
 
 def owner_label(owner: Owner, language: str) -> str:
     """学校 / 支队 (School / Brigade)."""
-    return pick(language, *_OWNERS[owner])
+    return text(f"owner.{owner}", language)
 
 
 TaskStatus = Literal["open", "done"]

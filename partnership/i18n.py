@@ -1,42 +1,15 @@
-"""Labels shared by every view, in the agreement's language (zh-CN default, en)."""
+"""Labels of the files the tool writes, in the agreement's language (zh-CN default, en).
+
+The texts are data: ``partnership/locale/labels.toml`` (table ``labels``), read with the
+messages' catalogue; a view asks for them here, by the agreement's language, not the user's.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from functools import cache
 
-_LABELS: dict[str, tuple[str, str]] = {
-    # key: (zh-CN, en)
-    "mon": ("周一", "Mon"),
-    "tue": ("周二", "Tue"),
-    "wed": ("周三", "Wed"),
-    "thu": ("周四", "Thu"),
-    "fri": ("周五", "Fri"),
-    "sat": ("周六", "Sat"),
-    "sun": ("周日", "Sun"),
-    "teachers": ("教师", "teachers"),
-    "students": ("学生", "students"),
-    "parents": ("家长", "parents"),
-    "brigade": ("消防救援人员", "brigade"),
-    "school": ("学校", "school"),
-    "planned": ("计划", "planned"),
-    "done": ("已完成", "done"),
-    "moved": ("已改期", "moved"),
-    "cancelled": ("已取消", "cancelled"),
-    "visit": ("参观", "visit"),
-    "sports": ("运动会", "sports"),
-    "performance": ("文艺汇演", "performance"),
-    "drill": ("演练", "drill"),
-    "lecture": ("讲座", "lecture"),
-    "meeting": ("会议", "meeting"),
-    "other": ("其他", "other"),
-    "all_day": ("全天", "all day"),
-    "provisional": ("暂定", "provisional"),
-    "make_up_workday": ("调休上班", "make-up workday"),
-    "closure": ("停课/不可用", "closed"),
-    "holiday": ("放假", "holiday"),
-    "brigade_busy": ("支队不可用", "brigade busy"),
-}
+from partnership.messages import catalogue
 
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -46,12 +19,19 @@ def pick(language: str, zh: str, en: str) -> str:
     return en if language == "en" else zh
 
 
+def text(key: str, language: str) -> str:
+    """The label ``labels.<key>`` (``calendar.legend``, ``report.title``) in ``language``."""
+    texts = catalogue()[f"labels.{key}"]
+    return pick(language, texts["zh"], texts["en"])
+
+
 def label(key: str, language: str) -> str:
-    """The label for ``key`` in ``language``; unknown keys come back unchanged."""
-    pair = _LABELS.get(key)
-    if pair is None:
+    """A shared label (weekday, audience, status, kind) in ``language``; unknown keys come
+    back unchanged."""
+    texts = catalogue().get(f"labels.{key}")
+    if texts is None:
         return key
-    return pick(language, *pair)
+    return pick(language, texts["zh"], texts["en"])
 
 
 def weekday(day: dt.date, language: str) -> str:
@@ -61,7 +41,7 @@ def weekday(day: dt.date, language: str) -> str:
 
 def week(n: int, language: str) -> str:
     """A term week label: 第7周 / Week 7."""
-    return pick(language, f"第{n}周", f"Week {n}")
+    return text("week", language).format(n=n)
 
 
 def month_day(day: dt.date) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from partnership.errors import UsageError
-from partnership.i18n import pick
+from partnership.i18n import text
 from partnership.plan import Occurrence, Plan, Status, Unplaced, sort_key
 from partnership.records import Records
 
@@ -250,7 +250,7 @@ def _commitment_lines(
     order = [t.id for t in terms]
     names = {t.id: t.name for t in terms}
     missing_all = list(unplaced)
-    outside = pick(a.agreement.language, "学期外", "outside terms")
+    outside = text("report.outside_terms", a.agreement.language)
     lines = []
     for c in a.commitments:
         mine = [o for o in main if o.commitment == c.id]

@@ -31,3 +31,15 @@ def test_month_day_and_clock_write_what_strftime_writes() -> None:
     for h in range(24):
         for m in (0, 5, 30, 59):
             assert clock(dt.time(h, m)) == dt.time(h, m).strftime("%H:%M")
+
+
+def test_view_labels_come_from_the_catalogue_in_the_agreements_language() -> None:
+    from partnership.i18n import text
+    from partnership.messages import catalogue
+
+    assert text("report.title", "zh-CN") == "共建协议履约报告"
+    assert text("report.title", "en") == "Partnership fulfilment report"
+    assert text("calendar.colon", "en") == ": " and text("calendar.colon", "zh-CN") == "："
+    assert text("plan.why", "en") == "Why this date"
+    # a view's table is not a shared label: only the shared labels' own keys are
+    assert label("report", "en") == "report" and "labels.report" not in catalogue()

@@ -17,7 +17,7 @@ from rich.console import RenderableType
 from partnership import i18n
 from partnership.audience import contacts_of, place
 from partnership.checklist import ChecklistTask, owner_label
-from partnership.i18n import month_day, pick, time_range, weekday
+from partnership.i18n import month_day, time_range, weekday
 from partnership.model import Agreement, Owner
 from partnership.plan import Occurrence, Plan
 from partnership.views import html as html_view
@@ -26,51 +26,10 @@ from partnership.views import rich as rich_view
 from partnership.views.document import Block, Heading, Paragraph, TaskItem, TaskList
 from partnership.views.xlsx import Cell, Sheet
 
-_LABELS: dict[str, tuple[str, str]] = {
-    "title": ("准备与跟进清单", "Preparation and follow-up checklist"),
-    "as_of": ("截至", "as of"),
-    "owner": ("负责", "Owner"),
-    "activity": ("活动", "Activity"),
-    "activity_date": ("活动日期", "Activity date"),
-    "time": ("时间", "Time"),
-    "place": ("地点", "Place"),
-    "contact": ("联系人", "Contact"),
-    "term": ("学期", "Term"),
-    "id": ("编号", "ID"),
-    "due": ("截止", "Due"),
-    "task": ("任务", "Task"),
-    "status": ("状态", "Status"),
-    "open": ("未完成", "open"),
-    "overdue": ("逾期", "overdue"),
-    "overdue_heading": ("逾期未完成（{n} 项）", "Overdue ({n})"),
-    "done_on": ("完成于", "done"),
-    "none": ("没有任务。", "No tasks."),
-    "summary": (
-        "共 {n} 项，未完成 {open} 项，逾期 {overdue} 项",
-        "{n} tasks, {open} open, {overdue} overdue",
-    ),
-    "scope": (
-        "范围：{terms}。其他学期：加 --all 或 --term 学期编号。",
-        "Showing: {terms}. Other terms: add --all or --term TERM-ID.",
-    ),
-    "provisional": ("暂定", "provisional"),
-    "provisional_note": (
-        "标注“暂定”的活动所在年度放假安排尚未公布，日期可能变动。",
-        "Activities marked provisional fall in a year whose official holidays are not "
-        "published yet; their dates may change.",
-    ),
-    "tick_hint": (
-        "勾选：partnership tick 协议文件 编号",
-        "Tick a task: partnership tick AGREEMENT-FILE ID",
-    ),
-    "sheet": ("清单", "Checklist"),
-    "colon": ("：", ": "),
-}
-
 
 def label(key: str, language: str) -> str:
     """A checklist label in ``language``."""
-    return pick(language, *_LABELS[key])
+    return i18n.text(f"checklist.{key}", language)
 
 
 @dataclass(frozen=True)

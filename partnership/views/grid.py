@@ -11,30 +11,15 @@ from typing import Literal
 
 from partnership.errors import UsageError
 from partnership.holidays import english_name
-from partnership.i18n import pick
+from partnership.i18n import text
 from partnership.messages import t
 from partnership.plan import Occurrence, Plan, sort_key
 from partnership.schoolcalendar import SchoolCalendar
 
-# Labels both views need beyond partnership.i18n: key -> (zh-CN, en).
-_VIEW_LABELS: dict[str, tuple[str, str]] = {
-    "activity": ("活动", "activity"),
-    "colon": ("：", ": "),
-    "lead_up": ("筹备", "preparation"),
-    "legend": ("图例", "Legend"),
-    "out_of_term": ("学期外", "outside the term"),
-    "weekend": ("周末", "weekend"),
-    "provisional_banner": (
-        "暂定：{years}年的放假安排尚未公布，放假按法定节日推算，调休未知；相关日期可能变动。",
-        "Provisional: the official holidays of {years} are not yet published; days off follow "
-        "the statutory rules, make-up workdays are unknown, and these dates may change.",
-    ),
-}
-
 
 def view_label(key: str, language: str) -> str:
     """A term-calendar label (legend, out of term, ...) in ``language``; shared by both views."""
-    return pick(language, *_VIEW_LABELS[key])
+    return text(f"calendar.{key}", language)
 
 
 def activity_title(o: Occurrence, language: str) -> str:

@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 from partnership.audience import audience_of, place
-from partnership.i18n import label, pick, time_range, weekday
+from partnership.i18n import label, text, time_range, weekday
 from partnership.plan import Plan, sort_key
 from partnership.views.xlsx import Cell, Sheet
 
-_HEADERS: tuple[tuple[str, str], ...] = (
-    ("日期", "Date"),
-    ("星期", "Day"),
-    ("时间", "Time"),
-    ("活动", "Activity"),
-    ("学期", "Term"),
-    ("地点", "Place"),
-    ("参加人员", "Audience"),
-    ("状态", "Status"),
-    ("暂定", "Provisional"),
-    ("筹备于", "Prepares"),
-    ("编号", "ID"),
-    ("日期依据", "Why this date"),
-)
+# the columns of the plan sheet: labels.plan.<key> in locale/labels.toml
+_COLUMNS = (
+    "date", "day", "time", "activity", "term", "place", "audience", "status", "provisional",
+    "prepares", "id", "why",
+)  # fmt: skip
 
 
 def sheets(plan: Plan) -> list[Sheet]:
@@ -48,13 +39,15 @@ def sheets(plan: Plan) -> list[Sheet]:
             )
         )
     out = [
-        Sheet(pick(lang, "活动安排", "Plan"), tuple(pick(lang, *h) for h in _HEADERS), tuple(rows))
+        Sheet(
+            text("plan.sheet", lang), tuple(text(f"plan.{c}", lang) for c in _COLUMNS), tuple(rows)
+        )
     ]
     if plan.unplaced:
         out.append(
             Sheet(
-                pick(lang, "未能安排", "Unplaced"),
-                (pick(lang, "编号", "ID"), pick(lang, "原因", "Reason")),
+                text("plan.unplaced_sheet", lang),
+                (text("plan.id", lang), text("plan.reason", lang)),
                 tuple((u.id, u.reason) for u in plan.unplaced),
             )
         )

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from rich.console import RenderableType
 
-from partnership.i18n import label, pick, time_range, weekday
+from partnership.i18n import label, time_range, weekday
+from partnership.i18n import text as i18n_text
 from partnership.report import Counts, Entry, ProgrammeLine, Report, YearReport
 from partnership.views import html as html_view
 from partnership.views import markdown as md_view
@@ -17,82 +18,13 @@ from partnership.views import rich as rich_view
 from partnership.views.document import Bars, Block, Heading, Paragraph, Table
 from partnership.views.xlsx import Cell, Sheet
 
-_TEXTS: dict[str, tuple[str, str]] = {
-    "title": ("共建协议履约报告", "Partnership fulfilment report"),
-    "period": ("协议期限", "Agreement period"),
-    "as_of": ("统计截至", "As of"),
-    "glance": ("三年履约总览", "Fulfilment at a glance"),
-    "glance_line": (
-        "要求 {required} 次，已安排 {placed} 次，已完成 {done} 次，已取消 {cancelled} 次，"
-        "未开展 {missed} 次，待进行 {pending} 次；完成率 {percent}。",
-        "{required} required, {placed} placed, {done} done, {cancelled} cancelled, "
-        "{missed} missed, {pending} to come; {percent} of the required done.",
-    ),
-    "by_commitment": ("分项目、分学期完成情况", "By commitment and term"),
-    "by_programme": ("按“三心工程”统计", "By programme (三心工程)"),
-    "by_term": ("各学期完成情况", "Each term at a glance"),
-    "commitment": ("项目", "Commitment"),
-    "term": ("学期", "Term"),
-    "programme": ("工程", "Programme"),
-    "required": ("要求", "Required"),
-    "placed": ("已安排", "Placed"),
-    "done": ("已完成", "Done"),
-    "cancelled": ("已取消", "Cancelled"),
-    "missed": ("未开展", "Missed"),
-    "pending": ("待进行", "To come"),
-    "percent": ("完成率", "Done %"),
-    "total": ("合计", "Total"),
-    "no_programme": ("未归入三心工程", "no programme"),
-    "unplaced": ("未能安排日期", "Could not be placed"),
-    "provisional": (
-        "暂定：{years}年放假安排尚未公布，相关日期可能变动。",
-        "Provisional: the official holidays of {years} are not published yet; those dates may "
-        "change.",
-    ),
-    "year_plan": ("{year}年度计划", "Plan for {year}"),
-    "year_plan_none": (
-        "截至{today}，{year}年没有待进行的活动（已过去的见年终总结）。",
-        "As of {today} nothing in {year} is still to come (what is past: see the summary).",
-    ),
-    "year_summary": ("{year}年终总结", "Year-end summary {year}"),
-    "summary_line": (
-        "计划活动 {planned} 次：已完成 {done} 次，已取消 {cancelled} 次，改期 {moved} 次，"
-        "未开展 {missed} 次，待进行 {pending} 次。",
-        "{planned} activities planned: {done} done, {cancelled} cancelled, {moved} moved, "
-        "{missed} missed, {pending} to come.",
-    ),
-    "held": ("已开展的活动", "What took place"),
-    "called_off": ("取消的活动及原因", "What was cancelled, and why"),
-    "moved": ("改期的活动", "What moved"),
-    "not_held": (
-        "未开展的活动（日期已过，未记录完成或取消）",
-        "What was missed (its date is past; neither done nor cancelled was recorded)",
-    ),
-    "year_by_commitment": ("{year}年分项目完成情况", "{year} by commitment"),
-    "year_by_programme": ("{year}年按“三心工程”统计", "{year} by programme (三心工程)"),
-    "date": ("日期", "Date"),
-    "time": ("时间", "Time"),
-    "activity": ("活动", "Activity"),
-    "status": ("状态", "Status"),
-    "note": ("备注", "Note"),
-    "reason": ("原因", "Reason"),
-    "moved_to": ("改期后日期", "Now on"),
-    "moves": ("改期次数", "Moves"),
-    "provisional_col": ("暂定", "Provisional"),
-    "yes": ("是", "yes"),
-    "none": ("无。", "None."),
-    "colon": ("：", ": "),
-    "sheet_commitments": ("分项目分学期", "By commitment"),
-    "sheet_programmes": ("三心工程", "By programme"),
-    "sheet_year": ("{year}年度", "Year {year}"),
-}
 NUMBERS = ("required", "placed", "done", "cancelled", "missed", "pending", "percent")
 OUTCOME_KEYS = ("done", "cancelled", "missed", "pending")
 
 
 def text(key: str, language: str) -> str:
     """A report label in ``language``."""
-    return pick(language, *_TEXTS[key])
+    return i18n_text(f"report.{key}", language)
 
 
 def percent(c: Counts) -> str:
