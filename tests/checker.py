@@ -48,8 +48,9 @@ OFFICIAL: dict[int, tuple[str, str]] = {
         "1-4, 2-14, 2-28, 5-9, 9-20, 10-10",
     ),
 }
-# The 2024 notice: "元旦：1月1日放假，与周末连休" — the joined weekend is off as well.
-JOINED_WEEKEND = {D(2023, 12, 30), D(2023, 12, 31)}
+# The 2024 notice: "元旦：1月1日放假，与周末连休" and "端午节：6月10日放假，与周末连休" —
+# the joined weekends are off as well (the table gives only the holiday itself).
+JOINED_WEEKEND = {D(2023, 12, 30), D(2023, 12, 31), D(2024, 6, 8), D(2024, 6, 9)}
 
 # Built-in festivals (agreement-format.md): fixed (month, day), lunar (month, day), or a rule.
 SOLAR = {
