@@ -128,8 +128,6 @@ def official_year(
             t("holidays.out_of_range", year=year, first=FIRST_YEAR, last=LAST_YEAR)
         )
     source, off, work, lieu = _tables(year, notices)
-    if source == "built-in":  # a notice or the provisional rules say what they say
-        _join_weekends(year, off, work, notices)
     return OfficialYear(year, source, tuple(sorted(off.items())), tuple(sorted(work.items())), lieu)
 
 
@@ -151,6 +149,8 @@ def _tables(
         source = "provisional"
         off, work = statutory_days(year), {}
     off, work = dict(off), dict(work)
+    if built is not None:  # the official notice's weekends, before the agreement's own notices
+        _join_weekends(year, off, work)
     known = dict(off)
     neighbours = sorted((n for n in notices if n.year != year), key=lambda n: n.year)
     for n in [*neighbours, *([notice] if notice is not None else [])]:
@@ -164,17 +164,17 @@ def _tables(
     return source, off, work, lieu
 
 
-def _join_weekends(
-    year: int, off: dict[dt.date, str], work: dict[dt.date, str], notices: Sequence[Notice]
-) -> None:
-    """Add the Saturdays and Sundays a holiday runs into (放假，与周末连休) to ``off``.
+def _join_weekends(year: int, off: dict[dt.date, str], work: dict[dt.date, str]) -> None:
+    """Add the Saturdays and Sundays a holiday of the built-in data runs into (放假，与周末连休)
+    to ``off``; an agreement's notice, merged later, says what it says.
 
     The built-in data leaves some of them out (端午 2024: 06-10 only, though the notice
     gives 06-08..06-10); a run that crosses the new year counts on both sides.
     """
     seen = dict(off)
     for other, edge in ((year - 1, dt.date(year - 1, 12, 31)), (year + 1, dt.date(year + 1, 1, 1))):
-        near = _tables(other, notices)[1].get(edge)
+        built = _built_in(other) if FIRST_YEAR <= other <= LAST_YEAR else None
+        near = built[0].get(edge) if built is not None else None
         if near is not None:
             seen[edge] = near
     for d, name in sorted(seen.items()):

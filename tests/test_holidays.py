@@ -263,6 +263,25 @@ def test_a_notice_for_2025_merges_over_the_built_in_data() -> None:
     assert {d for d, _ in built.workdays} - changed == set(work) - changed
 
 
+def test_a_notice_for_2024_keeps_the_weekend_the_official_notice_joins_to_dragon_boat() -> None:
+    """The built-in data's 与周末连休 weekends are joined before an agreement's notice is
+    merged: a notice about other days leaves 端午's 06-08/09 off, and its own days are
+    taken as they are (no weekend joined to a Monday off of its own)."""
+    n = _notice(2024, [("通知假", "2024-04-15", "2024-04-15")], ["2024-06-08"])
+    off, work = (
+        dict(x) for x in (official_year(2024, [n]).days_off, official_year(2024, [n]).workdays)
+    )
+    assert off[dt.date(2024, 6, 9)] == "端午节" and off[dt.date(2024, 6, 10)] == "端午节"
+    assert dt.date(2024, 6, 8) not in off and dt.date(2024, 6, 8) in work  # the notice wins
+    assert off[dt.date(2024, 4, 15)] == "通知假"
+    assert dt.date(2024, 4, 13) not in off and dt.date(2024, 4, 14) not in off
+    # and the rest of the year is the built-in year's
+    built = dict(official_year(2024).days_off)
+    assert {d: v for d, v in off.items() if d.month != 4 and d != dt.date(2024, 6, 8)} == {
+        d: v for d, v in built.items() if d.month != 4 and d != dt.date(2024, 6, 8)
+    }
+
+
 def test_a_make_up_workday_takes_the_name_of_the_nearest_days_off() -> None:
     n = _notice(
         2027,

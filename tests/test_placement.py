@@ -249,10 +249,24 @@ SUNDAYS_TO_DRAGON_BOAT_2024 = make_agreement(
     weekdays=["mon", "tue", "sun"],
 )
 
+# the same weekend with an agreement's own notice for 2024: still off (the code had
+# joined weekends only for a year without a notice)
+SATURDAYS_TO_DRAGON_BOAT_WITH_A_NOTICE = make_agreement(
+    [{"id": "c2", "title": "活动2", "repeat": {"per": "term", "count": 1}}],
+    [{"id": "t3", "name": "第3学期", "start": "2024-03-18", "end": "2024-06-08"}],
+    start="2024-03-18",
+    end="2024-06-08",
+    weekdays=["mon", "tue", "wed", "thu", "fri", "sat"],
+    notices=[
+        {"year": 2024, "days_off": [{"name": "通知假", "start": "2024-04-15", "end": "2024-04-15"}]}
+    ],
+)
+
 
 @settings(max_examples=examples(80))
 @given(agreements(issue12=False))
 @example(a=SUNDAYS_TO_DRAGON_BOAT_2024)
+@example(a=SATURDAYS_TO_DRAGON_BOAT_WITH_A_NOTICE)
 def test_every_random_plan_obeys_the_contract_and_repeats(a: Agreement) -> None:
     plan = place(a)
     assert check(a, plan) == []
