@@ -136,7 +136,7 @@ def _tables(
 ) -> tuple[Source, dict[dt.date, str], dict[dt.date, str], frozenset[dt.date]]:
     """Source, days off, make-up workdays and 调休 rest days of ``year`` (no weekends joined)."""
     notice = next((n for n in notices if n.year == year), None)
-    built = _built_in(year) if FIRST_YEAR <= year <= LAST_YEAR else None
+    built = _built_in(year)
     source: Source
     lieu: frozenset[dt.date] = frozenset()
     if notice is not None:
@@ -169,14 +169,13 @@ def _join_weekends(year: int, off: dict[dt.date, str], work: dict[dt.date, str])
     to ``off``; an agreement's notice, merged later, says what it says.
 
     The built-in data leaves some of them out (端午 2024: 06-10 only, though the notice
-    gives 06-08..06-10); a run that crosses the new year counts on both sides.
+    gives 06-08..06-10); a December weekend joins the next year's 元旦 (2017-12-30/31).
     """
     seen = dict(off)
-    for other, edge in ((year - 1, dt.date(year - 1, 12, 31)), (year + 1, dt.date(year + 1, 1, 1))):
-        built = _built_in(other) if FIRST_YEAR <= other <= LAST_YEAR else None
-        near = built[0].get(edge) if built is not None else None
-        if near is not None:
-            seen[edge] = near
+    new_year = dt.date(year + 1, 1, 1)
+    after = _built_in(year + 1)
+    if after is not None and new_year in after[0]:
+        seen[new_year] = after[0][new_year]
     for d, name in sorted(seen.items()):
         for step in (dt.timedelta(days=-1), dt.timedelta(days=1)):
             x = d + step

@@ -282,6 +282,20 @@ def test_a_notice_for_2024_keeps_the_weekend_the_official_notice_joins_to_dragon
     }
 
 
+def test_a_december_weekend_joins_the_next_years_new_year_break() -> None:
+    """The 2018 notice: "元旦：1月1日放假，与周末连休" (2017-12-30..2018-01-01), the 2017 one:
+    2016-12-31..2017-01-02; the built-in data lists only 1-1 (and 1-2) for them."""
+    assert [(d, n) for d, n in official_year(2017).days_off if d.month == 12] == [
+        (dt.date(2017, 12, 30), "元旦"),
+        (dt.date(2017, 12, 31), "元旦"),
+    ]
+    assert [d for d, _ in official_year(2016).days_off if d.month == 12] == [dt.date(2016, 12, 31)]
+    # a new year's day on a Wednesday joins nothing: the December of 2024 has no day off
+    assert [d for d, _ in official_year(2024).days_off if d.month == 12] == []
+    # the last year looks past the built-in data's end without failing
+    assert official_year(2099).source == "provisional"
+
+
 def test_a_make_up_workday_takes_the_name_of_the_nearest_days_off() -> None:
     n = _notice(
         2027,
