@@ -6,13 +6,12 @@ any other exception becomes a one-line "this is a bug" message and status 70.
 Heavy modules are imported inside the commands so ``--help`` stays quick.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import gc
 import json
 import os
 import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn, cast, get_args
 
@@ -24,8 +23,6 @@ from partnership import __version__
 from partnership.messages import t
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping, Sequence
-
     from rich.console import Console, RenderableType
 
     from partnership.checklist_templates import Templates
@@ -169,13 +166,13 @@ def _main(
 # --------------------------------------------------------------------------- helpers
 
 
-def _console(stderr: bool = False) -> Console:
+def _console(stderr: bool = False) -> "Console":
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
-def _print(renderable: RenderableType) -> None:
+def _print(renderable: "RenderableType") -> None:
     _console().print(renderable)
 
 
@@ -185,7 +182,7 @@ def _fail(message: str) -> NoReturn:
     raise UsageError(message)
 
 
-def _load(path: Path) -> Agreement:
+def _load(path: Path) -> "Agreement":
     from partnership.inputs import is_records_file
     from partnership.loader import load_agreement
 
@@ -196,8 +193,8 @@ def _load(path: Path) -> Agreement:
 
 
 def _records(
-    path: Path, agreement: Agreement, mend: str | None = None
-) -> tuple[Records, Document | None]:
+    path: Path, agreement: "Agreement", mend: str | None = None
+) -> "tuple[Records, Document | None]":
     """The records beside ``path``; dates outside the agreement are located errors.
 
     ``mend``: the occurrence a `record` command is about to change — its bad dates are
@@ -215,7 +212,7 @@ def _records(
     return records, doc
 
 
-def _plan(path: Path, mend: str | None = None) -> tuple[Agreement, SchoolCalendar, Records, Plan]:
+def _plan(path: Path, mend: str | None = None) -> "tuple[Agreement, SchoolCalendar, Records, Plan]":
     from partnership.placement import place
     from partnership.records import unknown_ids
     from partnership.schoolcalendar import SchoolCalendar
@@ -230,11 +227,11 @@ def _plan(path: Path, mend: str | None = None) -> tuple[Agreement, SchoolCalenda
     return agreement, calendar, records, plan
 
 
-def _occurrence_ids(p: Plan) -> list[str]:
+def _occurrence_ids(p: "Plan") -> list[str]:
     return [o.id for o in p.occurrences] + [u.id for u in p.unplaced]
 
 
-def _warn_moved_onto_days_off(plan: Plan, records: Records) -> None:
+def _warn_moved_onto_days_off(plan: "Plan", records: "Records") -> None:
     """A move in the records file (perhaps hand-edited) onto a day off warns like --move."""
     for n in plan.notices:
         rec = records.occurrences.get(n.occurrence)
@@ -242,7 +239,7 @@ def _warn_moved_onto_days_off(plan: Plan, records: Records) -> None:
             _say(t("calendar.warning", message=n.message), err=True)
 
 
-def _check_term(agreement: Agreement, term: str | None) -> None:
+def _check_term(agreement: "Agreement", term: str | None) -> None:
     if term is None:
         return
     known = [t.id for t in agreement.calendar.terms]
@@ -272,7 +269,7 @@ def _date(value: str | None, option: str) -> dt.date:
     return day
 
 
-def _report_unplaced(plan: Plan) -> None:
+def _report_unplaced(plan: "Plan") -> None:
     from rich.text import Text
 
     err = _console(stderr=True)
@@ -352,7 +349,7 @@ def validate(
         raise InputError(problems)
 
 
-def _check_records(path: Path, agreement: Agreement) -> None:
+def _check_records(path: Path, agreement: "Agreement") -> None:
     """Errors in the records file beside ``path``; warnings for records of unknown ids."""
     from partnership.checklist import build_checklist
     from partnership.placement import place
@@ -374,7 +371,7 @@ def _check_records(path: Path, agreement: Agreement) -> None:
         _say(str(warning), err=True)
 
 
-def _calendar_warnings(path: Path, agreement: Agreement) -> None:
+def _calendar_warnings(path: Path, agreement: "Agreement") -> None:
     """Kept-but-surprising calendar facts of a valid agreement, each at its key (stderr)."""
     from partnership.calendar_checks import warnings
     from partnership.loader import read_limited
@@ -579,12 +576,12 @@ def _output_format(fmt: str | None, output: Path | None, choices: tuple[str, ...
 
 
 def _ics_files(
-    p: Plan,
-    cal: SchoolCalendar,
-    records: Records,
+    p: "Plan",
+    cal: "SchoolCalendar",
+    records: "Records",
     term: str | None,
     audience: str | None,
-    templates: Templates,
+    templates: "Templates",
 ) -> dict[str, bytes]:
     from partnership.ics import dtstamp_now, ics_filename, render_ics
 
@@ -608,7 +605,7 @@ def _ics_files(
 
 
 def _prep(
-    p: Plan, cal: SchoolCalendar, records: Records, templates: Templates
+    p: "Plan", cal: "SchoolCalendar", records: "Records", templates: "Templates"
 ) -> dict[str, list[str]]:
     """Each occurrence's preparation lines for its DESCRIPTION (the checklist's next steps)."""
     from partnership.checklist import build_checklist, prep_by_occurrence
@@ -618,7 +615,7 @@ def _prep(
     return prep_by_occurrence(tasks, [o.id for o in p.occurrences], language)
 
 
-def _refuse_incomplete(p: Plan, allow: bool) -> None:
+def _refuse_incomplete(p: "Plan", allow: bool) -> None:
     if p.complete or allow:
         return
     _report_unplaced(p)
@@ -627,7 +624,7 @@ def _refuse_incomplete(p: Plan, allow: bool) -> None:
 
 
 def _write_and_publish(
-    output: Path, chunks: Iterable[Mapping[str, bytes]], published: Sequence[tuple[Path, Plan]]
+    output: Path, chunks: Iterable[Mapping[str, bytes]], published: "Sequence[tuple[Path, Plan]]"
 ) -> list[Path]:
     """Write the files into ``output`` and remember what each plan published, all-or-nothing.
 
@@ -736,7 +733,7 @@ def checklist(
         _emit_text(json.dumps(cl.to_json(tasks), ensure_ascii=False, indent=2) + "\n", output)
 
 
-def _templates(path: Path, agreement: Agreement) -> Templates:
+def _templates(path: Path, agreement: "Agreement") -> "Templates":
     """The checklist templates in force for the agreement in ``path`` (its own file merged)."""
     from partnership.checklist_templates import load_templates
 
@@ -770,7 +767,7 @@ def _write_stdout(text: str) -> None:
     sys.stdout.flush()
 
 
-def _emit_renderable(renderable: RenderableType, output: Path | None) -> None:
+def _emit_renderable(renderable: "RenderableType", output: Path | None) -> None:
     if output is None:
         _print(renderable)
         return
@@ -783,7 +780,7 @@ def _emit_renderable(renderable: RenderableType, output: Path | None) -> None:
     _emit_text(console.export_text(), output)
 
 
-def _known_occurrence(p: Plan, occurrence: str) -> None:
+def _known_occurrence(p: "Plan", occurrence: str) -> None:
     known = _occurrence_ids(p)
     _check_known("occurrence", occurrence, known, t("cli.known.occurrences"))
 
@@ -799,7 +796,7 @@ def _check_known(kind: str, value: str, known: Sequence[str], where: str) -> Non
     _fail(t(f"cli.unknown.{kind}", value=repr(value), hint=did_you_mean, where=where))
 
 
-def _time_range(value: str) -> TimeRange:
+def _time_range(value: str) -> "TimeRange":
     from pydantic import ValidationError
 
     from partnership.model import TimeRange
@@ -846,7 +843,7 @@ def record(
     _known_occurrence(p, occurrence)
     path = rec.records_path(file)
 
-    def mended(r: Records) -> Records:
+    def mended(r: "Records") -> "Records":
         return rec.mend(r, occurrence, agreement)
 
     if done:
@@ -885,7 +882,7 @@ def _typed(value: str | None, option: str) -> str | None:
     return text
 
 
-def _warn_if_not_open(cal: SchoolCalendar, day: dt.date) -> None:
+def _warn_if_not_open(cal: "SchoolCalendar", day: dt.date) -> None:
     """A move is the admin's decision; still say when the new day is no ordinary school day."""
     from partnership.errors import PartnershipError
 
@@ -1087,7 +1084,7 @@ def _tokens(file: Path) -> dict[str, str]:
     from partnership.model import AUDIENCES
     from partnership.publishing.state import with_tokens
 
-    def change(r: Records) -> Records:
+    def change(r: "Records") -> "Records":
         return r.model_copy(update={"publishing": with_tokens(r.publishing)})
 
     tokens = rec.update_records(rec.records_path(file), change).publishing.feeds
@@ -1120,7 +1117,7 @@ def feeds_rotate(
     _load(file)  # a bad agreement file is reported as such, before the records change
     path = rec.records_path(file)
 
-    def change(r: Records) -> Records:
+    def change(r: "Records") -> "Records":
         return r.model_copy(update={"publishing": rotate(r.publishing, audience)})
 
     rec.update_records(path, change)
@@ -1140,7 +1137,7 @@ def _progress(wanted: bool) -> Any:
 class _NoProgress:
     """What `build` uses when no bar is shown: the calls of rich's Progress, doing nothing."""
 
-    def __enter__(self) -> _NoProgress:
+    def __enter__(self) -> "_NoProgress":
         return self
 
     def __exit__(self, *exc: object) -> None:
