@@ -7,7 +7,6 @@ language (templates/subscribe.toml); the same feeds always give the same bytes.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator, Sequence
 from functools import cache
 from importlib.resources import files
@@ -33,6 +32,8 @@ svg.segno { display: block; }
 
 @cache
 def _texts() -> dict[str, dict[str, dict[str, str]]]:
+    import tomllib  # only a build with feeds has this page
+
     data = files("partnership").joinpath("templates/subscribe.toml").read_text("utf-8")
     return tomllib.loads(data)
 
