@@ -184,8 +184,48 @@ def test_statutory_spring_festival_is_new_years_eve_to_the_third_day() -> None:
 
 @pytest.mark.parametrize("year", [2003, 1999, 2100, 2200])
 def test_years_outside_the_calendar_raise(year: int) -> None:
-    with pytest.raises(CalendarRangeError, match=str(year)):
+    with pytest.raises(CalendarRangeError, match=str(year)) as raised:
         official_year(year)
+    assert "2004" in str(raised.value) and "2099" in str(raised.value)  # what would be valid
+
+
+def test_a_notices_weekdays_beyond_the_statutory_days_are_rest_days_in_lieu() -> None:
+    # 春节 2027 is 02-06: the statutory days are 除夕 02-05 to 初三 02-08; the notice's
+    # 02-09..02-11 are weekdays it adds, compensated by make-up workdays (调休)
+    n = _notice(2027, [("春节", "2027-02-05", "2027-02-11")], ["2027-02-20"])
+    o = official_year(2027, [n])
+    kinds = {d.day: o.kind_of(d) for d, _ in o.days_off if d.month == 2}
+    assert kinds == {
+        5: "statutory",
+        6: "weekend",
+        7: "weekend",
+        8: "statutory",
+        9: "in-lieu",
+        10: "in-lieu",
+        11: "in-lieu",
+    }
+
+
+def test_a_holiday_of_the_built_in_data_joins_the_weekend_after_it_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """与周末连休 on either side: a Friday off runs into Saturday and Sunday, a Monday off
+    back into them, and a make-up workday stops the run."""
+    import partnership.holidays as holidays
+
+    friday, monday = dt.date(2030, 3, 1), dt.date(2030, 3, 11)
+    off = {friday: "春假", monday: "春假"}
+    work = {dt.date(2030, 3, 10): "春假"}  # the Sunday before the Monday is worked
+    monkeypatch.setattr(
+        holidays, "_built_in", lambda y: (off, work, frozenset()) if y == 2030 else None
+    )
+    got = dict(official_year(2030).days_off)
+    assert got == {
+        friday: "春假",
+        dt.date(2030, 3, 2): "春假",
+        dt.date(2030, 3, 3): "春假",
+        monday: "春假",  # not 03-09: the worked Sunday between ends the run
+    }
 
 
 @pytest.mark.parametrize(("year", "source"), [(2004, "built-in"), (2099, "provisional")])
