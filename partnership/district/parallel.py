@@ -38,7 +38,7 @@ PER_CORE = 4
 def processes(parts: int, cores: int) -> int:
     """How many processes ``parts`` independent parts should be dealt over: one each, up to
     :data:`PER_CORE` a core, as the system then shares the cores among them and unequal parts
-    end together (two groups of five equal parts would be 3 : 2); one with one core."""
+    end together (five equal parts dealt into two groups split 3 : 2); one with one core."""
     return 1 if cores <= 1 else max(1, min(parts, PER_CORE * cores))
 
 
