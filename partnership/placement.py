@@ -298,8 +298,10 @@ def stage(
     )
 
 
-def finish(staged: Staged, placed: Placed) -> Plan:
-    """The plan from a staged agreement and its strategy's answer: dates, reasons, lead-ups."""
+def finish(staged: Staged, placed: Placed, *, joint: bool = False) -> Plan:
+    """The plan from a staged agreement and its strategy's answer: dates, reasons, lead-ups
+    (``joint``: the answer is the brigade's joint plan, which may pass over a day the school
+    has free; a held date's reason still says it is kept)."""
     agreement, calendar, records = staged.agreement, staged.calendar, staged.records
     demands, board, fixed, candidates = (
         staged.demands,
@@ -330,7 +332,8 @@ def finish(staged: Staged, placed: Placed) -> Plan:
         elif how == "given":
             why = reasons.given(d, calendar, agreement)
         else:
-            why = reasons.chosen(d, day, candidates.get(d.id, []), calendar, agreement, board)
+            free = "joint" if joint and d.id not in fixed else "published"
+            why = reasons.chosen(d, day, candidates.get(d.id, []), calendar, agreement, board, free)
         # a recorded move onto any non-school day, an agreed date on a day off or closure
         acted = {c.rule for c in why.claims[1:]}
         if (how == "moved" and acted) or (

@@ -54,6 +54,7 @@ class Claim:
     day; parts k, n, usable), "festival" (name: its key), "search" (from the target
     ``start`` to the chosen ``end``; name before|after|nearest), "agreement-date",
     "kept-exact", "moved", "published" (a held date kept though ``start`` was free),
+    "joint" (``start`` free at the school, left by the brigade's joint plan: district mode),
     "lead-up" (``start`` = activity day − days_before, ``end`` = activity day),
     "left-term" (name: the activity's term), "more" (parts: runs, days not named),
     "count" (unplaced: name = rule, parts days).
@@ -240,9 +241,12 @@ def chosen(
     calendar: SchoolCalendar,
     agreement: Agreement,
     board: Board | None = None,
+    free: str = "published",
 ) -> Reason:
     """Why ``day`` holds ``d``: its ideal (or festival and search side), and what ruled out
-    every day the search passed over (``board``: the final one, for days taken)."""
+    every day the search passed over (``board``: the final one, for days taken; ``free``:
+    the claim for a day no rule of the school's took, "published" for a held date, "joint"
+    for a date the brigade's joint plan chose)."""
     c = d.commitment
     claims: list[Claim] = []
     if d.form == "festival":
@@ -262,7 +266,7 @@ def chosen(
     passed: list[Claim] = []
     for x in nearer(day, target, side):
         rule = day_rule(calendar.day(x), d, agreement, board, d.id)
-        passed.append(rule if rule is not None else Claim("published", x, x))
+        passed.append(rule if rule is not None else Claim(free, x, x))
     claims.extend(shown(runs(passed)))
     return _reason(claims, day, calendar, agreement)
 
@@ -453,6 +457,7 @@ def _day_text(c: Claim, agreement: Agreement) -> str:
         "not-before": ("不在活动之前", "not before the activity"),
         "full": (f"已有其他活动（{_ids(c)}）", f"taken by another activity ({_ids(c)})"),
         "published": ("空闲，但保留已发布的日期", "free, but the published date is kept"),
+        "joint": ("本校空闲，支队统筹未用", "free at the school, left by the brigade's joint plan"),
     }[r]
     return _t(lang, f"{span}{zh}", f"{span} {en}")
 
@@ -484,7 +489,7 @@ def _reason(
 def _sentences(claims: list[Claim], day: dt.date, agreement: Agreement) -> Iterable[str]:
     lang = agreement.agreement.language
     by = {c.rule: c for c in claims}
-    passed = [c for c in claims if c.rule in RULED_OUT or c.rule in ("more", "published")]
+    passed = [c for c in claims if c.rule in RULED_OUT or c.rule in ("more", "published", "joint")]
     comma = _t(lang, "，", ", ")
     if "ideal" in by:
         ideal = by["ideal"]

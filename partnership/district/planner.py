@@ -294,7 +294,8 @@ def _plan_unit(
             b = staged.board
             board = Board(b.max_per_day, b.min_gap_days, b.term_at, capture.start_board())
             again = replace(staged, board=board)
-            done.append(finish(again, _Given(dates)(again.flexible, again.candidates, board)))
+            given = _Given(dates)(again.flexible, again.candidates, board)
+            done.append(finish(again, given, joint=True))
         else:
             done.append(finish(staged, capture.placed))
     load = _load(done)
