@@ -216,3 +216,42 @@ def test_parts_planned_by_workers_come_back_as_the_plan_made_here(
         assert mine.plan == theirs.plan and mine.agreement == theirs.agreement
         assert mine.calendar.agreement == theirs.agreement
         assert mine.records == theirs.records
+
+
+def test_each_school_keeps_its_own_busy_days_and_its_brigades_and_nothing_else_changes(
+    tmp_path: Path,
+) -> None:
+    loaded = load_district(several_brigades(tmp_path))
+    dp = plan_district(loaded, {})
+    on_busy_alone = 0
+    for sp in dp.schools:
+        mine = sp.member.agreement
+        brigade = loaded.district.brigade(sp.member.brigade or "")
+        extra = brigade.unavailable if brigade else []
+        assert sp.agreement.calendar.brigade_unavailable == [
+            *mine.calendar.brigade_unavailable,
+            *extra,
+        ]
+        assert sp.agreement.model_copy(update={"calendar": mine.calendar}) == mine
+        busy = {d for r in extra for d in r.days()}
+        uses = {c.id for c in mine.commitments if c.brigade}
+        assert not [o for o in sp.plan.occurrences if o.commitment in uses and o.date in busy]
+        on_busy_alone += sum(
+            o.commitment in uses and o.date in busy for o in place(mine).occurrences
+        )
+    assert on_busy_alone  # alone, some schools would have the brigade on its busy days
+
+
+def test_each_school_is_planned_with_its_own_records(tmp_path: Path) -> None:
+    from partnership.records import Records, record_done
+
+    loaded = load_district(several_brigades(tmp_path))
+    records = {}
+    for m in loaded.members[::3]:  # some schools with records, the others without
+        first = place(m.agreement).occurrences[0]
+        records[m.path] = record_done(Records(), first.id, "顺利")
+    dp = plan_district(loaded, records)
+    for sp in dp.schools:
+        assert sp.records == records.get(sp.member.path, Records())
+        done = [o.id for o in sp.plan.occurrences if o.status == "done"]
+        assert done == list(sp.records.occurrences)
