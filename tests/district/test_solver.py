@@ -12,10 +12,11 @@ import datetime as dt
 import itertools
 import random
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
-from partnership.district.solver import Item, School, solve
+from partnership.district.solver import Item, School, blocked_by_fixed, solve
 from tests.district.exact import Activity, SchoolRules, optimum
 
 PENALTY = 1000
@@ -134,3 +135,23 @@ def test_every_plan_of_many_small_problems_keeps_every_rule() -> None:
         total = _check_rules(schools, result.dates, cap)
         assert result.objective == total, seed
         assert result.bound <= optimum(rules, cap, PENALTY)[0] + 1e-6, seed
+
+
+def test_the_days_a_schools_fixed_activities_keep_free() -> None:
+    """A day that holds the school's most, and the days within its minimum gap of any fixed
+    activity in the same term; an empty day blocks nothing, nor a day out of term around it."""
+    day = dt.date(2025, 9, 1).replace
+
+    def term(d: dt.date) -> str | None:
+        return "autumn" if d <= day(day=21) else None
+
+    fixed = {
+        day(day=30): [],  # first: an empty day does not end the search
+        day(month=10, day=5): ["d", "e"],  # out of term: full, no gap around it
+        day(day=10): ["a"],
+        day(day=20): ["b", "c"],
+    }
+    school = School("s", "b", 2, 3, term, fixed, [], [])
+    expected = {day(day=d) for d in (8, 9, 10, 11, 12, 18, 19, 20, 21)} | {day(month=10, day=5)}
+    assert blocked_by_fixed(school) == expected
+    assert blocked_by_fixed(replace(school, max_per_day=3)) == expected - {day(month=10, day=5)}
