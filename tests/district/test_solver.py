@@ -155,3 +155,11 @@ def test_the_days_a_schools_fixed_activities_keep_free() -> None:
     expected = {day(day=d) for d in (8, 9, 10, 11, 12, 18, 19, 20, 21)} | {day(month=10, day=5)}
     assert blocked_by_fixed(school) == expected
     assert blocked_by_fixed(replace(school, max_per_day=3)) == expected - {day(month=10, day=5)}
+
+
+@pytest.mark.parametrize("seed", [6, 17, 20, 29, 35, 36, 53, 56, 61, 68, 79, 82])
+def test_with_fixed_activities_the_bound_proves_these_plans_the_best(seed: int) -> None:
+    schools, rules, cap = _problem(seed, True)
+    result = solve(schools, cap)
+    assert _check_rules(schools, result.dates, cap) == result.objective > 0
+    assert result.bound == result.objective == round(optimum(rules, cap, PENALTY)[0])
