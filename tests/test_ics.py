@@ -19,6 +19,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from icscheck import (
     check_bytes,
+    check_vtimezone,
     events,
     khal_command,
     khal_config,
@@ -29,6 +30,7 @@ from icscheck import (
 from profiles import examples
 
 from partnership import __version__
+from partnership.checklist_templates import KindTemplate, Templates, Texts
 from partnership.errors import UsageError
 from partnership.ics import _grades, dtstamp_now, ics_filename, render_ics
 from partnership.identity import uid
@@ -796,6 +798,9 @@ def test_dtstamp_is_utc_whatever_the_machines_zone(
 
 @settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet="ab\\^,;:é消防\U0001f692 ", max_size=200))
+@example("a" * 63)  # a line of 75 octets: one too many, folded
+@example("a" * 136)  # two whole pieces, no empty third one
+@example("X" * 200)  # only a backslash or caret moves a cut
 def test_fold_is_icalendars_fold(text: str) -> None:
     from icalendar.parser.string import _foldline
 
@@ -849,3 +854,89 @@ def test_a_files_calendar_lines_are_what_icalendar_writes(
     cal.add("REFRESH-INTERVAL", dt.timedelta(days=1), parameters={"VALUE": "DURATION"})
     cal.add("X-PUBLISHED-TTL", icalendar.vDuration(dt.timedelta(days=1)))
     assert _file_shell(language, timezone, name) == cal.to_ical()
+
+
+# --- what mutation testing found untested (docs/mutation.md) ---------------------------------
+
+OWN_TEMPLATES = Templates(
+    {"visit": KindTemplate(bring=Texts(zh="自带水杯", en="Bring water"), arrive_minutes=30)}, ()
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "zh-CN",
+            [
+                "走进消防站🚒，参观车库; 体验\\装备,",
+                "第二行：逃生演练",
+                "第三行",
+                "参加人员：教师、学生、家长",
+                "分年级方案：",
+                "1–2年级：消防故事会与消防车参观",
+                "5–6年级：火场逃生与灭火器实操",
+                "地点：永川区消防救援支队",
+                "请于 13:30 前到达",
+                "携带与注意：自带水杯",
+                "联系人：",
+                "永川区大磨小学：王老师（德育处主任），023-00000000",
+            ],
+        ),
+        (
+            "en",
+            [
+                "走进消防站🚒，参观车库; 体验\\装备,",
+                "第二行：逃生演练",
+                "第三行",
+                "Audience: teachers, students, parents",
+                "Programmes by grade:",
+                "Grades 1–2: 消防故事会与消防车参观",
+                "Grades 5–6: 火场逃生与灭火器实操",
+                "Where: 永川区消防救援支队",
+                "Please be there by 13:30",
+                "Bring, and mind: Bring water",
+                "Contacts:",
+                "永川区大磨小学: 王老师 (德育处主任), 023-00000000",
+            ],
+        ),
+    ],
+)
+def test_a_family_file_tells_the_agreements_own_templates_and_only_the_schools_contacts(
+    language: str, expected: list[str]
+) -> None:
+    a = Agreement.model_validate(agreement_data(language=language))
+    out = render_ics(make_plan(a), audience="parents", dtstamp=STAMP, templates=OWN_TEMPLATES)
+    visit = events(out)[uid("brigade-visit/2024-autumn/1", a.agreement.id)]
+    assert str(visit["DESCRIPTION"]).split("\n") == expected
+
+
+def _vevents(data: bytes) -> dict[str, bytes]:
+    """Each VEVENT's bytes (folded, as written), by UID."""
+    found = re.findall(rb"BEGIN:VEVENT\r\n.*?END:VEVENT\r\n", data, flags=re.S)
+    return {str(icalendar.Event.from_ical(e)["UID"]): e for e in found}
+
+
+@pytest.mark.parametrize("audience", [None, "parents", "teachers"])
+def test_each_caldav_object_is_the_files_event_in_a_calendar_of_its_own(
+    plan: Plan, audience: str | None
+) -> None:
+    """The objects ``publish`` writes: exactly the events of that audience's file, each in a
+    VCALENDAR that starts as every file does (no METHOD) with the VTIMEZONE of its year."""
+    from partnership.ics import render_objects
+
+    prep = {"brigade-visit/2024-autumn/1": ["10-06 学校：发放家长告知书"]}
+    kw: dict[str, Any] = {"dtstamp": STAMP, "prep": prep, "templates": OWN_TEMPLATES}
+    whole = _vevents(render_ics(plan, audience=audience, **kw))
+    objects = render_objects(plan, audience=audience, **kw)
+    assert set(objects) == set(whole)
+    head = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+        f"PRODID:-//partnership//partnership {__version__}//ZH\r\n"
+        "CALSCALE:GREGORIAN\r\nBEGIN:VTIMEZONE\r\n"
+    ).encode()
+    for key, data in objects.items():
+        assert data.startswith(head) and data.endswith(b"END:VCALENDAR\r\n"), data[:200]
+        assert _vevents(data) == {key: whole[key]}
+        year = icalendar.Calendar.from_ical(data).walk("VEVENT")[0].decoded("DTSTART").year
+        check_vtimezone(data, "Asia/Shanghai", {year})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from pathlib import Path
 from typing import Any
 
@@ -93,4 +94,33 @@ def write_district(folder: Path, n: int, rng: Any, host: int, attend: int) -> Pa
     }
     path = folder / "district.yaml"
     path.write_text(yaml.safe_dump(district, allow_unicode=True, sort_keys=False), "utf-8")
+    return path
+
+
+def several_brigades(folder: Path) -> Path:
+    """Nine schools over three brigades of other capacities and busy days (in the weeks the
+    schools' visits may take), one school with none, and a brigade without schools."""
+    rng = random.Random(21)
+    (folder / "schools").mkdir(parents=True)
+    for i in range(1, 11):
+        data = school(i, rng, brigade=f"b{i % 3 + 1}" if i < 10 else "nowhere")
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        (folder / "schools" / f"s{i:02d}.yaml").write_text(text, encoding="utf-8")
+    brigades = [  # b4: a brigade no school has joined yet
+        {
+            "id": f"b{b}",
+            "name": f"第{b}站",
+            "capacity": {"host_per_day": 1, "attend_per_day": b},
+            "unavailable": [{"name": "战备", "start": f"2025-09-{14 + b}", "end": "2025-09-26"}],
+        }
+        for b in (1, 2, 3, 4)
+    ]
+    doc = {
+        "version": 1,
+        "district": {"id": "par", "name": "并行区"},
+        "agreements": ["schools/*.yaml"],
+        "brigades": brigades,
+    }
+    path = folder / "district.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
     return path

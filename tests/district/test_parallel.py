@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import os
-import random
 from pathlib import Path
 
 import pytest
-import yaml
 
 from partnership.district import parallel
 from partnership.district.loader import load_district
 from partnership.district.planner import plan_district
 from partnership.district.views import district_json, json_bytes
 from partnership.errors import InputError, Problem
-from tests.district.districts import school
+from tests.district.districts import several_brigades
 
 
 def test_split_balances_the_weights_and_is_deterministic() -> None:
@@ -67,32 +65,8 @@ def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
         parallel.run_parts(_dies, [1, 2])
 
 
-def _district(folder: Path) -> Path:
-    """Nine schools over three brigades of other capacities, one school with none, and a
-    brigade without schools."""
-    rng = random.Random(21)
-    (folder / "schools").mkdir(parents=True)
-    for i in range(1, 11):
-        data = school(i, rng, brigade=f"b{i % 3 + 1}" if i < 10 else "nowhere")
-        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-        (folder / "schools" / f"s{i:02d}.yaml").write_text(text, encoding="utf-8")
-    brigades = [  # b4: a brigade no school has joined yet
-        {"id": f"b{b}", "name": f"第{b}站", "capacity": {"host_per_day": 1, "attend_per_day": b}}
-        for b in (1, 2, 3, 4)
-    ]
-    doc = {
-        "version": 1,
-        "district": {"id": "par", "name": "并行区"},
-        "agreements": ["schools/*.yaml"],
-        "brigades": brigades,
-    }
-    path = folder / "district.yaml"
-    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
-    return path
-
-
 def test_the_joint_plan_is_the_same_on_one_core_or_several(tmp_path: Path) -> None:
-    loaded = load_district(_district(tmp_path))
+    loaded = load_district(several_brigades(tmp_path))
     assert {m.brigade for m in loaded.members} == {"b1", "b2", "b3", None}
     one = plan_district(loaded, {}, cores=1)
     assert one.moved  # the capacities do move activities: the comparison is not idle
@@ -110,7 +84,7 @@ def test_the_command_prints_its_plan_once_when_workers_plan_beside_it(tmp_path: 
     import subprocess
     import sys
 
-    path = _district(tmp_path)
+    path = several_brigades(tmp_path)
     alone = district_json(plan_district(load_district(path), {}, cores=1))
     run = subprocess.run(
         [sys.executable, "-m", "partnership", "district", "plan", str(path), "--json"],

@@ -9,20 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import pickle
 import random
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from partnership.district import parallel
 from partnership.district.loader import load_district
 from partnership.district.planner import plan_district
 from partnership.model import WEEKDAYS, Agreement, DayRange
 from partnership.placement import place
 from partnership.schoolcalendar import SchoolCalendar
-from tests.district.districts import write_district
+from tests.district.districts import several_brigades, write_district
 from tests.district.exact import Activity, SchoolRules, optimum
 
 PENALTY = 1000  # what the contract's objective charges for an activity left unplaced
@@ -185,3 +188,70 @@ def test_planning_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) ->
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_parts_planned_by_workers_come_back_as_the_plan_made_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a worker sends (plans without their agreements and calendars) gives back, once
+    put together here, the plan made in one process: each part but the first goes through
+    ``ship`` and pickle as in a forked worker, without forking (tests/district/conftest.py)."""
+    shipped: list[int] = []
+
+    def here(work: Any, parts: Any, *, ship: Any) -> list[Any]:
+        rest = [pickle.loads(pickle.dumps(ship(work(p)))) for p in parts[1:]]
+        shipped.extend(len(r) for r in rest)
+        return [work(parts[0]), *rest]
+
+    loaded = load_district(several_brigades(tmp_path))
+    one = plan_district(loaded, {}, cores=1)
+    monkeypatch.setattr(parallel, "run_parts", here)
+    several = plan_district(loaded, {}, cores=4)
+    assert shipped == [1, 1, 1]  # four units: three brigades and the school without one
+    assert several.moved == one.moved and one.moved
+    for field in ("brigades", "objective", "bound", "unplaced", "notices"):
+        assert getattr(several, field) == getattr(one, field), field
+    assert [s.member for s in several.schools] == [s.member for s in one.schools]
+    for mine, theirs in zip(several.schools, one.schools, strict=True):
+        assert mine.plan == theirs.plan and mine.agreement == theirs.agreement
+        assert mine.calendar.agreement == theirs.agreement
+        assert mine.records == theirs.records
+
+
+def test_each_school_keeps_its_own_busy_days_and_its_brigades_and_nothing_else_changes(
+    tmp_path: Path,
+) -> None:
+    loaded = load_district(several_brigades(tmp_path))
+    dp = plan_district(loaded, {})
+    on_busy_alone = 0
+    for sp in dp.schools:
+        mine = sp.member.agreement
+        brigade = loaded.district.brigade(sp.member.brigade or "")
+        extra = brigade.unavailable if brigade else []
+        assert sp.agreement.calendar.brigade_unavailable == [
+            *mine.calendar.brigade_unavailable,
+            *extra,
+        ]
+        assert sp.agreement.model_copy(update={"calendar": mine.calendar}) == mine
+        busy = {d for r in extra for d in r.days()}
+        uses = {c.id for c in mine.commitments if c.brigade}
+        assert not [o for o in sp.plan.occurrences if o.commitment in uses and o.date in busy]
+        on_busy_alone += sum(
+            o.commitment in uses and o.date in busy for o in place(mine).occurrences
+        )
+    assert on_busy_alone  # alone, some schools would have the brigade on its busy days
+
+
+def test_each_school_is_planned_with_its_own_records(tmp_path: Path) -> None:
+    from partnership.records import Records, record_done
+
+    loaded = load_district(several_brigades(tmp_path))
+    records = {}
+    for m in loaded.members[::3]:  # some schools with records, the others without
+        first = place(m.agreement).occurrences[0]
+        records[m.path] = record_done(Records(), first.id, "顺利")
+    dp = plan_district(loaded, records)
+    for sp in dp.schools:
+        assert sp.records == records.get(sp.member.path, Records())
+        done = [o.id for o in sp.plan.occurrences if o.status == "done"]
+        assert done == list(sp.records.occurrences)
