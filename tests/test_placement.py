@@ -912,6 +912,36 @@ def test_provisional_occurrences_are_not_held() -> None:
     assert dates(checked(a, r))[oid] == dates(first)[oid]
 
 
+def test_a_joint_plans_date_says_the_brigade_left_the_free_day_and_a_held_one_is_kept() -> None:
+    """District mode finishes a school with the brigade's dates (``joint``): a free day it
+    passed over is the joint plan's doing; a published date held there stays "published"."""
+    from partnership.placement import finish, stage
+    from partnership.schoolcalendar import SchoolCalendar
+
+    a = make_agreement([visit()])
+    cal = SchoolCalendar(a)
+    autumn, spring = "brigade-visit/2024-autumn/1", "brigade-visit/2025-spring/1"
+    alone = dates(place(a, cal))
+    staged = stage(a, cal, Records())
+    later = next(d for d in staged.candidates[spring] if d > alone[spring])
+    held = Records(occurrences={spring: OccurrenceRecord(published=later)})
+    staged = stage(a, cal, held)
+    moved = next(d for d in staged.candidates[autumn] if d > alone[autumn])
+    plan = finish(staged, Placed({autumn: moved}, ()), joint=True)
+    by_id = plan.by_id()
+    assert by_id[autumn].date == moved and by_id[spring].date == later
+    # the nearest search passed over the ideal day and the one before it (a tie goes before)
+    day_before = alone[autumn] - dt.timedelta(days=1)
+    last = by_id[autumn].claims[-1]
+    assert (last.rule, last.start, last.end) == ("joint", day_before, alone[autumn])
+    assert f"{day_before:%m-%d}至{alone[autumn]:%m-%d}本校空闲，支队统筹未用；" in by_id[autumn].why
+    assert [c.rule for c in by_id[spring].claims][-1] == "published"
+    assert "空闲，但保留已发布的日期" in by_id[spring].why
+    # alone, the same dates give what single mode says: nothing is the joint plan's
+    single = finish(staged, Placed({autumn: moved}, ()))
+    assert "joint" not in {c.rule for o in single.occurrences for c in o.claims}
+
+
 @pytest.mark.parametrize("language", ["zh-CN", "en"])
 def test_every_placed_occurrence_says_why(language: str) -> None:
     a = make_agreement(

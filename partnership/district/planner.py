@@ -432,10 +432,10 @@ def _explain(
             lost.append(DistrictUnplaced(aid, u.id, brigade.id, u.reason))
             unplaced.append(u)
             continue
-        full = [
+        full = [  # a brigade that takes none of this kind has no day that schools filled
             FullDay(day, who)
             for day in sorted(set(it.candidates))
-            if (who := filled(it.kind, day)) is not None
+            if capacity[it.kind] > 0 and (who := filled(it.kind, day)) is not None
         ]
         days = sep.join(
             t("district.full_day", lang=lang, date=f.date, schools=sep.join(f.schools))
