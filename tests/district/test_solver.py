@@ -163,3 +163,48 @@ def test_with_fixed_activities_the_bound_proves_these_plans_the_best(seed: int) 
     result = solve(schools, cap)
     assert _check_rules(schools, result.dates, cap) == result.objective > 0
     assert result.bound == result.objective == round(optimum(rules, cap, PENALTY)[0])
+
+
+def test_the_lp_days_are_adopted_in_school_order_where_every_rule_holds() -> None:
+    """``_adopt`` keeps an LP day only where the school's board and the brigade's room
+    still take it, schools in order; with a bound no plan is above, the local search then
+    changes nothing, so what comes back is exactly the adoption."""
+    from partnership.district.solver import _adopt
+
+    d1, d2, d3 = (START + dt.timedelta(days=k) for k in (1, 2, 3))  # in the one term
+
+    def school(
+        items: list[Item],
+        most: int = 1,
+        gap: int = 0,
+        fixed: dict[dt.date, list[str]] | None = None,
+    ) -> School:
+        return School("s", "b", most, gap, _term, fixed or {}, [], items)
+
+    def item(oid: str, kind: str | None, pref: dt.date | None) -> Item:
+        return Item(oid, kind, pref, (d1, d2, d3))  # type: ignore[arg-type]
+
+    schools = [
+        school([item("a1", "host", d1), item("a2", None, d1)]),  # a2: one a day
+        school([item("b1", "host", d1), item("b2", "host", d2), item("b3", None, d1)]),
+        school([item("c1", None, d1), item("c2", None, d2)], most=2, gap=2),  # two days apart
+        school([item("e1", None, d3), item("e2", None, None)], fixed={d3: ["fixed"]}),
+    ]
+    chosen = {
+        (0, "a1"): d1, (0, "a2"): d1,
+        (1, "b1"): d1, (1, "b2"): d2, (1, "b3"): d1,
+        (2, "c1"): d1, (2, "c2"): d2,
+        (3, "e1"): d3, (3, "e2"): d1,
+    }  # fmt: skip
+    out = _adopt(schools, lambda key: 1, dict(chosen), 10**9)
+    assert out == {
+        (0, "a1"): d1,
+        (0, "a2"): None,  # the school's one activity a day is a1
+        (1, "b1"): None,  # the brigade hosts one a day: a1, of the school before
+        (1, "b2"): d2,
+        (1, "b3"): d1,  # uses no capacity: only its own school's rules count
+        (2, "c1"): d1,
+        (2, "c2"): None,  # one day after c1, the gap is two
+        (3, "e1"): None,  # the fixed activity fills the day
+        (3, "e2"): None,  # unplaced even alone: never dated
+    }
