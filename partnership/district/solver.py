@@ -280,10 +280,9 @@ class _Search:
             for b in blocking if ok else ():
                 bkey = (key[0], b)
                 prev = log_prev(log, bkey)
-                if prev is None:
-                    continue
+                assert prev is not None  # a blocker is on the board: it had a day
                 self.put(bkey, None)
-                step = self._place_near(bkey, prev, log)
+                step = self._place_near(bkey, prev)
                 if step is None:
                     ok = False
                     break
@@ -313,9 +312,8 @@ class _Search:
         self._last = step or 0
         return best[1] if step is not None else None
 
-    def _place_near(
-        self, key: Key, prev: dt.date, log: list[tuple[Key, dt.date | None]]
-    ) -> int | None:
+    def _place_near(self, key: Key, prev: dt.date) -> int | None:
+        """``key`` on its most preferred day that fits; what that costs more than ``prev``."""
         it = self.items[key]
         for c in self.order(key):
             if self.fits(key, c):
