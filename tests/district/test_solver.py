@@ -208,3 +208,37 @@ def test_the_lp_days_are_adopted_in_school_order_where_every_rule_holds() -> Non
         (3, "e1"): None,  # the fixed activity fills the day
         (3, "e2"): None,  # unplaced even alone: never dated
     }
+
+
+def _day(k: int) -> dt.date:
+    return START + dt.timedelta(days=k)
+
+
+def test_with_a_gap_of_one_day_the_bound_knows_a_school_has_one_activity_a_day() -> None:
+    """The brigade keeps b1 on day 1, so a2 must leave it: to day 2, where a1 is (two may
+    share a day by max_per_day, not by the one-day gap) once a1 moves on to day 3 (cost
+    2), or to day 4 (cost 3). The bound proves 2: it holds the gap's rows."""
+    a = School(
+        "a", "b", 2, 1, _term, {}, [],
+        [Item("a1", None, _day(2), (_day(2), _day(3))),
+         Item("a2", "host", _day(1), (_day(1), _day(2), _day(4)))],
+    )  # fmt: skip
+    b = School("b", "b", 1, 0, _term, {}, [], [Item("b1", "host", _day(1), (_day(1),))])
+    result = solve([a, b], {"host": 1, "attend": 1})
+    assert (result.objective, result.bound) == (2, 2)
+    assert result.dates == {(0, "a1"): _day(3), (0, "a2"): _day(2), (1, "b1"): _day(1)}
+
+
+def test_the_bound_counts_a_schools_fixed_activity_against_its_activities_a_day() -> None:
+    """Day 1 holds a fixed activity and a1 (two a day): a2, pushed off day 2 by the
+    brigade, goes to day 4 (cost 2) rather than to day 1, which would send a1 to day 3
+    (cost 1 + 2). The bound proves 2: the fixed activity takes one of day 1's two places."""
+    a = School(
+        "a", "b", 2, 0, _term, {_day(1): ["fixed"]}, [],
+        [Item("a1", None, _day(1), (_day(1), _day(3))),
+         Item("a2", "host", _day(2), (_day(2), _day(1), _day(4)))],
+    )  # fmt: skip
+    b = School("b", "b", 1, 0, _term, {}, [], [Item("b1", "host", _day(2), (_day(2),))])
+    result = solve([a, b], {"host": 1, "attend": 1})
+    assert (result.objective, result.bound) == (2, 2)
+    assert result.dates == {(0, "a1"): _day(1), (0, "a2"): _day(4), (1, "b1"): _day(2)}
