@@ -242,3 +242,20 @@ def test_the_bound_counts_a_schools_fixed_activity_against_its_activities_a_day(
     result = solve([a, b], {"host": 1, "attend": 1})
     assert (result.objective, result.bound) == (2, 2)
     assert result.dates == {(0, "a1"): _day(1), (0, "a2"): _day(4), (1, "b1"): _day(2)}
+
+
+def test_the_bound_applies_a_gap_only_within_a_term() -> None:
+    """Day 10 ends a term and day 11 starts the next: a gap of three days does not join
+    them, so both activities keep their days and the LP's bound is 0."""
+    from partnership.district.solver import _Bound
+
+    def two_terms(day: dt.date) -> str | None:
+        return "t1" if day <= _day(10) else "t2"
+
+    a = School(
+        "a", "b", 1, 3, two_terms, {}, [],
+        [Item("a1", None, _day(10), (_day(10), _day(9))),
+         Item("a2", "host", _day(11), (_day(11), _day(12), _day(13)))],
+    )  # fmt: skip
+    bound, chosen = _Bound([a], lambda key: 1).solve()
+    assert bound == 0 and chosen == {(0, "a1"): _day(10), (0, "a2"): _day(11)}
