@@ -32,7 +32,7 @@ from partnership.model import (
     TimeRange,
     cross_check,
 )
-from partnership.placement import Board, Candidates, Placed, greedy_with_repair, place
+from partnership.placement import Board, Candidates, Placed, greedy_with_repair, place, stage
 from partnership.plan import Plan, Unplaced, sort_key
 from partnership.records import (
     OccurrenceRecord,
@@ -42,6 +42,7 @@ from partnership.records import (
     record_done,
     record_move,
 )
+from partnership.schoolcalendar import SchoolCalendar
 from partnership.views.plan_views import plan_json
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -1096,6 +1097,52 @@ def test_improve_moves_an_earlier_placement_onto_a_day_a_repair_freed() -> None:
         day[4]: ["a"],
         day[6]: ["c"],
     }
+
+
+def _festival(cid: str, placement: str, shift: int, weekdays: list[str]) -> dict[str, Any]:
+    """A commitment held near its own custom festival ``cid``."""
+    repeat = {"festivals": [cid], "placement": placement, "max_shift_days": shift}
+    return {"id": cid, "title": cid, "repeat": repeat, "weekdays": weekdays}
+
+
+def test_improve_places_a_failed_demand_on_the_day_a_move_frees() -> None:
+    # min_gap_days 2: a day blocks its neighbours. Candidates (hardest first, ties by target):
+    # a [Wed 16, Fri 11], b [Thu 17, Thu 24], d [Tue 22, Fri 25], c [Tue 22, Tue 15]; x is
+    # fixed on Mon 21. a takes 16, b 24 (17 is next to a); d finds 22 next to x and 25 next
+    # to b, and repair cannot move b (17 is still next to a): d fails. c finds 22 next to x;
+    # repair moves a to 11 and c takes 15. Day 17 is free now: improve moves b there, which
+    # frees 25, and places d on it.
+    targets = {"a": 16, "b": 17, "d": 22, "c": 22}
+    fests = [{"key": k, "name": k, "month": 10, "day": n} for k, n in targets.items()]
+    a = make_agreement(
+        [
+            _festival("a", "before", 5, ["wed", "fri"]),
+            _festival("b", "after", 7, ["thu"]),
+            _festival("d", "after", 3, ["tue", "fri"]),
+            _festival("c", "before", 7, ["tue"]),
+            once("x", "2024-10-21"),
+        ],
+        [AUTUMN_2024],
+        scheduling={"max_per_day": 1, "min_gap_days": 2},
+        festivals=fests,
+    )
+    staged = stage(a, SchoolCalendar(a), Records())
+    got = greedy_with_repair(staged.flexible, staged.candidates, staged.board)
+    want = {"a/a-2024": D(2024, 10, 11), "b/b-2024": D(2024, 10, 17), "c/c-2024": D(2024, 10, 15)}
+    assert got == Placed({**want, "d/d-2024": D(2024, 10, 25)}, ())
+    assert {day: ids for day, ids in staged.board.by_day.items() if ids} == {
+        D(2024, 10, 11): ["a/a-2024"],
+        D(2024, 10, 15): ["c/c-2024"],
+        D(2024, 10, 17): ["b/b-2024"],
+        D(2024, 10, 21): ["x/once"],
+        D(2024, 10, 25): ["d/d-2024"],
+    }
+    plan = checked(a)
+    assert plan.unplaced == ()
+    assert plan.by_id()["d/d-2024"].why == (
+        "第8周周五：d（10-22）向后找最近的可用日，推迟3天；"
+        "10-22因与x/once须间隔2天而排除（1天），10-23至10-24不是本活动的星期（周二、周五）"
+    )
 
 
 @pytest.mark.parametrize("then", [record_done, lambda r, oid: record_cancel(r, oid, "暴雨")])
