@@ -242,3 +242,18 @@ def test_a_lead_up_with_no_day_before_the_agreement_starts(language: str, want: 
     assert got.claims == (
         Claim("lead-up", D(2024, 6, 7), D(2024, 6, 8), parts=(("days_before", 1),)),
     )
+
+
+def test_one_more_range_of_one_day_is_singular_in_english() -> None:
+    # four runs passed over (10-19–10-20, 10-21, 10-22, 10-23): the last one is counted
+    a = make_agreement(
+        [_once("x", "2024-10-21"), _visit([7, 8], weekdays=["mon", "wed", "fri"])],
+        [AUTUMN_2024],
+        language=EN,
+        scheduling={"min_gap_days": 3},
+    )
+    assert _why(a, "visit/2024-autumn/1") == (
+        "Week 7, Fri: the middle (10-21) of the 6 usable days in window weeks 7–8; nearer days: "
+        "10-19–10-20 weekend, 10-21 taken by another activity (x/once), 10-22 not one of the "
+        "commitment's weekdays (Mon, Wed, Fri), and 1 more range (1 day); the nearest usable day"
+    )
