@@ -257,3 +257,10 @@ def test_one_more_range_of_one_day_is_singular_in_english() -> None:
         "10-19–10-20 weekend, 10-21 taken by another activity (x/once), 10-22 not one of the "
         "commitment's weekdays (Mon, Wed, Fri), and 1 more range (1 day); the nearest usable day"
     )
+
+
+def test_a_spread_over_the_whole_term_claims_the_terms_days() -> None:
+    a = make_agreement([{"id": "visit", "title": "参观", "repeat": {"per": "term", "count": 1}}])
+    o = place(a).by_id()["visit/2024-autumn/1"]
+    assert o.claims[0] == Claim("span", D(2024, 9, 1), D(2025, 1, 17), "term")
+    assert o.why == "第11周周四：全学期92个可用日的中点（11-14）"
