@@ -264,3 +264,17 @@ def test_a_spread_over_the_whole_term_claims_the_terms_days() -> None:
     o = place(a).by_id()["visit/2024-autumn/1"]
     assert o.claims[0] == Claim("span", D(2024, 9, 1), D(2025, 1, 17), "term")
     assert o.why == "第11周周四：全学期92个可用日的中点（11-14）"
+
+
+def test_a_skipped_festival_done_on_another_day_is_explained_as_a_search() -> None:
+    # published (and done) on 09-09 while the festival was still placed "nearest"
+    repeat = {"festivals": ["teachers-day"], "placement": "skip", "max_shift_days": 0}
+    a = make_agreement(
+        [{"id": "show", "title": "汇演", "repeat": repeat}], [AUTUMN_2024], language=EN
+    )
+    done = OccurrenceRecord(status="done", published=D(2024, 9, 9))
+    records = Records(occurrences={"show/teachers-day-2024": done})
+    assert _why(a, "show/teachers-day-2024", records) == (
+        "Week 2, Mon: Teachers' Day (09-10): the nearest usable day: 1 day earlier; "
+        "09-10 free, but the published date is kept"
+    )
