@@ -259,11 +259,55 @@ def test_one_more_range_of_one_day_is_singular_in_english() -> None:
     )
 
 
-def test_a_spread_over_the_whole_term_claims_the_terms_days() -> None:
-    a = make_agreement([{"id": "visit", "title": "参观", "repeat": {"per": "term", "count": 1}}])
+@pytest.mark.parametrize(
+    ("language", "want"),
+    [
+        (ZH, "第11周周四：全学期92个可用日的中点（11-14）"),
+        (EN, "Week 11, Thu: the middle (11-14) of the 92 usable days in the whole term"),
+    ],
+)
+def test_a_spread_over_the_whole_term_claims_the_terms_days(language: str, want: str) -> None:
+    repeat = {"per": "term", "count": 1}
+    a = make_agreement([{"id": "visit", "title": "参观", "repeat": repeat}], language=language)
     o = place(a).by_id()["visit/2024-autumn/1"]
     assert o.claims[0] == Claim("span", D(2024, 9, 1), D(2025, 1, 17), "term")
-    assert o.why == "第11周周四：全学期92个可用日的中点（11-14）"
+    assert o.why == want
+
+
+@pytest.mark.parametrize(
+    ("language", "want"),
+    [
+        (ZH, "第0周周日：协议约定的日期；注意：09-01周末（仍按要求保留）"),
+        (EN, "Week 0, Sun: the date set in the agreement; note: 09-01 weekend (kept as asked)"),
+    ],
+)
+def test_a_term_day_before_week_1_is_in_week_0(language: str, want: str) -> None:
+    # the term starts on Sunday 1 September; week 1 starts on Monday 2 September
+    a = make_agreement([_once("x", "2024-09-01")], [AUTUMN_2024], language=language)
+    assert _why(a, "x/once") == want
+
+
+@pytest.mark.parametrize(
+    ("language", "want"),
+    [
+        (
+            ZH,
+            "第6周周二：国庆节（10-01）向后找最近的可用日，推迟7天；"
+            "10-01至10-07国庆节放假（法定假日3天、调休休息日2天、周末2天）",
+        ),
+        (
+            EN,
+            "Week 6, Tue: National Day (10-01): searched forward: 7 days later; 10-01–10-07 "
+            "National Day holiday (3 statutory holidays, 2 调休 rest days, 2 weekends)",
+        ),
+    ],
+)
+def test_a_search_forward_names_the_days_after_the_festival(language: str, want: str) -> None:
+    repeat = {"festivals": ["national-day"], "placement": "after", "max_shift_days": 9}
+    a = make_agreement(
+        [{"id": "show", "title": "汇演", "repeat": repeat}], [AUTUMN_2024], language=language
+    )
+    assert _why(a, "show/national-day-2024") == want
 
 
 def test_a_skipped_festival_done_on_another_day_is_explained_as_a_search() -> None:
