@@ -159,17 +159,35 @@ def test_a_full_day_names_every_activity_on_it(language: str, want: str) -> None
     assert want in _why(a, "visit/2024-autumn/1")
 
 
-def test_a_gap_of_several_days_is_counted_in_english() -> None:
+@pytest.mark.parametrize(
+    ("fixed", "weeks", "want"),
+    [
+        (
+            "2024-10-21",
+            [8, 8],
+            "Week 8, Thu: the middle (10-23) of the 5 usable days in window weeks 8–8; nearer "
+            "days: 10-22–10-23: 2 days ruled out by the 3-day gap to x/once; "
+            "the nearest usable day",
+        ),
+        (
+            "2024-10-22",
+            [7, 8],
+            "Week 7, Fri: the middle (10-21) of the 10 usable days in window weeks 7–8; nearer "
+            "days: 10-19–10-20 weekend, 10-21: 1 day ruled out by the 3-day gap to x/once, 10-22 "
+            "taken by another activity (x/once), and 1 more range (1 day); the nearest usable day",
+        ),
+    ],
+)
+def test_the_days_a_gap_rules_out_are_counted_in_english(
+    fixed: str, weeks: list[int], want: str
+) -> None:
     a = make_agreement(
-        [_once("x", "2024-10-21"), _visit([8, 8])],
+        [_once("x", fixed), _visit(weeks)],
         [AUTUMN_2024],
         language=EN,
         scheduling={"min_gap_days": 3},
     )
-    assert _why(a, "visit/2024-autumn/1") == (
-        "Week 8, Thu: the middle (10-23) of the 5 usable days in window weeks 8–8; nearer days: "
-        "10-22–10-23: 2 days ruled out by the 3-day gap to x/once; the nearest usable day"
-    )
+    assert _why(a, "visit/2024-autumn/1") == want
 
 
 _UNPLACED = {
