@@ -340,3 +340,41 @@ def test_a_skipped_festival_done_on_another_day_is_explained_as_a_search() -> No
         "Week 2, Mon: Teachers' Day (09-10): the nearest usable day: 1 day earlier; "
         "09-10 free, but the published date is kept"
     )
+
+
+_SCHOOL_DAY = {
+    ZH: (
+        "第7周周日：校庆日当天（按约定保留原日期）；注意：10-20周末（仍按要求保留）",
+        "第8周周一：校庆日（10-20）找前后最近的可用日，推迟1天；10-19至10-20周末",
+        "第8周周一：活动（10-24）前3天",
+    ),
+    EN: (
+        "Week 7, Sun: on 校庆日 (kept exactly); note: 10-20 weekend (kept as asked)",
+        "Week 8, Mon: 校庆日 (10-20): the nearest usable day: 1 day later; 10-19–10-20 weekend",
+        "Week 8, Mon: 3 days before the activity (10-24)",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", [ZH, EN])
+def test_a_custom_festival_kept_or_searched_later_and_a_lead_up_on_its_target(
+    language: str,
+) -> None:
+    # the custom festival falls on Sunday 2024-10-20: Saturday and Monday tie, Monday is usable
+    def on(placement: str) -> dict[str, Any]:
+        return {"festivals": ["sd"], "placement": placement, "max_shift_days": 3}
+
+    a = make_agreement(
+        [
+            {"id": "keep", "title": "庆典", "repeat": on("exact")},
+            {"id": "show", "title": "汇演", "repeat": on("nearest")},
+            _once("open", "2024-10-24", lead_up=[{"title": "筹备", "days_before": 3}]),
+        ],
+        [AUTUMN_2024],
+        language=language,
+        festivals=[{"key": "sd", "name": "校庆日", "month": 10, "day": 20}],
+        scheduling={"max_per_day": 2},
+    )
+    plan = place(a).by_id()
+    got = tuple(plan[oid].why for oid in ("keep/sd-2024", "show/sd-2024", "open/once/lead-up-1"))
+    assert got == _SCHOOL_DAY[language]
