@@ -262,19 +262,37 @@ def test_a_lead_up_with_no_day_before_the_agreement_starts(language: str, want: 
     )
 
 
-def test_one_more_range_of_one_day_is_singular_in_english() -> None:
-    # four runs passed over (10-19–10-20, 10-21, 10-22, 10-23): the last one is counted
+@pytest.mark.parametrize(
+    ("weekdays", "fixed", "want"),
+    [
+        (  # four runs passed over: the last one is counted
+            ["mon", "wed", "fri"],
+            "2024-10-21",
+            "Week 7, Fri: the middle (10-21) of the 6 usable days in window weeks 7–8; nearer "
+            "days: 10-19–10-20 weekend, 10-21 taken by another activity (x/once), 10-22 not one "
+            "of the commitment's weekdays (Mon, Wed, Fri), and 1 more range (1 day); "
+            "the nearest usable day",
+        ),
+        (  # five runs: the two shortest are counted
+            ["thu", "fri"],
+            "2024-10-23",
+            "Week 7, Fri: the middle (10-24) of the 4 usable days in window weeks 7–8; nearer "
+            "days: 10-19–10-20 weekend, 10-21–10-23 not one of the commitment's weekdays (Thu, "
+            "Fri), 10-24–10-25: 2 days ruled out by the 3-day gap to x/once, and 2 more ranges "
+            "(4 days); the nearest usable day",
+        ),
+    ],
+)
+def test_the_ranges_not_named_are_counted_in_english(
+    weekdays: list[str], fixed: str, want: str
+) -> None:
     a = make_agreement(
-        [_once("x", "2024-10-21"), _visit([7, 8], weekdays=["mon", "wed", "fri"])],
+        [_once("x", fixed), _visit([7, 8], weekdays=weekdays)],
         [AUTUMN_2024],
         language=EN,
         scheduling={"min_gap_days": 3},
     )
-    assert _why(a, "visit/2024-autumn/1") == (
-        "Week 7, Fri: the middle (10-21) of the 6 usable days in window weeks 7–8; nearer days: "
-        "10-19–10-20 weekend, 10-21 taken by another activity (x/once), 10-22 not one of the "
-        "commitment's weekdays (Mon, Wed, Fri), and 1 more range (1 day); the nearest usable day"
-    )
+    assert _why(a, "visit/2024-autumn/1") == want
 
 
 @pytest.mark.parametrize(
