@@ -708,6 +708,7 @@ def test_lead_ups_go_before_and_do_not_count_for_capacity() -> None:
     by_id = plan.by_id()
     rehearsal = by_id["performance/national-day-2024/lead-up-1"]
     assert rehearsal.lead_up_of == "performance/national-day-2024"
+    assert rehearsal.festival == "national-day"  # a festival's rehearsal is the festival's
     assert rehearsal.date == D(2024, 9, 27)  # on the day of another main activity
     assert by_id["performance/national-day-2024/lead-up-2"].date == D(2024, 9, 9)
     # the lead-up 21 days before 10-08 (a Tuesday after 国庆) falls on Tuesday 09-17, 中秋:
@@ -718,6 +719,28 @@ def test_lead_ups_go_before_and_do_not_count_for_capacity() -> None:
     # the nearest usable day: 09-16 (off, tied) and 09-18 come before the 调休 Saturday 09-14
     assert o.date == D(2024, 9, 18)
     assert "09-16至09-17中秋节放假（法定假日1天、调休休息日1天）" in o.why
+
+
+@pytest.mark.parametrize(
+    ("main", "own", "status"),
+    [
+        (None, OccurrenceRecord(published=D(2024, 10, 15)), "planned"),  # published only
+        (None, OccurrenceRecord(status="done"), "done"),
+        ("cancelled", OccurrenceRecord(status="done"), "cancelled"),  # the activity's status wins
+    ],
+)
+def test_a_lead_ups_own_record_sets_its_status_unless_the_activity_is_cancelled(
+    main: str | None, own: OccurrenceRecord, status: str
+) -> None:
+    a = make_agreement(
+        [{**once("sign", "2024-10-16"), "lead_up": [{"title": "筹备", "days_before": 1}]}],
+        [AUTUMN_2024],
+    )
+    records = Records(occurrences={"sign/once/lead-up-1": own})
+    if main == "cancelled":
+        records = record_cancel(records, "sign/once", "暴雨")
+    o = checked(a, records).by_id()["sign/once/lead-up-1"]
+    assert (o.date, o.status) == (D(2024, 10, 15), status)
 
 
 # ----------------------------------------------------------------------- records
@@ -1099,10 +1122,14 @@ def test_improve_moves_an_earlier_placement_onto_a_day_a_repair_freed() -> None:
     }
 
 
-def _festival(cid: str, placement: str, shift: int, weekdays: list[str]) -> dict[str, Any]:
-    """A commitment held near its own custom festival ``cid``."""
+def _festival(
+    cid: str, placement: str, shift: int, weekdays: list[str] | None = None
+) -> dict[str, Any]:
+    """A commitment held near its own custom festival ``cid`` (on any school day without
+    ``weekdays``)."""
     repeat = {"festivals": [cid], "placement": placement, "max_shift_days": shift}
-    return {"id": cid, "title": cid, "repeat": repeat, "weekdays": weekdays}
+    days = {"weekdays": weekdays} if weekdays else {}
+    return {"id": cid, "title": cid, "repeat": repeat, **days}
 
 
 def test_improve_places_a_failed_demand_on_the_day_a_move_frees() -> None:
@@ -1143,6 +1170,30 @@ def test_improve_places_a_failed_demand_on_the_day_a_move_frees() -> None:
         "第8周周五：d（10-22）向后找最近的可用日，推迟3天；"
         "10-22因与x/once须间隔2天而排除（1天），10-23至10-24不是本活动的星期（周二、周五）"
     )
+
+
+def test_improve_goes_round_again_after_a_move() -> None:
+    # min_gap_days 2. Candidates: q [Thu 24, Tue 22, Mon 28], r [Tue 22, Thu 24, Fri 25],
+    # s [Mon 21 .. Thu 24]. r takes 22, q 24; s finds every day blocked, so repair moves r
+    # to 25 and q to 28 and s takes 23. improve, in the order q, r, s: q and r cannot move
+    # (23 is taken), s moves to 21; only a second round moves r to 24, next to 23 no more.
+    targets = {"q": 25, "r": 22, "s": 21}
+    fests = [{"key": k, "name": k, "month": 10, "day": n} for k, n in targets.items()]
+    a = make_agreement(
+        [
+            _festival("q", "nearest", 3, ["tue", "thu", "mon"]),
+            _festival("r", "after", 4, ["tue", "thu", "fri"]),
+            _festival("s", "after", 3),
+        ],
+        [AUTUMN_2024],
+        scheduling={"max_per_day": 1, "min_gap_days": 2},
+        festivals=fests,
+    )
+    staged = stage(a, SchoolCalendar(a), Records())
+    got = greedy_with_repair(staged.flexible, staged.candidates, staged.board)
+    want = {"q/q-2024": D(2024, 10, 28), "r/r-2024": D(2024, 10, 24), "s/s-2024": D(2024, 10, 21)}
+    assert got == Placed(want, ())
+    assert dates(checked(a)) == want
 
 
 @pytest.mark.parametrize("then", [record_done, lambda r, oid: record_cancel(r, oid, "暴雨")])
