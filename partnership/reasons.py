@@ -445,7 +445,7 @@ def _day_text(c: Claim, agreement: Agreement) -> str:
         return _t(
             lang,
             f"等另{p['runs']}段（{p['days']}天）",
-            f"and {p['runs']} more range{'s' if p['runs'] > 1 else ''} ({p['days']} days)",
+            f"and {p['runs']} more range{'s' if p['runs'] > 1 else ''} ({_n_days(p['days'])})",
         )
     zh, en = {
         "outside-agreement": ("不在协议期内", "outside the agreement period"),

@@ -32,7 +32,7 @@ from partnership.model import (
     TimeRange,
     cross_check,
 )
-from partnership.placement import Board, Candidates, Placed, greedy_with_repair, place
+from partnership.placement import Board, Candidates, Placed, greedy_with_repair, place, stage
 from partnership.plan import Plan, Unplaced, sort_key
 from partnership.records import (
     OccurrenceRecord,
@@ -42,6 +42,7 @@ from partnership.records import (
     record_done,
     record_move,
 )
+from partnership.schoolcalendar import SchoolCalendar
 from partnership.views.plan_views import plan_json
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -733,6 +734,7 @@ def test_lead_ups_go_before_and_do_not_count_for_capacity() -> None:
     by_id = plan.by_id()
     rehearsal = by_id["performance/national-day-2024/lead-up-1"]
     assert rehearsal.lead_up_of == "performance/national-day-2024"
+    assert rehearsal.festival == "national-day"  # a festival's rehearsal is the festival's
     assert rehearsal.date == D(2024, 9, 27)  # on the day of another main activity
     assert by_id["performance/national-day-2024/lead-up-2"].date == D(2024, 9, 9)
     # the lead-up 21 days before 10-08 (a Tuesday after 国庆) falls on Tuesday 09-17, 中秋:
@@ -743,6 +745,28 @@ def test_lead_ups_go_before_and_do_not_count_for_capacity() -> None:
     # the nearest usable day: 09-16 (off, tied) and 09-18 come before the 调休 Saturday 09-14
     assert o.date == D(2024, 9, 18)
     assert "09-16至09-17中秋节放假（法定假日1天、调休休息日1天）" in o.why
+
+
+@pytest.mark.parametrize(
+    ("main", "own", "status"),
+    [
+        (None, OccurrenceRecord(published=D(2024, 10, 15)), "planned"),  # published only
+        (None, OccurrenceRecord(status="done"), "done"),
+        ("cancelled", OccurrenceRecord(status="done"), "cancelled"),  # the activity's status wins
+    ],
+)
+def test_a_lead_ups_own_record_sets_its_status_unless_the_activity_is_cancelled(
+    main: str | None, own: OccurrenceRecord, status: str
+) -> None:
+    a = make_agreement(
+        [{**once("sign", "2024-10-16"), "lead_up": [{"title": "筹备", "days_before": 1}]}],
+        [AUTUMN_2024],
+    )
+    records = Records(occurrences={"sign/once/lead-up-1": own})
+    if main == "cancelled":
+        records = record_cancel(records, "sign/once", "暴雨")
+    o = checked(a, records).by_id()["sign/once/lead-up-1"]
+    assert (o.date, o.status) == (D(2024, 10, 15), status)
 
 
 # ----------------------------------------------------------------------- records
@@ -1152,6 +1176,80 @@ def test_improve_moves_an_earlier_placement_onto_a_day_a_repair_freed() -> None:
         day[4]: ["a"],
         day[6]: ["c"],
     }
+
+
+def _festival(
+    cid: str, placement: str, shift: int, weekdays: list[str] | None = None
+) -> dict[str, Any]:
+    """A commitment held near its own custom festival ``cid`` (on any school day without
+    ``weekdays``)."""
+    repeat = {"festivals": [cid], "placement": placement, "max_shift_days": shift}
+    days = {"weekdays": weekdays} if weekdays else {}
+    return {"id": cid, "title": cid, "repeat": repeat, **days}
+
+
+def test_improve_places_a_failed_demand_on_the_day_a_move_frees() -> None:
+    # min_gap_days 2: a day blocks its neighbours. Candidates (hardest first, ties by target):
+    # a [Wed 16, Fri 11], b [Thu 17, Thu 24], d [Tue 22, Fri 25], c [Tue 22, Tue 15]; x is
+    # fixed on Mon 21. a takes 16, b 24 (17 is next to a); d finds 22 next to x and 25 next
+    # to b, and repair cannot move b (17 is still next to a): d fails. c finds 22 next to x;
+    # repair moves a to 11 and c takes 15. Day 17 is free now: improve moves b there, which
+    # frees 25, and places d on it.
+    targets = {"a": 16, "b": 17, "d": 22, "c": 22}
+    fests = [{"key": k, "name": k, "month": 10, "day": n} for k, n in targets.items()]
+    a = make_agreement(
+        [
+            _festival("a", "before", 5, ["wed", "fri"]),
+            _festival("b", "after", 7, ["thu"]),
+            _festival("d", "after", 3, ["tue", "fri"]),
+            _festival("c", "before", 7, ["tue"]),
+            once("x", "2024-10-21"),
+        ],
+        [AUTUMN_2024],
+        scheduling={"max_per_day": 1, "min_gap_days": 2},
+        festivals=fests,
+    )
+    staged = stage(a, SchoolCalendar(a), Records())
+    got = greedy_with_repair(staged.flexible, staged.candidates, staged.board)
+    want = {"a/a-2024": D(2024, 10, 11), "b/b-2024": D(2024, 10, 17), "c/c-2024": D(2024, 10, 15)}
+    assert got == Placed({**want, "d/d-2024": D(2024, 10, 25)}, ())
+    assert {day: ids for day, ids in staged.board.by_day.items() if ids} == {
+        D(2024, 10, 11): ["a/a-2024"],
+        D(2024, 10, 15): ["c/c-2024"],
+        D(2024, 10, 17): ["b/b-2024"],
+        D(2024, 10, 21): ["x/once"],
+        D(2024, 10, 25): ["d/d-2024"],
+    }
+    plan = checked(a)
+    assert plan.unplaced == ()
+    assert plan.by_id()["d/d-2024"].why == (
+        "第8周周五：d（10-22）向后找最近的可用日，推迟3天；"
+        "10-22因与x/once须间隔2天而排除（1天），10-23至10-24不是本活动的星期（周二、周五）"
+    )
+
+
+def test_improve_goes_round_again_after_a_move() -> None:
+    # min_gap_days 2. Candidates: q [Thu 24, Tue 22, Mon 28], r [Tue 22, Thu 24, Fri 25],
+    # s [Mon 21 .. Thu 24]. r takes 22, q 24; s finds every day blocked, so repair moves r
+    # to 25 and q to 28 and s takes 23. improve, in the order q, r, s: q and r cannot move
+    # (23 is taken), s moves to 21; only a second round moves r to 24, next to 23 no more.
+    targets = {"q": 25, "r": 22, "s": 21}
+    fests = [{"key": k, "name": k, "month": 10, "day": n} for k, n in targets.items()]
+    a = make_agreement(
+        [
+            _festival("q", "nearest", 3, ["tue", "thu", "mon"]),
+            _festival("r", "after", 4, ["tue", "thu", "fri"]),
+            _festival("s", "after", 3),
+        ],
+        [AUTUMN_2024],
+        scheduling={"max_per_day": 1, "min_gap_days": 2},
+        festivals=fests,
+    )
+    staged = stage(a, SchoolCalendar(a), Records())
+    got = greedy_with_repair(staged.flexible, staged.candidates, staged.board)
+    want = {"q/q-2024": D(2024, 10, 28), "r/r-2024": D(2024, 10, 24), "s/s-2024": D(2024, 10, 21)}
+    assert got == Placed(want, ())
+    assert dates(checked(a)) == want
 
 
 @pytest.mark.parametrize("then", [record_done, lambda r, oid: record_cancel(r, oid, "暴雨")])
