@@ -32,7 +32,15 @@ from partnership.model import (
     TimeRange,
     cross_check,
 )
-from partnership.placement import Board, Candidates, Placed, greedy_with_repair, place, stage
+from partnership.placement import (
+    Board,
+    Candidates,
+    Placed,
+    finish,
+    greedy_with_repair,
+    place,
+    stage,
+)
 from partnership.plan import Plan, Unplaced, sort_key
 from partnership.records import (
     OccurrenceRecord,
@@ -939,9 +947,6 @@ def test_provisional_occurrences_are_not_held() -> None:
 def test_a_joint_plans_date_says_the_brigade_left_the_free_day_and_a_held_one_is_kept() -> None:
     """District mode finishes a school with the brigade's dates (``joint``): a free day it
     passed over is the joint plan's doing; a published date held there stays "published"."""
-    from partnership.placement import finish, stage
-    from partnership.schoolcalendar import SchoolCalendar
-
     a = make_agreement([visit()])
     cal = SchoolCalendar(a)
     autumn, spring = "brigade-visit/2024-autumn/1", "brigade-visit/2025-spring/1"
