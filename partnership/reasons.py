@@ -240,8 +240,8 @@ def chosen(
     prefs: Sequence[dt.date],
     calendar: SchoolCalendar,
     agreement: Agreement,
-    board: Board | None = None,
-    free: str = "published",
+    board: Board | None,
+    free: str,
 ) -> Reason:
     """Why ``day`` holds ``d``: its ideal (or festival and search side), and what ruled out
     every day the search passed over (``board``: the final one, for days taken; ``free``:
