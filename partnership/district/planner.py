@@ -7,7 +7,8 @@ the activities of each brigade's schools under its daily capacity, and
 :func:`partnership.placement.finish` turns those dates into the plan, so every reason,
 lead-up and record is as in single mode. The reasons of the activities the brigade's
 capacity moved, or left unplaced, say so. Brigades do not interact: they are planned in
-as many processes as there are brigades, up to a few a core (:mod:`partnership.district.parallel`).
+a process a core, or one a brigade where that deals them unevenly
+(:mod:`partnership.district.parallel`).
 """
 
 from __future__ import annotations
@@ -167,9 +168,9 @@ def plan_district(
 ) -> DistrictPlan:
     """The joint plan of every agreement of the district (records by agreement path).
 
-    Brigades are planned apart from one another, so they are dealt over processes, a few
-    for each of ``cores`` (default: as many as this machine lets it use); the plan is the
-    same for any number.
+    Brigades are planned apart from one another, so they are dealt over processes, one for
+    each of ``cores`` (default: as many as this machine lets it use) or more where that
+    deals them unevenly; the plan is the same for any number.
     """
     # The loaded agreements live as long as the plan, and so does almost everything planning
     # makes (calendars, demands, plans; it leaves next to no cyclic garbage: the same peak
@@ -221,7 +222,8 @@ def _plan_district(
     ]
     alone = [k for k, m in enumerate(loaded.members) if m.brigade is None]
     units = [u for u in units if u[1]] + ([(None, alone)] if alone else [])
-    groups = parallel.split([len(u[1]) for u in units], parallel.processes(len(units), cores))
+    weights = [len(u[1]) for u in units]
+    groups = parallel.split(weights, parallel.processes(weights, cores))
 
     def work(group: list[int]) -> list[_Outcome]:
         return [_plan_unit(loaded, records, *units[u]) for u in group]

@@ -24,11 +24,20 @@ def test_split_balances_the_weights_and_is_deterministic() -> None:
     assert parallel.split([2, 2, 2, 2], 1) == [[0, 1, 2, 3]]
 
 
-def test_processes_one_a_part_up_to_a_few_a_core_and_none_beside_one_core() -> None:
-    assert parallel.processes(5, 2) == 5  # five brigades on two cores end together
-    assert parallel.processes(15, 2) == 2 * parallel.PER_CORE
-    assert parallel.processes(15, 1) == 1 and parallel.processes(3, 0) == 1
-    assert parallel.processes(0, 4) == 1 and parallel.processes(1, 4) == 1
+def test_processes_one_a_core_when_even_else_one_a_part_up_to_a_few_a_core() -> None:
+    assert parallel.processes([200] * 5, 2) == 5  # 600 : 400 dealt in two: one a brigade
+    assert parallel.processes([200] * 15, 2) == 2  # 1600 : 1400 is even enough
+    assert parallel.processes([200] * 3, 2) == 3  # 400 : 200, while three share two cores
+    # the largest part ends last however the rest is dealt: one process a core
+    assert parallel.processes([300, 100, 100], 2) == 2
+    assert parallel.processes([900, 100, 100, 100], 2) == 2
+    assert parallel.processes([1] * 40 + [100], 2) == 2
+    assert parallel.processes([3] * 40, 2) == 2 and parallel.processes([3] * 39, 2) == 2
+    assert parallel.processes([200] * 13, 3) == 3 * parallel.PER_CORE  # 1000 : 800 : 800 vs 867
+    assert parallel.processes([200] * 50, 1) == 1
+    assert parallel.processes([5, 5], 1) == 1 and parallel.processes([5, 5], 0) == 1
+    assert parallel.processes([], 4) == 1 and parallel.processes([7], 4) == 1
+    assert parallel.processes([3, 3], 4) == 2
 
 
 def _pid_and_square(x: int) -> tuple[int, int]:
