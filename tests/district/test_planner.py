@@ -255,3 +255,41 @@ def test_each_school_is_planned_with_its_own_records(tmp_path: Path) -> None:
         assert sp.records == records.get(sp.member.path, Records())
         done = [o.id for o in sp.plan.occurrences if o.status == "done"]
         assert done == list(sp.records.occurrences)
+
+
+def test_an_unplaced_activity_names_only_the_full_days_and_keeps_its_own_reason_else() -> None:
+    """``_explain`` on a plan whose activities the joint plan left out: one with a full
+    day and a day no school used (blocked by its own school), one with no full day at all,
+    and one the solver never saw (no preferred day)."""
+    from partnership.district.model import Brigade
+    from partnership.district.planner import DistrictUnplaced, FullDay, _explain
+    from partnership.district.solver import Item, School
+    from partnership.plan import Plan, Unplaced
+    from tests.factory import make_agreement
+
+    a = make_agreement(
+        [{"id": "v", "title": "Visit", "repeat": {"per": "term", "count": 1}}], language="en"
+    )
+    d0, d1, d2, d3 = (dt.date(2024, 10, k) for k in (14, 15, 16, 17))
+    lost = [
+        Unplaced(oid, oid.split("/")[0], "2024-autumn", f"own: {oid}")
+        for oid in ("v/1", "w/1", "x/1")
+    ]
+    plan = Plan(a, (), tuple(lost), (), ())
+    items = [Item("v/1", "host", d0, (d1, d2)), Item("w/1", "host", d0, (d3,))]
+    school = School("s", "b", 1, 0, lambda d: "2024-autumn", {}, [], items)
+    brigade = Brigade.model_validate({"id": "b", "name": "One station"})
+    load = {d1: {"host": [("other", "o/1")], "attend": []}}
+    new, out, shifted = _explain(
+        plan, school, brigade, {"host": 1, "attend": 2}, load, {"other": "No. 2"}
+    )
+    aid = a.agreement.id
+    assert out == [
+        DistrictUnplaced(
+            aid, "v/1", "b", "One station was full on the possible days (1): 2024-10-15 (No. 2)",
+            (FullDay(d1, ("No. 2",)),),
+        ),
+        DistrictUnplaced(aid, "w/1", "b", "own: w/1"),  # its one day was not full
+        DistrictUnplaced(aid, "x/1", "b", "own: x/1"),  # never the solver's
+    ]  # fmt: skip
+    assert [u.reason for u in new.unplaced] == [u.reason for u in out] and shifted == []
