@@ -409,7 +409,7 @@ def _explain(
 
     def filled(kind: Kind, day: dt.date) -> tuple[str, ...] | None:
         there = load.get(day, {}).get(kind, [])
-        if len(there) < capacity[kind]:
+        if not there or len(there) < capacity[kind]:  # a day no school uses is filled by none
             return None
         return tuple(dict.fromkeys(names.get(x, x) for x, _ in sorted(there)))
 
@@ -434,10 +434,10 @@ def _explain(
             lost.append(DistrictUnplaced(aid, u.id, brigade.id, u.reason))
             unplaced.append(u)
             continue
-        full = [  # a brigade that takes none of this kind has no day that schools filled
+        full = [
             FullDay(day, who)
             for day in sorted(set(it.candidates))
-            if capacity[it.kind] > 0 and (who := filled(it.kind, day)) is not None
+            if (who := filled(it.kind, day)) is not None
         ]
         days = sep.join(
             t("district.full_day", lang=lang, date=f.date, schools=sep.join(f.schools))
