@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -73,39 +74,46 @@ def school(index: int, rng: Any, brigade: str = "fire") -> dict[str, Any]:
     }
 
 
-def write_district(folder: Path, n: int, rng: Any, host: int, attend: int) -> Path:
-    """``n`` schools and a district file with one brigade of the given capacity."""
+def write_files(
+    folder: Path, schools: Mapping[str, Any], district: tuple[str, str], brigades: list[Any]
+) -> Path:
+    """``schools/<name>.yaml`` for each school and the district file listing them, with
+    ``district`` (id, name) and ``brigades``; the district file's path."""
     (folder / "schools").mkdir(parents=True, exist_ok=True)
-    for i in range(1, n + 1):
-        text = yaml.safe_dump(school(i, rng), allow_unicode=True, sort_keys=False)
-        (folder / "schools" / f"s{i:02d}.yaml").write_text(text, encoding="utf-8")
-    district = {
+    for name, data in schools.items():
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        (folder / "schools" / f"{name}.yaml").write_text(text, encoding="utf-8")
+    doc = {
         "version": 1,
-        "district": {"id": "test-district", "name": "测试区"},
+        "district": {"id": district[0], "name": district[1]},
         "agreements": ["schools/*.yaml"],
-        "brigades": [
-            {
-                "id": "fire",
-                "name": "消防救援支队",
-                "capacity": {"host_per_day": host, "attend_per_day": attend},
-                "unavailable": [{"name": "战备", "start": "2025-10-20", "end": "2025-10-24"}],
-            }
-        ],
+        "brigades": brigades,
     }
     path = folder / "district.yaml"
-    path.write_text(yaml.safe_dump(district, allow_unicode=True, sort_keys=False), "utf-8")
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
     return path
+
+
+def write_district(folder: Path, n: int, rng: Any, host: int, attend: int) -> Path:
+    """``n`` schools and a district file with one brigade of the given capacity."""
+    brigade = {
+        "id": "fire",
+        "name": "消防救援支队",
+        "capacity": {"host_per_day": host, "attend_per_day": attend},
+        "unavailable": [{"name": "战备", "start": "2025-10-20", "end": "2025-10-24"}],
+    }
+    schools = {f"s{i:02d}": school(i, rng) for i in range(1, n + 1)}
+    return write_files(folder, schools, ("test-district", "测试区"), [brigade])
 
 
 def several_brigades(folder: Path) -> Path:
     """Nine schools over three brigades of other capacities and busy days (in the weeks the
     schools' visits may take), one school with none, and a brigade without schools."""
     rng = random.Random(21)
-    (folder / "schools").mkdir(parents=True)
-    for i in range(1, 11):
-        data = school(i, rng, brigade=f"b{i % 3 + 1}" if i < 10 else "nowhere")
-        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-        (folder / "schools" / f"s{i:02d}.yaml").write_text(text, encoding="utf-8")
+    schools = {
+        f"s{i:02d}": school(i, rng, brigade=f"b{i % 3 + 1}" if i < 10 else "nowhere")
+        for i in range(1, 11)
+    }
     brigades = [  # b4: a brigade no school has joined yet
         {
             "id": f"b{b}",
@@ -115,12 +123,4 @@ def several_brigades(folder: Path) -> Path:
         }
         for b in (1, 2, 3, 4)
     ]
-    doc = {
-        "version": 1,
-        "district": {"id": "par", "name": "并行区"},
-        "agreements": ["schools/*.yaml"],
-        "brigades": brigades,
-    }
-    path = folder / "district.yaml"
-    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
-    return path
+    return write_files(folder, schools, ("par", "并行区"), brigades)

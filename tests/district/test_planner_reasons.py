@@ -24,12 +24,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from partnership.district.loader import load_district
 from partnership.district.planner import BrigadeDay, DistrictPlan, FullDay, plan_district
 from partnership.placement import place
 from partnership.records import Records, record_cancel
+from tests.district.districts import write_files
 
 VISIT_DAY = dt.date(2025, 9, 17)
 TALK_DAY = dt.date(2025, 10, 15)
@@ -138,25 +138,13 @@ SCHOOLS = [
 
 
 def _write(folder: Path) -> Path:
-    (folder / "schools").mkdir(parents=True)
-    for data in SCHOOLS:
-        name = f"{data['agreement']['id']}.yaml"
-        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-        (folder / "schools" / name).write_text(text, encoding="utf-8")
     brigades = [
         {"id": "fire", "name": "一站", "capacity": {"host_per_day": 2, "attend_per_day": 1}},
         {"id": "none", "name": "二站", "capacity": {"host_per_day": 0, "attend_per_day": 0}},
         {"id": "idle", "name": "三站", "capacity": {"host_per_day": 1, "attend_per_day": 1}},
     ]
-    doc = {
-        "version": 1,
-        "district": {"id": "hand", "name": "手算区"},
-        "agreements": ["schools/*.yaml"],
-        "brigades": brigades,
-    }
-    path = folder / "district.yaml"
-    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
-    return path
+    schools = {data["agreement"]["id"]: data for data in SCHOOLS}
+    return write_files(folder, schools, ("hand", "手算区"), brigades)
 
 
 @pytest.fixture
