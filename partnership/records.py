@@ -8,17 +8,15 @@ import datetime as dt
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
-if TYPE_CHECKING:
-    from filelock import FileLock
-
 from partnership.errors import InputError, Problem
 from partnership.fsio import atomic_write, heal
 from partnership.loader import read_limited, validate_document
+from partnership.locks import FileLock
 from partnership.messages import t
 from partnership.model import Agreement, Date, Text, TimeRange, suggest
 from partnership.plan import Plan
@@ -245,10 +243,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def lock(path: Path) -> "FileLock":
+def lock(path: Path) -> FileLock:
     """The lock every writer of the records file at ``path`` holds while it reads and writes."""
-    from filelock import FileLock  # only commands that write records pay for the import
-
     return FileLock(str(real_path(path)) + ".lock")
 
 

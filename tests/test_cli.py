@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ from factory import EXAMPLE, OCCURRENCE_KEYS, copy_example
 from goldenfile import compare
 from typer.testing import CliRunner
 
-from partnership import __version__
+from partnership import __version__, cli
 from partnership.cli import app
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1735689600"}  # 2025-01-01T00:00:00Z
@@ -806,3 +808,25 @@ def test_record_refuses_text_with_a_control_character(
     assert f"{option}: contains the control character {code}" in result.stderr
     assert (records.read_bytes() if records.exists() else None) == before
     assert runner.invoke(app, ["plan", str(agreement)]).exit_code == 0
+
+
+def test_main_runs_without_the_collector_and_leaves_everything_frozen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The console command: no collector passes while it runs, none over its objects at exit."""
+    seen: list[bool] = []
+
+    def command() -> None:
+        seen.append(gc.isenabled())
+        sys.exit(3)
+
+    monkeypatch.setattr(cli, "app", command)
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            cli.main()
+        assert stopped.value.code == 3
+        assert seen == [False]
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.enable()
