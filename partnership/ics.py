@@ -1,4 +1,8 @@
-"""The .ics files teachers import or subscribe to (contract: ics.md), built with icalendar."""
+"""The .ics files teachers import or subscribe to (contract: ics.md).
+
+Written line by line as icalendar writes them (:mod:`partnership.contentline`; tests
+compare every file part with icalendar's own output).
+"""
 
 from __future__ import annotations
 
@@ -10,17 +14,16 @@ from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequenc
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from icalendar import Alarm, Calendar, Event, vDuration, vText
-
 from partnership import __version__
 from partnership.audience import FAMILY, audience_of, contact_text, place
 from partnership.checklist_templates import KindTemplate, Templates, builtin
+from partnership.contentline import duration, escaped, fold, text, when
 from partnership.errors import UsageError
 from partnership.identity import uid
 from partnership.messages import t
 from partnership.model import AUDIENCES, Agreement, Commitment, duration_seconds
 from partnership.plan import Occurrence, Plan, sort_key
-from partnership.vtimezone import vtimezone
+from partnership.vtimezone import vtimezone_bytes
 
 _LABELS: dict[str, dict[str, str]] = {
     "zh-CN": {
@@ -79,8 +82,6 @@ _LABELS: dict[str, dict[str, str]] = {
     },
 }
 _SOURCE_DATE_EPOCH_RE = re.compile(r"^\s*[0-9]+\s*$")
-_NEWLINE = re.compile(r"\r\n?")
-_DROPPED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufeff]")
 _NO_PREP: Mapping[str, Sequence[str]] = MappingProxyType({})
 _END = b"END:VCALENDAR\r\n"
 
@@ -172,26 +173,34 @@ def _file_shell(language: str, timezone: str, name: str) -> bytes:
     """A file's VCALENDAR without components, as icalendar writes it: made once per
     language and zone (:func:`_file_shell_parts`), with the name line folded here."""
     before, after = _file_shell_parts(language, timezone)
-    line = _fold("X-WR-CALNAME:" + _escaped(_text(name)))
-    return before + line.encode("utf-8") + b"\r\n" + after
+    return before + _lines(["X-WR-CALNAME:" + escaped(text(name))]) + after
 
 
 @functools.lru_cache(maxsize=64)
 def _file_shell_parts(language: str, timezone: str) -> tuple[bytes, bytes]:
-    """What icalendar writes before and after a file's X-WR-CALNAME line."""
-    cal = Calendar()
-    cal.add("PRODID", f"-//partnership//partnership {__version__}//{_PRODID_LANG[language]}")
-    cal.add("VERSION", "2.0")
-    cal.add("CALSCALE", "GREGORIAN")
-    cal.add("METHOD", "PUBLISH")
-    # TEXT like any X- property (RFC 5545 3.8.8.2); icalendar would write it unescaped
-    cal.add("X-WR-CALNAME", vText(_NAME_MARK.partition(":")[2]))
-    cal.add("X-WR-TIMEZONE", timezone)
-    cal.add("REFRESH-INTERVAL", dt.timedelta(days=1), parameters={"VALUE": "DURATION"})
-    cal.add("X-PUBLISHED-TTL", vDuration(dt.timedelta(days=1)))
-    before, mark, after = cal.to_ical().partition(_NAME_MARK.encode() + b"\r\n")
-    assert mark, "icalendar wrote the name line otherwise"
-    return before, after
+    """What icalendar writes before and after a file's X-WR-CALNAME line, in its order."""
+    before = [*_head(language), "METHOD:PUBLISH"]
+    after = [
+        # TEXT like any X- property (RFC 5545 3.8.8.2)
+        "REFRESH-INTERVAL;VALUE=DURATION:" + duration(_DAY),
+        "X-PUBLISHED-TTL:" + duration(_DAY),
+        "X-WR-TIMEZONE:" + escaped(timezone),
+        "END:VCALENDAR",
+    ]
+    return _lines(before), _lines(after)
+
+
+def _head(language: str) -> list[str]:
+    """The lines every file and CalDAV object starts with."""
+    prodid = f"-//partnership//partnership {__version__}//{_PRODID_LANG[language]}"
+    return ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:" + escaped(prodid), "CALSCALE:GREGORIAN"]
+
+
+def _lines(lines: Sequence[str]) -> bytes:
+    return "".join(fold(line) + "\r\n" for line in lines).encode("utf-8")
+
+
+_DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -238,13 +247,12 @@ def render_objects(
     stamp = _utc(dtstamp)
     told = _teller(audience, commitments, prep, templates)
     objects: dict[str, bytes] = {}
+    head = _lines(_head(a.agreement.language))
     for o in _chosen(plan, None, audience):
-        cal = _calendar(a)
         main = mains.get(o.lead_up_of) if o.lead_up_of else None
-        shell: bytes = cal.to_ical()
         event = _event(a, commitments[o.commitment], o, main, zone, stamp, told(o))
         zone_part = _vtimezone(a, None, [o])
-        objects[uid(o.id, a.agreement.id)] = shell[: -len(_END)] + zone_part + event + _END
+        objects[uid(o.id, a.agreement.id)] = head + zone_part + event + _END
     return objects
 
 
@@ -266,16 +274,6 @@ def _utc(stamp: dt.datetime) -> dt.datetime:
 _PRODID_LANG = {"zh-CN": "ZH", "en": "EN"}
 
 
-def _calendar(a: Agreement) -> Calendar:
-    """A VCALENDAR with the properties every file and object starts with."""
-    cal = Calendar()
-    lang = _PRODID_LANG[a.agreement.language]
-    cal.add("PRODID", f"-//partnership//partnership {__version__}//{lang}")
-    cal.add("VERSION", "2.0")
-    cal.add("CALSCALE", "GREGORIAN")
-    return cal
-
-
 def _vtimezone(a: Agreement, term: str | None, chosen: Sequence[Occurrence]) -> bytes:
     """The agreement's VTIMEZONE for just the years in use (the period's when nothing is),
     serialised; it goes where icalendar would put it, first of the calendar's components."""
@@ -286,14 +284,7 @@ def _vtimezone(a: Agreement, term: str | None, chosen: Sequence[Occurrence]) -> 
     else:
         years = [a.agreement.start.year, a.agreement.end.year]
     period = (a.agreement.start.year, a.agreement.end.year)
-    return _vtimezone_bytes(a.agreement.timezone, min(years), max(years), period)
-
-
-@functools.lru_cache(maxsize=256)
-def _vtimezone_bytes(zone: str, first: int, last: int, period: tuple[int, int]) -> bytes:
-    """One VTIMEZONE's bytes, made once for all the files and agreements that use it."""
-    data: bytes = vtimezone(zone, first, last, within=period).to_ical()
-    return data
+    return vtimezone_bytes(a.agreement.timezone, min(years), max(years), within=period)
 
 
 def _event(
@@ -307,9 +298,9 @@ def _event(
 ) -> bytes:
     """One VEVENT's bytes, exactly as icalendar's ``Event.to_ical()`` writes them.
 
-    The content lines are put together here (values encoded by icalendar's own types,
-    in its canonical order) and folded by :func:`_fold`: building an ``Event`` and
-    serialising it cost several times more than the whole rest of an event's output.
+    The content lines are put together here, in icalendar's canonical order, and folded:
+    building an ``Event`` and serialising it cost several times more than the whole
+    rest of an event's output.
     """
     labels = _LABELS[a.agreement.language]
     if o.start is None or o.end is None:
@@ -318,112 +309,31 @@ def _event(
     else:
         start = dt.datetime.combine(o.date, o.start, tzinfo=zone)
         end = dt.datetime.combine(o.date, o.end, tzinfo=zone)
-    categories = [x for x in (_text(labels[c.kind]), _text(c.programme or "")) if x]
+    categories = [x for x in (text(labels[c.kind]), text(c.programme or "")) if x]
     if o.status == "cancelled":
         status = "CANCELLED"
     else:
         status = "TENTATIVE" if o.provisional else "CONFIRMED"
-    title = _escaped(_text(o.title))
+    title = escaped(text(o.title))
     lines = [
         "BEGIN:VEVENT",
         "SUMMARY:" + title,
-        _when("DTSTART", start),
-        _when("DTEND", end),
-        _when("DTSTAMP", stamp),
-        "UID:" + _escaped(uid(o.id, a.agreement.id)),
+        when("DTSTART", start),
+        when("DTEND", end),
+        when("DTSTAMP", stamp),
+        "UID:" + escaped(uid(o.id, a.agreement.id)),
         f"SEQUENCE:{o.sequence}",
-        "CATEGORIES:" + ",".join(_escaped(x) for x in categories),
-        "DESCRIPTION:" + _escaped(_text("\n".join(_description(a, c, o, main, told)))),
-        "LOCATION:" + _escaped(_text(place(a, c.location))),
+        "CATEGORIES:" + ",".join(escaped(x) for x in categories),
+        "DESCRIPTION:" + escaped(text("\n".join(_description(a, c, o, main, told)))),
+        "LOCATION:" + escaped(text(place(a, c.location))),
         "STATUS:" + status,
         "TRANSP:OPAQUE",
     ]
     for reminder in () if o.status == "cancelled" else c.reminders:
-        trigger = _trigger(abs(duration_seconds(reminder)))
+        trigger = "TRIGGER:" + duration(-dt.timedelta(seconds=abs(duration_seconds(reminder))))
         lines += ["BEGIN:VALARM", "ACTION:DISPLAY", "DESCRIPTION:" + title, trigger, "END:VALARM"]
     lines.append("END:VEVENT")
-    return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode("utf-8")
-
-
-def _escaped(text: str) -> str:
-    """A TEXT value escaped exactly as icalendar's ``vText`` does (RFC 5545 3.3.11)."""
-    return (
-        text.replace(r"\N", "\n")
-        .replace("\\", "\\\\")
-        .replace(";", r"\;")
-        .replace(",", r"\,")
-        .replace("\r\n", r"\n")
-        .replace("\n", r"\n")
-        .replace("\r", r"\n")
-    )
-
-
-def _when(name: str, value: dt.date) -> str:
-    """A DTSTART/DTEND/DTSTAMP line: name and parameters (TZID, VALUE=DATE) as icalendar
-    writes them for this zone and kind of value, then the value."""
-    if isinstance(value, dt.datetime):
-        prefix, suffix = _when_parts(name, value.tzinfo)
-        v = value
-        return (
-            f"{prefix}{v.year:04d}{v.month:02d}{v.day:02d}"
-            f"T{v.hour:02d}{v.minute:02d}{v.second:02d}{suffix}"
-        )
-    prefix, suffix = _when_parts(name, None)
-    return f"{prefix}{value.year:04d}{value.month:02d}{value.day:02d}{suffix}"
-
-
-@functools.cache
-def _when_parts(name: str, zone: dt.tzinfo | None) -> tuple[str, str]:
-    """What icalendar writes before and after the digits of a ``name`` value in ``zone``
-    (None: a date), read off one sample line it writes."""
-    sample = dt.date(2000, 1, 2) if zone is None else dt.datetime(2000, 1, 2, 3, 4, 5, tzinfo=zone)
-    probe = Event()
-    probe.add(name, sample)
-    line = str(next(ln for ln in probe.content_lines() if ln.startswith(name)))
-    digits = "20000102" if zone is None else "20000102T030405"
-    prefix, _, suffix = line.partition(digits)
-    return prefix, suffix
-
-
-@functools.cache
-def _trigger(seconds: int) -> str:
-    """An alarm's TRIGGER line, ``seconds`` before the start."""
-    probe = Alarm()
-    probe.add("TRIGGER", -dt.timedelta(seconds=seconds))
-    return str(next(ln for ln in probe.content_lines() if ln.startswith("TRIGGER")))
-
-
-def _fold(line: str, limit: int = 75) -> str:
-    """A content line folded as icalendar folds it (RFC 5545 3.1): each piece at most
-    ``limit`` - 1 octets, cut between characters, never right after a ``\\`` or ``^``
-    that starts an escape (that character goes on to the next piece)."""
-    if len(line) * 4 < limit:
-        return line
-    data = line.encode("utf-8")
-    if len(data) < limit:
-        return line
-    pieces: list[bytes] = []
-    start, most = 0, limit - 1
-    while len(data) - start > most:
-        cut = start + most
-        while data[cut] & 0xC0 == 0x80:  # inside a character: cut before it
-            cut -= 1
-        if cut - start > 1 and data[cut - 1] in b"\\^":
-            cut -= 1
-        pieces.append(data[start:cut])
-        start = cut
-    pieces.append(data[start:])
-    return b"\r\n ".join(pieces).decode("utf-8")
-
-
-def _text(value: str) -> str:
-    """Text an .ics may carry: CR and CRLF become LF; other controls but TAB are dropped.
-
-    RFC 5545 TEXT excludes control characters, and strict parsers reject them; YAML
-    escapes such as ``"\\a"`` can still bring them into titles and notes. U+FEFF goes too:
-    icalendar drops it at the start of a value, so it would survive only by position.
-    """
-    return _DROPPED.sub("", _NEWLINE.sub("\n", value))
+    return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")
 
 
 def _description(

@@ -7,8 +7,9 @@ zone is computed once for the agreement's years and each file gets a copy cut
 down to its own years: the same STANDARD/DAYLIGHT components icalendar would
 make for that range, without searching again. A zone whose offset does not change
 in those years (Asia/Shanghai) needs no search at all: its block is the one
-component icalendar would find. Every block made here is checked day by day
-against the zone itself.
+component icalendar would find, and is written here line by line without importing
+icalendar at all (:func:`vtimezone_bytes`). Every block made here is checked day by
+day against the zone itself.
 """
 
 from __future__ import annotations
@@ -16,12 +17,70 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import zoneinfo
+from typing import TYPE_CHECKING
 
-from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
+from partnership.contentline import escaped, fold, utc_offset
+
+if TYPE_CHECKING:
+    from icalendar import Timezone
+
+
+@functools.lru_cache(maxsize=256)
+def vtimezone_bytes(
+    tzid: str, first_year: int, last_year: int, *, within: tuple[int, int] | None = None
+) -> bytes:
+    """:func:`vtimezone`'s block serialised, made once for all the files that use it.
+
+    A zone of one offset all through ``within`` (or the years themselves) is written
+    directly: the block icalendar would write for it, with nothing to search.
+    """
+    outer = within or (first_year, last_year)
+    if not (outer[0] <= first_year <= last_year <= outer[1]):
+        outer = (first_year, last_year)
+    steady = _steady_lines(tzid, first_year, last_year, outer)
+    if steady is not None:
+        return "".join(fold(line) + "\r\n" for line in steady).encode("utf-8")
+    data: bytes = vtimezone(tzid, first_year, last_year, within=outer).to_ical()
+    return data
+
+
+def _steady_lines(
+    tzid: str, first_year: int, last_year: int, outer: tuple[int, int]
+) -> list[str] | None:
+    """The lines of :func:`_block` for the years, where the zone keeps one offset (in whole
+    minutes) all through ``outer``; else None."""
+    if len(set(_noon_offsets(tzid, *outer))) != 1:
+        return None
+    lo = dt.datetime(first_year, 1, 1)
+    start = lo.replace(tzinfo=zoneinfo.ZoneInfo(tzid))
+    offset = start.utcoffset() or dt.timedelta()
+    if offset.seconds % 60 or offset.microseconds:
+        return None
+    kind = "STANDARD" if start.dst() == dt.timedelta() else "DAYLIGHT"
+    return [
+        "BEGIN:VTIMEZONE",
+        "TZID:" + escaped(tzid),
+        "COMMENT:" + escaped(_comment(first_year, last_year)),
+        "BEGIN:" + kind,
+        f"DTSTART:{lo:%Y%m%dT%H%M%S}",
+        "TZNAME:" + escaped(start.tzname() or str(offset)),
+        "TZOFFSETFROM:" + utc_offset(offset),
+        "TZOFFSETTO:" + utc_offset(offset),
+        "END:" + kind,
+        "END:VTIMEZONE",
+    ]
+
+
+def _comment(first_year: int, last_year: int) -> str:
+    """The block's COMMENT: the years it is good for, as icalendar's search says it."""
+    lo, hi = dt.date(first_year, 1, 1), dt.date(last_year + 1, 1, 1)
+    return f"This timezone only works from {lo} to {hi}."
 
 
 @functools.lru_cache(maxsize=32)
 def _computed(tzid: str, first_year: int, last_year: int) -> Timezone:
+    from icalendar import Timezone
+
     if len(set(_noon_offsets(tzid, first_year, last_year))) == 1:
         # no change of offset in these years (China, India, ...): icalendar's search would
         # find just the offset in force at the start, which is all the block needs
@@ -35,13 +94,14 @@ def _computed(tzid: str, first_year: int, last_year: int) -> Timezone:
 
 def _block(tzid: str, first_year: int, last_year: int) -> Timezone:
     """A VTIMEZONE for the years holding only the offset in force on their first day."""
+    from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
+
     lo = dt.datetime(first_year, 1, 1)
-    hi = dt.datetime(last_year + 1, 1, 1)
     start = lo.replace(tzinfo=zoneinfo.ZoneInfo(tzid))
     offset = start.utcoffset() or dt.timedelta()
     tz = Timezone()
     tz.add("TZID", tzid)
-    tz.add("COMMENT", f"This timezone only works from {lo.date()} to {hi.date()}.")
+    tz.add("COMMENT", _comment(first_year, last_year))
     first = TimezoneStandard() if start.dst() == dt.timedelta() else TimezoneDaylight()
     first.TZOFFSETFROM = offset
     first.TZOFFSETTO = offset
@@ -112,6 +172,8 @@ _DAY = dt.timedelta(days=1)
 @functools.lru_cache(maxsize=256)
 def _narrowed(tzid: str, outer: tuple[int, int], first_year: int, last_year: int) -> Timezone:
     """The ``outer`` block cut down to whole years: the offset at the start, then transitions."""
+    from icalendar import TimezoneDaylight, TimezoneStandard
+
     wide = _computed(tzid, *outer)
     lo = dt.datetime(first_year, 1, 1)
     hi = dt.datetime(last_year + 1, 1, 1)

@@ -796,42 +796,6 @@ def test_dtstamp_is_utc_whatever_the_machines_zone(
     assert line in out
 
 
-@settings(max_examples=examples(300), deadline=None)
-@given(st.text(alphabet="ab\\^,;:é消防\U0001f692 ", max_size=200))
-@example("a" * 63)  # a line of 75 octets: one too many, folded
-@example("a" * 136)  # two whole pieces, no empty third one
-@example("X" * 200)  # only a backslash or caret moves a cut
-def test_fold_is_icalendars_fold(text: str) -> None:
-    from icalendar.parser.string import _foldline
-
-    from partnership.ics import _fold
-
-    line = "DESCRIPTION:" + text
-    assert _fold(line) == _foldline(line)
-
-
-@settings(max_examples=examples(200), deadline=None)
-@given(st.text(alphabet="a\\N,;:\r\n消 ", max_size=40))
-def test_escaped_is_icalendars_text_escape(text: str) -> None:
-    from partnership.ics import _escaped
-
-    assert _escaped(text) == icalendar.vText(text).to_ical().decode()
-
-
-@pytest.mark.parametrize("zone", ["Asia/Shanghai", "UTC", "America/Argentina/Buenos_Aires"])
-def test_date_lines_are_icalendars(zone: str) -> None:
-    from partnership.ics import _when
-
-    for value in (
-        dt.date(2025, 3, 9),
-        dt.datetime(2025, 3, 9, 8, 5, 7, tzinfo=zoneinfo.ZoneInfo(zone)),
-        dt.datetime(2025, 3, 9, 8, 5, 7, tzinfo=dt.UTC),
-    ):
-        event = icalendar.Event()
-        event.add("DTSTART", value)
-        assert _when("DTSTART", value) == event.content_lines()[1]
-
-
 @given(
     name=st.text(max_size=120),
     language=st.sampled_from(["zh-CN", "en"]),
@@ -842,14 +806,15 @@ def test_a_files_calendar_lines_are_what_icalendar_writes(
     name: str, language: str, timezone: str
 ) -> None:
     """The VCALENDAR around a file's events, its name line folded by us, is icalendar's."""
-    from partnership.ics import _file_shell, _text
+    from partnership.contentline import text
+    from partnership.ics import _file_shell
 
     cal = icalendar.Calendar()
     cal.add("PRODID", f"-//partnership//partnership {__version__}//{language[:2].upper()}")
     cal.add("VERSION", "2.0")
     cal.add("CALSCALE", "GREGORIAN")
     cal.add("METHOD", "PUBLISH")
-    cal.add("X-WR-CALNAME", icalendar.vText(_text(name)))
+    cal.add("X-WR-CALNAME", icalendar.vText(text(name)))
     cal.add("X-WR-TIMEZONE", timezone)
     cal.add("REFRESH-INTERVAL", dt.timedelta(days=1), parameters={"VALUE": "DURATION"})
     cal.add("X-PUBLISHED-TTL", icalendar.vDuration(dt.timedelta(days=1)))

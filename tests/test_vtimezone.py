@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 from icalendar import Timezone
 
-from partnership.vtimezone import vtimezone
+from partnership.vtimezone import _steady_lines, vtimezone, vtimezone_bytes
 
 ZONES = [
     "Asia/Shanghai",
@@ -69,3 +70,44 @@ def test_short_offset_periods_missed_in_the_wide_block_are_searched_again() -> N
     tz = vtimezone("Africa/Casablanca", 2019, 2019, within=(2008, 2034))
     starts = {s.DTSTART.date() for s in tz.subcomponents}
     assert dt.date(2019, 5, 5) in starts and dt.date(2019, 6, 9) in starts
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "within"), [(2024, 2027, None), (2025, 2025, (2024, 2027))]
+)
+def test_every_zone_block_written_directly_is_icalendars(
+    first: int, last: int, within: tuple[int, int] | None
+) -> None:
+    """Zones of one offset are written without icalendar: byte for byte its block."""
+    written = 0
+    for tzid in sorted(zoneinfo.available_timezones()):
+        if _steady_lines(tzid, first, last, within or (first, last)) is None:
+            continue
+        written += 1
+        expected = vtimezone(tzid, first, last, within=within).to_ical()
+        assert vtimezone_bytes(tzid, first, last, within=within) == expected, tzid
+    assert written > 100  # Asia/Shanghai and the other zones without daylight saving
+
+
+@pytest.mark.parametrize("tzid", ["Europe/Berlin", "America/Santiago", "Australia/Lord_Howe"])
+def test_a_zone_that_changes_offset_is_icalendars_block(tzid: str) -> None:
+    assert _steady_lines(tzid, 2024, 2025, (2024, 2027)) is None
+    cut = vtimezone(tzid, 2024, 2025, within=(2024, 2027))
+    assert vtimezone_bytes(tzid, 2024, 2025, within=(2024, 2027)) == cut.to_ical()
+
+
+def test_steady_only_if_steady_through_the_whole_period() -> None:
+    """Shanghai is steady; Berlin's winter-only years are not written directly when the
+    period around them changes offset."""
+    assert _steady_lines("Asia/Shanghai", 2025, 2025, (2024, 2027)) is not None
+    assert _steady_lines("Europe/Berlin", 2025, 2025, (2025, 2025)) is None
+    # a year outside ``within`` is computed on its own
+    assert (
+        vtimezone_bytes("Asia/Shanghai", 2030, 2030, within=(2024, 2027))
+        == vtimezone("Asia/Shanghai", 2030, 2030).to_ical()
+    )
+
+
+def test_an_offset_with_seconds_goes_to_icalendar() -> None:
+    """Offsets in seconds (local mean time, before 1900) are icalendar's to write."""
+    assert _steady_lines("Africa/Monrovia", 1960, 1960, (1960, 1960)) is None
