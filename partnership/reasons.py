@@ -623,15 +623,22 @@ def _render_unplaced(claims: list[Claim], agreement: Agreement, lang: str) -> st
         s = by["search"]
         n = dict(s.parts)["days"]
         md = _md(by["festival"].start)
-        where = {
-            "before": (f"{name}（{md}）及之前{n}天", f"{name} ({md}) and the {_n_days(n)} before"),
-            "after": (f"{name}（{md}）及之后{n}天", f"{name} ({md}) and the {_n_days(n)} after"),
-            "nearest": (f"{name}（{md}）前后{n}天", f"{name} ({md}) ± {_n_days(n)}"),
-            "skip": (f"{name}（{md}）当天", f"{name} ({md}) itself"),
-            "exact": (f"{name}（{md}）当天", f"{name} ({md}) itself"),
-        }[s.name]
-        span = _t(lang, f"（{_span(s.start, s.end, lang)}）", f" ({_span(s.start, s.end, lang)})")
-        where_text = _t(lang, where[0], where[1]) + span
+        if n == 0 or s.name in ("skip", "exact"):  # the festival's own day, dated already
+            where_text = _t(lang, f"{name}（{md}）当天", f"{name} ({md}) itself")
+        else:
+            where = {
+                "before": (
+                    f"{name}（{md}）及之前{n}天",
+                    f"{name} ({md}) and the {_n_days(n)} before",
+                ),
+                "after": (
+                    f"{name}（{md}）及之后{n}天",
+                    f"{name} ({md}) and the {_n_days(n)} after",
+                ),
+                "nearest": (f"{name}（{md}）前后{n}天", f"{name} ({md}) ± {_n_days(n)}"),
+            }[s.name]
+            span = _span(s.start, s.end, lang)
+            where_text = _t(lang, f"{where[0]}（{span}）", f"{where[1]} ({span})")
     else:
         where_text = _lead_text(by["span"], agreement)
     return _t(

@@ -18,6 +18,12 @@ from partnership.contentline import duration, escaped, fold, text, utc_offset, w
 ALL_ZONES = sorted(zoneinfo.available_timezones())
 
 
+@pytest.fixture(autouse=True)
+def _worked_out_again() -> None:
+    """Each test works the zone parts out itself, not from what earlier tests cached."""
+    contentline._time_parts.cache_clear()
+
+
 @settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet="ab\\^,;:é消防\U0001f692 ", max_size=200))
 @example("a" * 63)  # a line of 75 octets: one too many, folded

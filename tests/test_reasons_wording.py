@@ -195,25 +195,27 @@ _UNPLACED = {
         "before": "国庆节（10-01）及之前3天（09-28至10-01）",
         "after": "国庆节（10-01）及之后3天（10-01至10-04）",
         "nearest": "国庆节（10-01）前后3天（09-28至10-04）",
-        "skip": "国庆节（10-01）当天（10-01）",
+        "skip": "国庆节（10-01）当天",
     },
     EN: {
         "before": "National Day (10-01) and the 3 days before (09-28–10-01)",
         "after": "National Day (10-01) and the 3 days after (10-01–10-04)",
         "nearest": "National Day (10-01) ± 3 days (09-28–10-04)",
-        "skip": "National Day (10-01) itself (10-01)",
+        "skip": "National Day (10-01) itself",
     },
 }
 
 
 @pytest.mark.parametrize("language", [ZH, EN])
-@pytest.mark.parametrize("placement", ["before", "after", "nearest", "skip"])
+@pytest.mark.parametrize("placement", ["before", "after", "nearest", "skip", "exact", "nearest-0"])
 def test_an_unplaced_festival_names_the_days_searched(language: str, placement: str) -> None:
-    shift = 0 if placement == "skip" else 3
+    """The searched days once: the festival's own day is named by its date alone."""
+    shift = 0 if placement in ("skip", "exact", "nearest-0") else 3
+    placement = placement.removesuffix("-0")
     repeat = {"festivals": ["national-day"], "placement": placement, "max_shift_days": shift}
     a, _, ds = setup([{"id": "show", "title": "汇演", "repeat": repeat}], language)
     d = ds["show/national-day-2024"]
-    where = _UNPLACED[language][placement]
+    where = _UNPLACED[language]["skip" if shift == 0 else placement]
     got = reasons.unplaced(d, {"holiday": 4, "weekend": 1}, a)
     if language == ZH:
         assert got.text == f"{where}内没有可用日：放假4天，周末1天"
@@ -243,7 +245,7 @@ def test_a_festival_skipped_when_its_day_is_taken_is_reported() -> None:
     (u,) = place(a).unplaced
     assert (u.id, u.reason) == (
         "show/teachers-day-2024",
-        "no usable day in Teachers' Day (09-10) itself (09-10): taken by another activity: 1 day",
+        "no usable day in Teachers' Day (09-10) itself: taken by another activity: 1 day",
     )
 
 
