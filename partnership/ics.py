@@ -166,13 +166,11 @@ def render_ics(
     return shell[: -len(_END)] + zone_part + b"".join(done[key(o)] for o in chosen) + _END
 
 
-_NAME_MARK = "X-WR-CALNAME:name"
-
-
 def _file_shell(language: str, timezone: str, name: str) -> bytes:
     """A file's VCALENDAR without components, as icalendar writes it: made once per
     language and zone (:func:`_file_shell_parts`), with the name line folded here."""
     before, after = _file_shell_parts(language, timezone)
+    # escaped, as TEXT like any X- property (RFC 5545 3.8.8.2)
     return before + _lines(["X-WR-CALNAME:" + escaped(text(name))]) + after
 
 
@@ -181,7 +179,6 @@ def _file_shell_parts(language: str, timezone: str) -> tuple[bytes, bytes]:
     """What icalendar writes before and after a file's X-WR-CALNAME line, in its order."""
     before = [*_head(language), "METHOD:PUBLISH"]
     after = [
-        # TEXT like any X- property (RFC 5545 3.8.8.2)
         "REFRESH-INTERVAL;VALUE=DURATION:" + duration(_DAY),
         "X-PUBLISHED-TTL:" + duration(_DAY),
         "X-WR-TIMEZONE:" + escaped(timezone),
@@ -197,6 +194,7 @@ def _head(language: str) -> list[str]:
 
 
 def _lines(lines: Sequence[str]) -> bytes:
+    """Content lines folded, each ended by CRLF, as UTF-8."""
     return "".join(fold(line) + "\r\n" for line in lines).encode("utf-8")
 
 
