@@ -207,15 +207,20 @@ _UNPLACED = {
 
 
 @pytest.mark.parametrize("language", [ZH, EN])
-@pytest.mark.parametrize("placement", ["before", "after", "nearest", "skip", "exact", "nearest-0"])
+@pytest.mark.parametrize(
+    "placement",
+    ["before", "after", "nearest", "skip", "exact", "nearest-0", "skip-3", "exact-3"],
+)
 def test_an_unplaced_festival_names_the_days_searched(language: str, placement: str) -> None:
-    """The searched days once: the festival's own day is named by its date alone."""
-    shift = 0 if placement in ("skip", "exact", "nearest-0") else 3
-    placement = placement.removesuffix("-0")
+    """The searched days once: the festival's own day is named by its date alone (a skip
+    or exact festival searches only it, whatever its max_shift_days)."""
+    placement, _, given = placement.partition("-")
+    shift = int(given) if given else 0 if placement in ("skip", "exact") else 3
     repeat = {"festivals": ["national-day"], "placement": placement, "max_shift_days": shift}
     a, _, ds = setup([{"id": "show", "title": "汇演", "repeat": repeat}], language)
     d = ds["show/national-day-2024"]
-    where = _UNPLACED[language]["skip" if shift == 0 else placement]
+    own_day = shift == 0 or placement in ("skip", "exact")
+    where = _UNPLACED[language]["skip" if own_day else placement]
     got = reasons.unplaced(d, {"holiday": 4, "weekend": 1}, a)
     if language == ZH:
         assert got.text == f"{where}内没有可用日：放假4天，周末1天"
