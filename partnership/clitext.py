@@ -64,6 +64,7 @@ class TranslatedContext(Context):
         option = self.command.get_help_option(self)
         if option is not None:
             option.help = t("cli.click.help")
+            option.metavar = ""  # a flag: no "<bool>" beside it
 
 
 def translate_tree(command: Any) -> None:
@@ -75,6 +76,8 @@ def translate_tree(command: Any) -> None:
         if isinstance(key, str) and key in known:
             setattr(owner, _KEY, key)
             owner.help = t(key)
+        if getattr(owner, "is_flag", False) and owner.metavar is None:
+            owner.metavar = ""  # a flag takes no value: no "<bool>" beside it in --help
     for sub in getattr(command, "commands", {}).values():
         translate_tree(sub)
 

@@ -43,6 +43,26 @@ def test_every_command_has_its_help_in_both_languages(name: str, lang: str) -> N
     assert ("显示本帮助并退出" in result.stdout) == (lang == "zh")
 
 
+def _all_commands(group: object, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [path]
+    for name, sub in getattr(group, "commands", {}).items():
+        found += _all_commands(sub, (*path, name))
+    return found
+
+
+@pytest.mark.parametrize("path", _all_commands(get_command(app)))
+def test_a_flag_shows_no_value_type_in_help(path: tuple[str, ...]) -> None:
+    """``--allow-incomplete`` takes no value: typer's "<bool>" beside it would ask for one."""
+    result = CliRunner().invoke(app, [*path, "--help"], env=WIDE)
+    assert result.exit_code == 0, result.output
+    assert "<bool>" not in result.stdout
+
+
+def test_an_option_with_a_value_still_shows_its_type() -> None:
+    result = CliRunner().invoke(app, ["build", "--help"], env=WIDE)
+    assert "<path>" in result.stdout and "BASE" in result.stdout
+
+
 def test_h_is_help_everywhere_and_the_group_help_is_translated() -> None:
     runner = CliRunner()
     for name in COMMANDS:
