@@ -138,7 +138,7 @@ def speed(sizes: tuple[int, ...] = (100, 1000)) -> None:
     split into single mode (``stage`` and the greedy strategy for every school, ``finish``
     once), the solver and the rest; then on every core this process may use."""
     import partnership.district.planner as planner
-    from partnership.district.parallel import cores
+    from partnership.parallel import cores
 
     spent = {"place": 0.0, "solve": 0.0}
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
     from partnership.checklist_templates import Templates
+    from partnership.district.planner import SchoolPlan
     from partnership.model import Agreement, TimeRange
     from partnership.plan import Plan
     from partnership.records import Records
@@ -986,6 +987,7 @@ def build(
     ] = None,
 ) -> None:
     """Everything for each agreement: .ics files, term calendars, checklists and report."""
+    from partnership import parallel
     from partnership.build import build_outputs, summary
     from partnership.fsio import prepare_output_dir
     from partnership.publishing import feeds as fd
@@ -1009,15 +1011,19 @@ def build(
         }
     progress = _progress(len(loaded) + sum(len(a.calendar.terms) for _, a, *_ in loaded) > 2)
 
+    def outputs(k: int) -> dict[str, bytes]:
+        f, agreement, cal, records, p = loaded[k]
+        feeds = feeds_of.get(agreement.agreement.id, ())
+        return build_outputs(p, cal, records, os.environ, templates[f], feeds)
+
     def rendered() -> Iterator[dict[str, bytes]]:
         with progress as bar:
             task = bar.add_task(t("cli.build.progress"), total=len(loaded))
-            for f, agreement, cal, records, p in loaded:
+            # each agreement's files made apart from the others', on every core
+            made = parallel.ordered(outputs, range(len(loaded)), parallel.cores())
+            for (_, agreement, *_), out in zip(loaded, made, strict=True):
                 aid = agreement.agreement.id
                 bar.update(task, description=t("cli.build.progress_of", id=aid))
-                out = build_outputs(
-                    p, cal, records, os.environ, templates[f], feeds_of.get(aid, ())
-                )
                 yield {f"{aid}/{name}": data for name, data in out.items()}
                 if aid in feeds_of:
                     yield fd.feed_files(aid, out, feeds_of[aid])
@@ -1257,6 +1263,7 @@ def district_build(
     allow_incomplete: AllowOpt = False,
 ) -> None:
     """Every school's build outputs, and per brigade its .ics, load calendar and report."""
+    from partnership import parallel
     from partnership.build import build_outputs
     from partnership.district import views
     from partnership.fsio import prepare_output_dir
@@ -1268,9 +1275,13 @@ def district_build(
         _refuse_incomplete(s.plan, allow_incomplete)
     stamp = dtstamp_now(os.environ)
 
+    def outputs(s: "SchoolPlan") -> dict[str, bytes]:
+        return build_outputs(s.plan, s.calendar, s.records, os.environ)
+
     def rendered() -> Iterator[dict[str, bytes]]:
-        for s in dp.schools:
-            out = build_outputs(s.plan, s.calendar, s.records, os.environ)
+        # each school's files made apart from the others', on every core
+        made = parallel.ordered(outputs, dp.schools, parallel.cores())
+        for s, out in zip(dp.schools, made, strict=True):
             yield {f"{s.plan.agreement.agreement.id}/{n}": data for n, data in out.items()}
         report = views.build_report(dp)
         for b in dp.loaded.district.brigades:

@@ -25,6 +25,7 @@ import pytest
 from factory import ROOT, copy_example
 from typer.testing import CliRunner, Result
 
+from partnership import parallel
 from partnership.cli import app
 from partnership.records import load_records
 
@@ -58,7 +59,12 @@ def inject(
     fail_at: int,
     error: Callable[[], Exception],
 ) -> dict[str, int]:
-    """Count calls to every target together; the ``fail_at``-th raises (0: only count)."""
+    """Count calls to every target together; the ``fail_at``-th raises (0: only count).
+
+    The calls are counted in this process, so everything runs here: no worker processes
+    (a parallel build's own failures are tested in tests/test_parallel.py and below).
+    """
+    monkeypatch.setattr(parallel, "cores", lambda: 1)
     calls = {"n": 0}
     for owner, name in targets:
         real: Callable[..., Any] = getattr(owner, name)
@@ -255,6 +261,56 @@ def test_a_failed_multi_agreement_build_writes_no_agreement(
     # neither agreement's files nor records (only the records' lock files, which stay empty)
     left = {k: v for k, v in files(real).items() if not (k.endswith(".lock") and v == b"")}
     assert left == files(base)
+
+
+def _three_agreements(base: Path) -> list[str]:
+    copy_example(base)
+    copy_example(base, "second.yaml", "damo-fire-2024-copy")
+    copy_example(base, "third.yaml", "damo-fire-2024-third")
+    return ["build", "damo-primary.yaml", "second.yaml", "third.yaml", "-o", "out"]
+
+
+@pytest.mark.parametrize("cores", [2, 3])
+def test_a_build_on_several_cores_writes_what_one_core_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: int
+) -> None:
+    base = tmp_path / "base"
+    args = _three_agreements(base)
+    made, said = {}, {}
+    for n in (1, cores):
+        monkeypatch.setattr(parallel, "cores", lambda n=n: n)
+        monkeypatch.chdir(shutil.copytree(base, tmp_path / f"on{n}"))
+        said[n] = ok(args, EPOCH_1).stdout
+        made[n] = files(Path.cwd())
+    assert made[cores] == made[1] and len(made[1]) > 100
+    assert said[cores] == said[1]  # the summary once, not again from a worker
+
+
+def test_a_worker_failing_in_a_parallel_build_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The third agreement's files fail in a worker: an internal error, no file written."""
+    import partnership.build
+
+    args = _three_agreements(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    before = tree(tmp_path)
+    real = partnership.build.build_outputs
+
+    def failing(plan: Any, *rest: Any, **kw: Any) -> Any:
+        if plan.agreement.agreement.id == "damo-fire-2024-third":
+            raise RuntimeError("injected failure")
+        return real(plan, *rest, **kw)
+
+    monkeypatch.setattr(partnership.build, "build_outputs", failing)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    result = run(args, EPOCH_1)
+    assert result.exit_code == 70, result.output
+    assert "injected failure" in result.stderr
+    after = tree(tmp_path)
+    locks = {k for k in set(after) - set(before) if k.endswith(".lock") and after[k] == b""}
+    assert locks  # only the records' lock files, which stay empty
+    assert {k: v for k, v in after.items() if k not in locks} == before
 
 
 def test_build_refuses_two_agreements_with_one_id(tmp_path: Path) -> None:

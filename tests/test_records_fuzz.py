@@ -6,9 +6,11 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+import partnership.records as records_module
 from partnership.errors import InputError
 from partnership.model import TimeRange
 from partnership.records import (
@@ -79,6 +81,23 @@ LOOKALIKES = ["1e5", "0E0", "2e3456", "-1E-2", "+.5e3", "1.", "010", "0", "null"
 )
 def test_every_valid_records_file_round_trips_exactly(r: Records) -> None:
     assert _load(dump_records(r)) == r
+
+
+@settings(max_examples=300, deadline=None)
+@given(records)
+@example(Records(tasks={"t": TaskRecord(done=dt.date(2024, 1, 1), note="🚒 𐀀")}))
+@example(Records(tasks={"t": TaskRecord(done=dt.date(2024, 1, 1), note="a \\U0001F692")}))
+def test_a_records_file_is_the_same_text_with_or_without_libyaml(r: Records) -> None:
+    assert records_module._FAST_DUMPER is not None  # libyaml's emitter is in use here
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(records_module, "_FAST_DUMPER", None)  # as where PyYAML has no libyaml
+        pure = dump_records(r)
+    assert dump_records(r) == pure
+
+
+def test_an_emoji_stays_readable_in_the_records_file() -> None:
+    r = Records(tasks={"t": TaskRecord(done=dt.date(2024, 1, 1), note="带灭火器 🧯")})
+    assert "note: 带灭火器 🧯\n" in dump_records(r).decode("utf-8")
 
 
 @settings(max_examples=100, deadline=None)

@@ -8,7 +8,7 @@ the activities of each brigade's schools under its daily capacity, and
 lead-up and record is as in single mode. The reasons of the activities the brigade's
 capacity moved, or left unplaced, say so. Brigades do not interact: they are planned in
 a process a core, or one a brigade where that deals them unevenly
-(:mod:`partnership.district.parallel`).
+(:mod:`partnership.parallel`).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from partnership import parallel
 from partnership.demands import Demand, expand
-from partnership.district import parallel
 from partnership.district.loader import LoadedDistrict, Member
 from partnership.district.model import Brigade
 from partnership.district.solver import Item, Kind, School, solve

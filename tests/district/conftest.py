@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from partnership.district import parallel
+from partnership import parallel
 from partnership.district.highs import quiet_highs
 
 

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from partnership.district import parallel
+from partnership import parallel
 from partnership.district.loader import load_district
 from partnership.district.planner import plan_district
 from partnership.model import WEEKDAYS, Agreement, DayRange

@@ -1,9 +1,10 @@
 """Independent parts of a computation on more than one core: forked workers, results in order.
 
 District mode plans each brigade's schools apart from every other brigade's, so the
-brigades can be split over the machine's cores. Workers are forked (they inherit the
-loaded district, nothing is sent to them) and send their results back pickled; the
-first part runs in the calling process. Where forking is not safe or not possible
+brigades can be split over the machine's cores (:func:`run_parts`); `build` and
+`district build` render each agreement's files apart from the others' (:func:`ordered`).
+Workers are forked (they inherit what the caller has loaded and planned, nothing is sent
+to them) and send their results back pickled. Where forking is not safe or not possible
 (Windows, macOS, a process with threads) everything runs here, one part after another:
 the results are the same either way, only the time differs. The district solver's LPs
 run HiGHS with its default (serial) simplex, so a worker never waits on solver threads
@@ -12,11 +13,12 @@ it did not inherit.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 P = TypeVar("P")
@@ -72,6 +74,32 @@ def run_parts(
     whose result goes through ``ship`` (to leave out what the caller has) before it is sent."""
     if len(parts) < 2:
         return [work(p) for p in parts]
+    with _forked([(_worker, (work, ship, part)) for part in parts[1:]]) as started:
+        results = [work(parts[0])]
+        results.extend(_received(worker, receive) for worker, receive in started)
+        return results
+
+
+def ordered(work: Callable[[P], R], items: Sequence[P], workers: int) -> Iterator[R]:
+    """``work`` of each item, yielded in the items' order, made by up to ``workers`` forked
+    workers (worker ``j`` takes items ``j``, ``j + workers``, ...); here, one by one, with
+    fewer than two items or workers. Each result is sent as soon as it is made, and a
+    worker waits while the one before it in the order is read, so the caller holds one
+    result at a time (a build's files are staged on disk as they come)."""
+    workers = min(workers, len(items))
+    if workers < 2:
+        yield from (work(item) for item in items)
+        return
+    with _forked([(_streamer, (work, items[j::workers])) for j in range(workers)]) as started:
+        for k in range(len(items)):
+            yield _received(*started[k % workers])
+
+
+@contextlib.contextmanager
+def _forked(jobs: Sequence[tuple[Callable[..., None], tuple[Any, ...]]]) -> Iterator[list[Any]]:
+    """A forked worker for each (target, arguments), the sending end of a pipe of its own
+    passed last; yields (worker, receiving end) pairs, and stops and reaps every worker on
+    leaving (also by an error, or a caller that stops reading)."""
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork")
@@ -81,23 +109,13 @@ def run_parts(
     sys.stderr.flush()
     started: list[tuple[Any, Any]] = []
     try:
-        for part in parts[1:]:
+        for target, args in jobs:
             receive, send = ctx.Pipe(duplex=False)
-            worker = ctx.Process(target=_worker, args=(work, ship, part, send), daemon=True)
+            worker = ctx.Process(target=target, args=(*args, send), daemon=True)
             worker.start()
             send.close()
             started.append((worker, receive))
-        results = [work(parts[0])]
-        for worker, receive in started:
-            try:
-                ok, value = pickle.loads(receive.recv_bytes())
-            except EOFError:
-                worker.join()
-                raise RuntimeError(f"a district planning worker died ({worker.exitcode})") from None
-            if not ok:
-                raise value
-            results.append(value)
-        return results
+        yield started
     finally:
         for worker, receive in started:
             receive.close()
@@ -106,15 +124,45 @@ def run_parts(
             worker.join()
 
 
+def _received(worker: Any, receive: Any) -> Any:
+    """The next result a worker sent; the exception it raised is raised here."""
+    try:
+        ok, value = pickle.loads(receive.recv_bytes())
+    except EOFError:
+        worker.join()
+        raise RuntimeError(f"a worker process died ({worker.exitcode})") from None
+    if not ok:
+        raise value
+    return value
+
+
+def _streamer(work: Callable[[Any], Any], items: Sequence[Any], send: Any) -> None:
+    """In a forked worker: ``work`` of each item, each result sent as soon as it is made;
+    after an error, the error (and nothing more)."""
+    for item in items:
+        try:
+            answer: tuple[bool, Any] = (True, work(item))
+        except BaseException as exc:  # the caller re-raises it where it can be translated
+            answer = (False, exc)
+        _send(send, answer)
+        if not answer[0]:
+            break
+    send.close()
+
+
+def _send(send: Any, answer: tuple[bool, Any]) -> None:
+    try:
+        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:  # an exception that does not pickle: its text still goes back
+        data = pickle.dumps((False, RuntimeError(repr(exc))), protocol=pickle.HIGHEST_PROTOCOL)
+    send.send_bytes(data)
+
+
 def _worker(work: Callable[[Any], Any], ship: Callable[[Any], Any], part: Any, send: Any) -> None:
     """In a forked worker: run ``work`` and send back its result or the exception it raised."""
     try:
         answer: tuple[bool, Any] = (True, ship(work(part)))
     except BaseException as exc:  # the caller re-raises it where it can be translated
         answer = (False, exc)
-    try:
-        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception as exc:  # an exception that does not pickle: its text still goes back
-        data = pickle.dumps((False, RuntimeError(repr(exc))), protocol=pickle.HIGHEST_PROTOCOL)
-    send.send_bytes(data)
+    _send(send, answer)
     send.close()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from pathlib import Path
 
 import pytest
 
-from partnership.district import parallel
+from partnership import parallel
 from partnership.district.loader import load_district
 from partnership.district.planner import plan_district
 from partnership.district.views import district_json, json_bytes
@@ -103,3 +104,48 @@ def test_the_command_prints_its_plan_once_when_workers_plan_beside_it(tmp_path: 
     )
     assert run.returncode in (0, 1), run.stderr.decode()
     assert json.loads(run.stdout) == json.loads(json_bytes(alone))
+
+
+# ------------------------------------------------------------- ordered: one result at a time
+
+
+@pytest.mark.parametrize(("items", "workers"), [(0, 2), (1, 2), (2, 2), (7, 2), (7, 3), (5, 1)])
+def test_ordered_yields_every_result_in_the_items_order(items: int, workers: int) -> None:
+    out = list(parallel.ordered(_pid_and_square, list(range(items)), workers))
+    assert [v for _, v in out] == [x * x for x in range(items)]
+    pids = {pid for pid, _ in out}
+    if min(items, workers) < 2:
+        assert pids <= {os.getpid()}  # worked out here
+    else:
+        assert len(pids) == min(items, workers) and os.getpid() not in pids
+
+
+def test_ordered_raises_a_workers_error_after_the_results_before_it() -> None:
+    got: list[int] = []
+    with pytest.raises(InputError) as caught:
+        got.extend(parallel.ordered(_fails, [0, 1, 2, 3, 4], 2))
+    assert got == [0, 1]
+    assert caught.value.problems == [Problem("d.yaml", 3, 5, "brigades: unknown")]
+    assert not multiprocessing.active_children()  # the other worker was stopped
+
+
+def test_ordered_a_worker_that_dies_is_an_error_not_a_hang() -> None:
+    with pytest.raises(RuntimeError, match=r"died \(3\)"):
+        list(parallel.ordered(_dies, [0, 1, 2, 3], 2))
+    assert not multiprocessing.active_children()
+
+
+def _unpicklable(x: int) -> object:
+    return (lambda: x) if x == 1 else x
+
+
+def test_ordered_a_result_that_cannot_be_sent_says_why() -> None:
+    with pytest.raises(RuntimeError, match="pickle"):
+        list(parallel.ordered(_unpicklable, [0, 1], 2))
+
+
+def test_ordered_left_early_stops_its_workers() -> None:
+    made = parallel.ordered(_pid_and_square, list(range(20)), 2)
+    assert next(made)[1] == 0
+    made.close()
+    assert not multiprocessing.active_children()
