@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -166,3 +167,20 @@ def test_text_with_yaml_line_breaks_reads_back_as_the_same_text(text: str) -> No
     r = Records(occurrences={"a/b/1": OccurrenceRecord(status="done", note=text, reason=text)})
     back = _load(dump_records(r)).occurrences["a/b/1"]
     assert (back.note, back.reason) == (text, text)
+
+
+def test_the_fast_dumper_is_the_records_dumper_on_libyaml() -> None:
+    """What ``_fast_dumper`` makes (once, at import): no anchors, the same quoting."""
+    fast = records_module._fast_dumper()
+    assert fast is not None and issubclass(fast, yaml.CSafeDumper)
+    day = dt.date(2025, 1, 1)
+    data = {"a": {"done": day, "note": "1e5"}, "b": {"done": day, "note": "0E0"}, "c": "yes"}
+    text = records_module._dump(data, fast)
+    assert text == records_module._dump(data, records_module._Dumper)
+    assert "&" not in text and text.count("2025-01-01") == 2  # the date written twice
+    assert 'note: "1e5"' in text and 'note: "0E0"' in text
+
+
+def test_without_libyaml_there_is_no_fast_dumper(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(yaml, "CSafeDumper")
+    assert records_module._fast_dumper() is None
