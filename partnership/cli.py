@@ -1017,10 +1017,11 @@ def build(
         return build_outputs(p, cal, records, os.environ, templates[f], feeds)
 
     def rendered() -> Iterator[dict[str, bytes]]:
+        # each agreement's files made apart from the others', on every core; the workers
+        # start before the progress bar's thread does
+        made = parallel.ordered(outputs, range(len(loaded)), parallel.cores())
         with progress as bar:
             task = bar.add_task(t("cli.build.progress"), total=len(loaded))
-            # each agreement's files made apart from the others', on every core
-            made = parallel.ordered(outputs, range(len(loaded)), parallel.cores())
             for (_, agreement, *_), out in zip(loaded, made, strict=True):
                 aid = agreement.agreement.id
                 bar.update(task, description=t("cli.build.progress_of", id=aid))

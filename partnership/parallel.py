@@ -18,6 +18,7 @@ import os
 import pickle
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -85,14 +86,29 @@ def ordered(work: Callable[[P], R], items: Sequence[P], workers: int) -> Iterato
     workers (worker ``j`` takes items ``j``, ``j + workers``, ...); here, one by one, with
     fewer than two items or workers. Each result is sent as soon as it is made, and a
     worker waits while the one before it in the order is read, so the caller holds one
-    result at a time (a build's files are staged on disk as they come)."""
+    result at a time (a build's files are staged on disk as they come).
+
+    The workers start at once, so that a caller can start threads after (a progress
+    bar's): none is forked beside a thread. They stop when the results are read to the
+    end, or the iterator is closed or dropped.
+    """
     workers = min(workers, len(items))
     if workers < 2:
-        yield from (work(item) for item in items)
-        return
-    with _forked([(_streamer, (work, items[j::workers])) for j in range(workers)]) as started:
-        for k in range(len(items)):
-            yield _received(*started[k % workers])
+        return (work(item) for item in items)
+    stack = contextlib.ExitStack()
+    started = stack.enter_context(
+        _forked([(_streamer, (work, items[j::workers])) for j in range(workers)])
+    )
+    results = _in_order(stack, started, len(items))
+    weakref.finalize(results, stack.close)  # also when the caller never reads
+    return results
+
+
+def _in_order(stack: contextlib.ExitStack, started: list[Any], count: int) -> Iterator[Any]:
+    """The workers' results as they come, in order; the workers stopped after."""
+    with stack:
+        for k in range(count):
+            yield _received(*started[k % len(started)])
 
 
 @contextlib.contextmanager

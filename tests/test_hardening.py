@@ -313,6 +313,55 @@ def test_a_worker_failing_in_a_parallel_build_changes_nothing(
     assert {k: v for k, v in after.items() if k not in locks} == before
 
 
+@pytest.mark.skipif(parallel.cores() < 2, reason="one CPU: nothing to fork for")
+def test_a_build_with_a_progress_bar_still_uses_every_core(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A terminal's progress bar runs a thread; the workers are forked before it starts."""
+    import threading
+
+    import partnership.build
+    import partnership.cli
+
+    class Bar:
+        """A progress bar with a thread of its own while it is shown, as rich's has."""
+
+        def __enter__(self) -> Bar:
+            self.stop = threading.Event()
+            self.thread = threading.Thread(target=self.stop.wait)
+            self.thread.start()
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.stop.set()
+            self.thread.join()
+
+        def add_task(self, *args: object, **kw: object) -> int:
+            return 0
+
+        def update(self, *args: object, **kw: object) -> None:
+            return None
+
+        def advance(self, *args: object) -> None:
+            return None
+
+    args = _three_agreements(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    pids = tmp_path / "pids"
+    real = partnership.build.build_outputs
+
+    def noting(*a: Any, **kw: Any) -> Any:
+        with open(pids, "a", encoding="utf-8") as f:
+            f.write(f"{os.getpid()}\n")
+        return real(*a, **kw)
+
+    monkeypatch.setattr(partnership.build, "build_outputs", noting)
+    monkeypatch.setattr(partnership.cli, "_progress", lambda wanted: Bar())
+    ok(args, EPOCH_1)
+    made_in = pids.read_text(encoding="utf-8").split()
+    assert len(made_in) == 3 and str(os.getpid()) not in made_in
+
+
 def test_build_refuses_two_agreements_with_one_id(tmp_path: Path) -> None:
     a = copy_example(tmp_path)
     b = copy_example(tmp_path, "again.yaml")

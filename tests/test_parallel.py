@@ -149,3 +149,11 @@ def test_ordered_left_early_stops_its_workers() -> None:
     assert next(made)[1] == 0
     made.close()
     assert not multiprocessing.active_children()
+
+
+def test_ordered_starts_its_workers_at_once_and_dropped_stops_them() -> None:
+    """Forked before the caller starts any thread (a progress bar's), stopped if unread."""
+    made = parallel.ordered(_pid_and_square, list(range(6)), 2)
+    assert len(multiprocessing.active_children()) == 2  # before anything is read
+    del made
+    assert not multiprocessing.active_children()
