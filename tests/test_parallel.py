@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -151,9 +152,16 @@ def test_ordered_left_early_stops_its_workers() -> None:
     assert not multiprocessing.active_children()
 
 
+def _slow(x: int) -> int:
+    time.sleep(30)
+    return x
+
+
 def test_ordered_starts_its_workers_at_once_and_dropped_stops_them() -> None:
     """Forked before the caller starts any thread (a progress bar's), stopped if unread."""
-    made = parallel.ordered(_pid_and_square, list(range(6)), 2)
+    made = parallel.ordered(_slow, list(range(6)), 2)
     assert len(multiprocessing.active_children()) == 2  # before anything is read
+    began = time.monotonic()
     del made
     assert not multiprocessing.active_children()
+    assert time.monotonic() - began < 10  # stopped, not waited for
