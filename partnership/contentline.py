@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Sequence
 
 _NEWLINE = re.compile(r"\r\n?")
 _DROPPED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufeff]")
@@ -62,6 +63,11 @@ def fold(line: str, limit: int = 75) -> str:
         start = cut
     pieces.append(data[start:])
     return b"\r\n ".join(pieces).decode("utf-8")
+
+
+def serialised(lines: Sequence[str]) -> bytes:
+    """Content lines folded, each ended by CRLF, as UTF-8: a file's or a block's bytes."""
+    return "".join(fold(line) + "\r\n" for line in lines).encode("utf-8")
 
 
 def when(name: str, value: dt.date) -> str:

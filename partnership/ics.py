@@ -17,7 +17,7 @@ from types import MappingProxyType
 from partnership import __version__
 from partnership.audience import FAMILY, audience_of, contact_text, place
 from partnership.checklist_templates import KindTemplate, Templates, builtin
-from partnership.contentline import duration, escaped, fold, text, when
+from partnership.contentline import duration, escaped, serialised, text, when
 from partnership.errors import UsageError
 from partnership.identity import uid
 from partnership.messages import t
@@ -171,7 +171,7 @@ def _file_shell(language: str, timezone: str, name: str) -> bytes:
     language and zone (:func:`_file_shell_parts`), with the name line folded here."""
     before, after = _file_shell_parts(language, timezone)
     # escaped, as TEXT like any X- property (RFC 5545 3.8.8.2)
-    return before + _lines(["X-WR-CALNAME:" + escaped(text(name))]) + after
+    return before + serialised(["X-WR-CALNAME:" + escaped(text(name))]) + after
 
 
 @functools.lru_cache(maxsize=64)
@@ -184,18 +184,13 @@ def _file_shell_parts(language: str, timezone: str) -> tuple[bytes, bytes]:
         "X-WR-TIMEZONE:" + escaped(timezone),
         "END:VCALENDAR",
     ]
-    return _lines(before), _lines(after)
+    return serialised(before), serialised(after)
 
 
 def _head(language: str) -> list[str]:
     """The lines every file and CalDAV object starts with."""
     prodid = f"-//partnership//partnership {__version__}//{_PRODID_LANG[language]}"
     return ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:" + escaped(prodid), "CALSCALE:GREGORIAN"]
-
-
-def _lines(lines: Sequence[str]) -> bytes:
-    """Content lines folded, each ended by CRLF, as UTF-8."""
-    return "".join(fold(line) + "\r\n" for line in lines).encode("utf-8")
 
 
 _DAY = dt.timedelta(days=1)
@@ -245,7 +240,7 @@ def render_objects(
     stamp = _utc(dtstamp)
     told = _teller(audience, commitments, prep, templates)
     objects: dict[str, bytes] = {}
-    head = _lines(_head(a.agreement.language))
+    head = serialised(_head(a.agreement.language))
     for o in _chosen(plan, None, audience):
         main = mains.get(o.lead_up_of) if o.lead_up_of else None
         event = _event(a, commitments[o.commitment], o, main, zone, stamp, told(o))
@@ -331,7 +326,7 @@ def _event(
         trigger = "TRIGGER:" + duration(-dt.timedelta(seconds=abs(duration_seconds(reminder))))
         lines += ["BEGIN:VALARM", "ACTION:DISPLAY", "DESCRIPTION:" + title, trigger, "END:VALARM"]
     lines.append("END:VEVENT")
-    return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")
+    return serialised(lines)
 
 
 def _description(

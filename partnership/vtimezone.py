@@ -19,7 +19,7 @@ import functools
 import zoneinfo
 from typing import TYPE_CHECKING
 
-from partnership.contentline import escaped, fold, utc_offset
+from partnership.contentline import escaped, serialised, utc_offset
 
 if TYPE_CHECKING:
     from icalendar import Timezone
@@ -39,7 +39,7 @@ def vtimezone_bytes(
         outer = (first_year, last_year)
     steady = _steady_lines(tzid, first_year, last_year, outer)
     if steady is not None:
-        return "".join(fold(line) + "\r\n" for line in steady).encode("utf-8")
+        return serialised(steady)
     data: bytes = vtimezone(tzid, first_year, last_year, within=outer).to_ical()
     return data
 
