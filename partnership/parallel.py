@@ -167,6 +167,7 @@ def _streamer(work: Callable[[Any], Any], items: Sequence[Any], send: Any) -> No
 
 
 def _send(send: Any, answer: tuple[bool, Any]) -> None:
+    """Send one answer, pickled; one that does not pickle goes as an error saying so."""
     try:
         data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:  # an exception that does not pickle: its text still goes back

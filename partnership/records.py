@@ -213,6 +213,7 @@ def dump_records(records: Records) -> bytes:
 
 
 def _dump(data: Any, dumper: Any) -> str:
+    """``data`` as the records file's YAML, by ``dumper``."""
     text: str = yaml.dump(
         data, Dumper=dumper, allow_unicode=True, sort_keys=True, default_flow_style=False, width=100
     )
