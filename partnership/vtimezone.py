@@ -34,14 +34,26 @@ def vtimezone_bytes(
     A zone of one offset all through ``within`` (or the years themselves) is written
     directly: the block icalendar would write for it, with nothing to search.
     """
-    outer = within or (first_year, last_year)
-    if not (outer[0] <= first_year <= last_year <= outer[1]):
-        outer = (first_year, last_year)
+    outer = _outer(first_year, last_year, within)
     steady = _steady_lines(tzid, first_year, last_year, outer)
     if steady is not None:
         return serialised(steady)
     data: bytes = vtimezone(tzid, first_year, last_year, within=outer).to_ical()
     return data
+
+
+def _outer(first_year: int, last_year: int, within: tuple[int, int] | None) -> tuple[int, int]:
+    """The range worth computing once: ``within`` when it holds the years, else the years."""
+    if within is not None and within[0] <= first_year <= last_year <= within[1]:
+        return within
+    return (first_year, last_year)
+
+
+def _opening(tzid: str, first_year: int) -> tuple[dt.datetime, dt.datetime, dt.timedelta]:
+    """The years' first moment (naive, then in the zone) and the offset in force then."""
+    lo = dt.datetime(first_year, 1, 1)
+    start = lo.replace(tzinfo=zoneinfo.ZoneInfo(tzid))
+    return lo, start, start.utcoffset() or dt.timedelta()
 
 
 def _steady_lines(
@@ -51,9 +63,7 @@ def _steady_lines(
     minutes) all through ``outer``; else None."""
     if len(set(_noon_offsets(tzid, *outer))) != 1:
         return None
-    lo = dt.datetime(first_year, 1, 1)
-    start = lo.replace(tzinfo=zoneinfo.ZoneInfo(tzid))
-    offset = start.utcoffset() or dt.timedelta()
+    lo, start, offset = _opening(tzid, first_year)
     if offset.seconds % 60 or offset.microseconds:
         return None
     kind = "STANDARD" if start.dst() == dt.timedelta() else "DAYLIGHT"
@@ -96,9 +106,7 @@ def _block(tzid: str, first_year: int, last_year: int) -> Timezone:
     """A VTIMEZONE for the years holding only the offset in force on their first day."""
     from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
 
-    lo = dt.datetime(first_year, 1, 1)
-    start = lo.replace(tzinfo=zoneinfo.ZoneInfo(tzid))
-    offset = start.utcoffset() or dt.timedelta()
+    lo, start, offset = _opening(tzid, first_year)
     tz = Timezone()
     tz.add("TZID", tzid)
     tz.add("COMMENT", _comment(first_year, last_year))
@@ -119,9 +127,7 @@ def vtimezone(
     ``within`` names a wider range of years worth computing once (the agreement's)
     from which this one is cut; the result is shared, so callers must not change it.
     """
-    outer = within or (first_year, last_year)
-    if not (outer[0] <= first_year <= last_year <= outer[1]):
-        outer = (first_year, last_year)
+    outer = _outer(first_year, last_year, within)
     if outer == (first_year, last_year):
         return _computed(tzid, first_year, last_year)
     narrowed = _narrowed(tzid, outer, first_year, last_year)

@@ -97,9 +97,12 @@ def test_a_zone_that_changes_offset_is_icalendars_block(tzid: str) -> None:
 
 
 def test_steady_only_if_steady_through_the_whole_period() -> None:
-    """Shanghai is steady; Berlin's winter-only years are not written directly when the
-    period around them changes offset."""
+    """Tehran has kept one offset since 2023 (no daylight saving after 2022): its 2023 alone
+    is steady, but not cut from a period that still changes offset; Berlin changes within
+    the year."""
     assert _steady_lines("Asia/Shanghai", 2025, 2025, (2024, 2027)) is not None
+    assert _steady_lines("Asia/Tehran", 2023, 2023, (2023, 2023)) is not None
+    assert _steady_lines("Asia/Tehran", 2023, 2023, (2021, 2023)) is None
     assert _steady_lines("Europe/Berlin", 2025, 2025, (2025, 2025)) is None
     # a year outside ``within`` is computed on its own
     assert (
