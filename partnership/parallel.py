@@ -7,8 +7,7 @@ Workers are forked (they inherit what the caller has loaded and planned, nothing
 to them) and send their results back pickled. Where forking is not safe or not possible
 (Windows, macOS, a process with threads) everything runs here, one part after another:
 the results are the same either way, only the time differs. The district solver's LPs
-run HiGHS with its default (serial) simplex, so a worker never waits on solver threads
-it did not inherit.
+run HiGHS's serial simplex, so a worker never waits on solver threads it did not inherit.
 """
 
 from __future__ import annotations
@@ -71,14 +70,29 @@ def split(weights: Sequence[int], parts: int) -> list[list[int]]:
 def run_parts(
     work: Callable[[P], R], parts: Sequence[P], *, ship: Callable[[R], R] = lambda r: r
 ) -> list[R]:
-    """``work`` of every part, in order: the first part here, each other in a forked worker,
-    whose result goes through ``ship`` (to leave out what the caller has) before it is sent."""
+    """``work`` of every part, in the parts' order: each part in a forked worker whose
+    result goes through ``ship`` (to leave out what the caller has) before it is sent;
+    results are read as they come, so one is unpacked while others are still at work.
+    A single part runs here, unshipped. After an error every worker is heard, and the
+    error of the first part that failed is raised: the same one on every run."""
     if len(parts) < 2:
         return [work(p) for p in parts]
-    with _forked([(_worker, (work, ship, part)) for part in parts[1:]]) as started:
-        results = [work(parts[0])]
-        results.extend(_received(worker, receive) for worker, receive in started)
-        return results
+    from multiprocessing.connection import wait
+
+    with _forked([(_worker, (work, ship, part)) for part in parts]) as started:
+        pending = {receive: k for k, (_, receive) in enumerate(started)}
+        results: dict[int, Any] = {}
+        failed: dict[int, BaseException] = {}
+        while pending:
+            for ready in wait(list(pending)):
+                k = pending.pop(ready)
+                try:
+                    results[k] = _received(*started[k])
+                except Exception as exc:  # raised below: the first failed part's
+                    failed[k] = exc
+        if failed:
+            raise failed[min(failed)]
+        return [results[k] for k in range(len(parts))]
 
 
 def ordered(work: Callable[[P], R], items: Sequence[P], workers: int) -> Iterator[R]:

@@ -90,6 +90,11 @@ class DayInfo:
         return self.school_day and not self.closures
 
 
+PLAIN_TERMS_KEPT = 64
+"""How many terms' plain days (:meth:`SchoolCalendar._plain`) are kept for other calendars."""
+_PLAIN_TERMS: dict[Hashable, dict[dt.date, DayInfo]] = {}
+
+
 class SchoolCalendar:
     """School days of one agreement: official holidays, terms, weeks, closures, brigade days."""
 
@@ -208,10 +213,41 @@ class SchoolCalendar:
             return [self.day(d) for d in dates]
 
     def _fill(self, term: Term) -> None:
-        """Every day of ``term`` (none is known yet: terms never overlap), in one pass:
-        placement looks at about 800 days per agreement, so what :meth:`_compute` does per
-        day is done here with the term, its week 1 and each year's tables looked up once."""
-        days, closures, busy, weekdays = self._days, self._closures, self._busy, self._weekdays
+        """Every day of ``term`` (none is known yet: terms never overlap), at once: placement
+        looks at about 800 days per agreement. The days without a closure or brigade period
+        are the same for every calendar with the same term, weekdays and official years
+        (the schools of a district mostly share their terms), so they are made once."""
+        years = tuple(self.official(y) for y in range(term.start.year, term.end.year + 1))
+        key = (term.id, term.start, term.end, term.week1_monday, self._weekdays, years)
+        plain = _PLAIN_TERMS.get(key)
+        if plain is None:
+            if len(_PLAIN_TERMS) >= PLAIN_TERMS_KEPT:
+                _PLAIN_TERMS.clear()
+            plain = _PLAIN_TERMS[key] = self._plain(term)
+        self._days.update(plain)
+        for marked in (self._closures, self._busy):
+            for day in marked:
+                if term.start <= day <= term.end:
+                    info = plain[day]
+                    self._days[day] = DayInfo.make(
+                        day,
+                        info.term,
+                        info.week,
+                        info.official,
+                        info.holiday,
+                        tuple(self._closures.get(day, ())),
+                        tuple(self._busy.get(day, ())),
+                        info.provisional,
+                        info.school_day,
+                        info.day_off,
+                    )
+
+    def _plain(self, term: Term) -> dict[dt.date, DayInfo]:
+        """Every day of ``term`` as if it had no closure or brigade period, in one pass
+        (what :meth:`_compute` does per day, with the term, its week 1 and each year's
+        tables looked up once)."""
+        days: dict[dt.date, DayInfo] = {}
+        weekdays = self._weekdays
         monday, tid = term.week1_monday.toordinal(), term.id
         year = 0
         off: dict[dt.date, str] = {}
@@ -236,12 +272,13 @@ class SchoolCalendar:
                 (n - monday) // 7 + 1,
                 kind,
                 name,
-                tuple(closures.get(day, ())),
-                tuple(busy.get(day, ())),
+                (),
+                (),
                 official.provisional,
                 school,
                 day_off,
             )
+        return days
 
     def _compute(self, day: dt.date, term: Term | None, week: int) -> DayInfo:
         kind, name = self.holiday(day)

@@ -46,11 +46,26 @@ def _pid_and_square(x: int) -> tuple[int, int]:
     return os.getpid(), x * x
 
 
-def test_run_parts_keeps_the_order_and_ships_only_what_workers_send() -> None:
+def test_run_parts_keeps_the_order_and_ships_what_workers_send() -> None:
     out = parallel.run_parts(_pid_and_square, [1, 2, 3], ship=lambda r: (r[0], -r[1]))
-    assert [v for _, v in out] == [1, -4, -9]  # the first part ran here, unshipped
-    assert out[0][0] == os.getpid()
+    assert [v for _, v in out] == [-1, -4, -9]  # every part in a worker, shipped
+    assert os.getpid() not in {pid for pid, _ in out}
     assert len({pid for pid, _ in out}) == 3
+    # one part runs here, as it is
+    assert parallel.run_parts(_pid_and_square, [4], ship=lambda r: (r[0], -r[1])) == [
+        (os.getpid(), 16)
+    ]
+
+
+def _slow_square(x: int) -> int:
+    time.sleep(0.3 if x == 1 else 0)
+    return x * x
+
+
+def test_run_parts_reads_results_as_they_come_and_gives_them_in_order() -> None:
+    t0 = time.perf_counter()
+    assert parallel.run_parts(_slow_square, [1, 2, 3]) == [1, 4, 9]
+    assert time.perf_counter() - t0 >= 0.3  # the slow first part was waited for
 
 
 def _fails(x: int) -> int:
@@ -63,6 +78,18 @@ def test_a_workers_error_reaches_the_caller_whole() -> None:
     with pytest.raises(InputError) as caught:
         parallel.run_parts(_fails, [1, 2])
     assert caught.value.problems == [Problem("d.yaml", 3, 5, "brigades: unknown")]
+
+
+def _fails_at(x: int) -> int:
+    if x > 1:
+        time.sleep(0.3 if x == 2 else 0)  # the later part fails first
+        raise ValueError(f"part {x}")
+    return x
+
+
+def test_of_several_errors_the_first_parts_is_raised() -> None:
+    with pytest.raises(ValueError, match="part 2"):
+        parallel.run_parts(_fails_at, [1, 2, 3])
 
 
 def _dies(x: int) -> int:

@@ -129,3 +129,59 @@ def test_without_official_holidays_a_national_day_is_a_school_day() -> None:
     assert first_school_day(*_term("2025-10-01", "2025-12-31")) == dt.date(2025, 10, 9)
     term, spec = _term("2025-10-01", "2025-12-31", holidays="none")
     assert first_school_day(term, spec) == dt.date(2025, 10, 1)
+
+
+# ---- days shared by calendars with the same terms ------------------------------------------
+
+
+_SHARED_TERM_CASES = [
+    {},
+    {"closures": [{"name": "运动会", "start": "2024-10-16", "end": "2024-10-18"}]},
+    {"brigade_unavailable": [{"name": "战备", "start": "2024-10-14", "end": "2024-10-17"}]},
+    {
+        "closures": [{"name": "期中考试", "start": "2025-04-21", "end": "2025-04-22"}],
+        "brigade_unavailable": [{"name": "战备", "start": "2025-04-22", "end": "2025-04-25"}],
+    },
+    {"weekdays": ["mon", "tue", "wed", "thu", "fri", "sat"]},
+    {"holidays": "none"},
+    {
+        "notices": [
+            {
+                "year": 2024,
+                "days_off": [{"name": "校庆", "start": "2024-11-11", "end": "2024-11-11"}],
+            }
+        ]
+    },
+]
+
+
+def test_calendars_with_the_same_terms_share_plain_days_but_keep_their_own() -> None:
+    """Each calendar's days are what it computes one at a time, whichever calendar of the
+    same terms filled them first: closures, brigade days, weekdays and holidays stay its own."""
+    import partnership.schoolcalendar as sc
+
+    agreements = [_agreement(**spec) for spec in _SHARED_TERM_CASES]
+    for order in (agreements, list(reversed(agreements))):
+        sc._PLAIN_TERMS.clear()
+        for a in order:
+            cal = SchoolCalendar(a)
+            for term in cal.terms:
+                for info in cal.term_days(term):
+                    week = (info.date - term.week1_monday).days // 7 + 1
+                    assert info == cal._compute(info.date, term, week)
+    # the closures and brigade days of one did not reach the plain days the others use
+    plain = [i for days in sc._PLAIN_TERMS.values() for i in days.values()]
+    assert plain and all(not i.closures and not i.brigade_busy for i in plain)
+
+
+def test_the_shared_plain_days_are_bounded() -> None:
+    import partnership.schoolcalendar as sc
+
+    for shift in range(sc.PLAIN_TERMS_KEPT + 5):
+        start = dt.date(2024, 9, 1) + dt.timedelta(days=shift)
+        a = factory.agreement(
+            terms=[factory.term("t", "学期", start.isoformat(), "2025-01-17")],
+            commitments=[factory.per_term("brigade-visit", "走进消防支队")],
+        )
+        SchoolCalendar(a).day(dt.date(2024, 12, 2))
+        assert 1 <= len(sc._PLAIN_TERMS) <= sc.PLAIN_TERMS_KEPT

@@ -363,6 +363,15 @@ def blocked_by_fixed(school: School) -> set[dt.date]:
     return out
 
 
+_DAYS = 1 << 22
+"""Above every date's ordinal (9999-12-31 is 3 652 059): (number, day) pairs as one integer."""
+_KIND_CODE: dict[Kind | None, int] = {None: 0, "host": 1, "attend": 2}
+_KIND_OF: tuple[Kind, Kind] = ("host", "attend")
+
+Row = tuple[int, str | None, int]
+"""A school row of the LP: (school, term or None for a max_per_day row, day ordinal)."""
+
+
 class _Bound:
     """The LP relaxation of the whole problem of one brigade, for a lower bound.
 
@@ -372,6 +381,10 @@ class _Bound:
     window of ``min_gap_days`` days of a term (at most one activity in it). Columns and
     school rows are added as the LP needs them (column generation, cutting planes); the
     Lagrangian bound of any of its duals is valid, and the last one is kept.
+
+    An activity and one of its days is a *pair*; a school and one of its days a *cell*;
+    days are ordinals. Pairs, brigade slots and cells are numbered in the order the
+    schools, their activities and candidates give (slots and cells as first met).
     """
 
     def __init__(
@@ -382,97 +395,104 @@ class _Bound:
         self.np = np
         self.schools = schools
         self.items: list[tuple[int, Item]] = []
-        self.slot_of: dict[tuple[Kind, dt.date], int] = {}
-        self.slots: list[tuple[Kind, dt.date]] = []
-        items: list[int] = []
-        slots: list[int] = []
-        costs: list[int] = []
-        where: list[tuple[int, dt.date]] = []
-        slot_of, all_slots = self.slot_of, self.slots
-        cell_of: dict[tuple[int, dt.date], int] = {}
-        cells: list[int] = []
+        days: list[int] = []
+        counts: list[int] = []
+        prefs: list[int] = []
+        kinds: list[int] = []
+        owners: list[int] = []
+        blocked: list[int] = []
         for i, school in enumerate(schools):
-            blocked = blocked_by_fixed(school)
+            blocked.extend(i * _DAYS + d.toordinal() for d in blocked_by_fixed(school))
             for it in school.items:
-                pref, kind = it.pref, it.kind
-                if pref is None:
+                if it.pref is None:
                     continue
-                n = len(self.items)
                 self.items.append((i, it))
-                for day in it.candidates:
-                    if day in blocked:
-                        continue
-                    s = -1
-                    if kind is not None:
-                        key = (kind, day)
-                        found = slot_of.get(key)
-                        if found is None:
-                            found = slot_of[key] = len(all_slots)
-                            all_slots.append(key)
-                        s = found
-                    at = (i, day)
-                    c = cell_of.get(at)
-                    if c is None:
-                        c = cell_of[at] = len(cell_of)
-                    items.append(n)
-                    slots.append(s)
-                    costs.append(abs((day - pref).days))
-                    where.append(at)
-                    cells.append(c)
-        self.where = where
-        self.pair_item = np.array(items, dtype=np.int64)
-        self.pair_slot = np.array(slots, dtype=np.int64)
-        self.pair_cost = np.array(costs, dtype=np.float64)
+                days.extend(map(dt.date.toordinal, it.candidates))
+                counts.append(len(it.candidates))
+                prefs.append(it.pref.toordinal())
+                kinds.append(_KIND_CODE[it.kind])
+                owners.append(i)
+        item = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+        day = np.array(days, dtype=np.int64)
+        cell_key = np.array(owners, dtype=np.int64)[item] * _DAYS + day
+        keep = ~np.isin(cell_key, np.array(blocked, dtype=np.int64))
+        item, day, cell_key = item[keep], day[keep], cell_key[keep]
+        kind = np.array(kinds, dtype=np.int64)[item]
+        self.pair_item = item
+        self.pair_cost = np.abs(day - np.array(prefs, dtype=np.int64)[item]).astype(np.float64)
+        uses = kind > 0
+        slot = np.full(len(item), -1, dtype=np.int64)
+        slot[uses], slot_keys = _first_met(np, kind[uses] * _DAYS + day[uses])
+        self.pair_slot = slot
+        self.slots: list[tuple[Kind, dt.date]] = [
+            (_KIND_OF[k // _DAYS - 1], dt.date.fromordinal(k % _DAYS)) for k in slot_keys.tolist()
+        ]
         self.cap = np.array([max(0, room(k)) for k in self.slots], dtype=np.float64)
-        self.cell_of = cell_of  # (school, day) -> its number, in the order first met
-        self.cells = cells
-        self.pair_cell = np.array(cells, dtype=np.int64)
-        self.item_of, self.slot_at = items, slots  # the same as Python lists, for loops
-        self.term: dict[tuple[int, dt.date], str | None] = {}
-        self.rows: dict[tuple[int, dt.date], list[tuple[int, str | None, dt.date]]] = {}
+        self.pair_cell, cell_keys = _first_met(np, cell_key)
+        self.cell_of: dict[int, int] = {k: c for c, k in enumerate(cell_keys.tolist())}
+        self.cell_keys: list[int] = cell_keys.tolist()  # school * _DAYS + day, by cell
+        self.pair_day = day
+        self.item_of: list[int] = item.tolist()  # the same as a Python list, for loops
+        self.term: dict[int, str | None] = {}
+        self.cell_rows: dict[int, list[int]] = {}
+        self.row_id: dict[Row, int] = {}  # every school row a column is in, numbered
+        self.row_list: list[Row] = []
+        self.row_rhs: list[float] = []
 
-    def _term(self, i: int, day: dt.date) -> str | None:
-        key = (i, day)
+    def _term(self, i: int, day: int) -> str | None:
+        key = i * _DAYS + day
         if key not in self.term:
-            self.term[key] = self.schools[i].term_at(day)
+            self.term[key] = self.schools[i].term_at(dt.date.fromordinal(day))
         return self.term[key]
 
-    def rows_of(self, i: int, day: dt.date) -> list[tuple[int, str | None, dt.date]]:
-        """The school rows a day of school ``i`` is in: (school, term, first day of window)
-        (worked out once per school and day: every column of that day asks, every round)."""
-        key = (i, day)
-        found = self.rows.get(key)
+    def rows_of(self, cell: int) -> list[int]:
+        """The numbers of the school rows a cell is in (worked out once per cell: every
+        column of that cell asks); rows are numbered as first met."""
+        found = self.cell_rows.get(cell)
         if found is None:
+            i, day = divmod(self.cell_keys[cell], _DAYS)
             g = self.schools[i].min_gap_days
-            term = self._term(i, day)
-            if g < 1 or term is None:
-                found = [(i, None, day)]
-            else:
-                found = [(i, term, day - dt.timedelta(days=k)) for k in range(g)]
-            self.rows[key] = found
+            term = self._term(i, day) if g >= 1 else None
+            mine: list[Row] = (
+                [(i, None, day)] if term is None else [(i, term, day - k) for k in range(g)]
+            )
+            found = self.cell_rows[cell] = [self._row(r) for r in mine]
         return found
 
-    def rhs(self, row: tuple[int, str | None, dt.date]) -> float:
-        i, term, day = row
-        if term is not None:
-            return 1.0
-        s = self.schools[i]
-        return float(s.max_per_day - len(s.fixed.get(day, ())))
+    def _row(self, row: Row) -> int:
+        """The number of a school row, and its right-hand side (kept in ``row_rhs``)."""
+        found = self.row_id.get(row)
+        if found is None:
+            found = self.row_id[row] = len(self.row_list)
+            self.row_list.append(row)
+            i, term, day = row
+            s = self.schools[i]
+            fixed = len(s.fixed.get(dt.date.fromordinal(day), ()))
+            # at least 1: a cell of the row is a day its fixed activities leave free
+            self.row_rhs.append(1.0 if term is not None else float(s.max_per_day - fixed))
+        return found
 
-    def days_of(self, row: tuple[int, str | None, dt.date]) -> list[dt.date]:
+    def cells_of(self, row: Row) -> list[int]:
+        """The cells (of candidate days) a school row holds."""
         i, term, day = row
         if term is None:
-            return [day]
-        g = self.schools[row[0]].min_gap_days
-        out = [day + dt.timedelta(days=k) for k in range(g)]
-        return [d for d in out if self._term(i, d) == term]
+            found = self.cell_of.get(i * _DAYS + day)
+            return [] if found is None else [found]
+        g = self.schools[i].min_gap_days
+        out = []
+        for d in range(day, day + g):
+            found = self.cell_of.get(i * _DAYS + d)
+            if found is not None and self._term(i, d) == term:
+                out.append(found)
+        return out
 
     def solve(self) -> tuple[int, dict[Key, dt.date | None]]:
         """The best Lagrangian bound (rounded up: the optimum is a whole number) and the
         LP's last assignment (each item's column holding more than half, if any).
 
         One HiGHS model grows: new columns and rows are added to it, so each solve starts
-        from the previous basis.
+        from the previous basis. A school row joins the LP once its columns' values
+        break it.
         """
         import highspy
 
@@ -487,6 +507,9 @@ class _Bound:
             starts, np.diff(np.append(starts, len(order)))
         )
         h = quiet_highs()
+        # primal simplex: measured faster here than the default dual, as most rounds only
+        # add columns (the basis stays primal feasible) and a few rows
+        h.setOptionValue("simplex_strategy", 4)
         inf = highspy.kHighsInf
         # rows: one per item (= 1), one per brigade slot (<= room); then school rows
         h.addRows(
@@ -509,62 +532,69 @@ class _Bound:
             np.arange(n_items, dtype=np.int32),
             np.ones(n_items),
         )
-        rows: dict[tuple[int, str | None, dt.date], int] = {}
-        rhs: list[float] = []
+        lp_rows: list[int] = []  # school row numbers, in the LP's order after ``base``
+        lp_index: dict[int, int] = {}  # school row number -> its place in lp_rows
         at_cell: dict[int, list[int]] = {}  # cell -> LP columns there
         cols: list[int] = []  # LP column n_items + k holds pair cols[k]
-        col_rows: list[list[tuple[int, str | None, dt.date]]] = []  # its school rows
+        entry_row: list[int] = []  # the school rows of every column, column after column
+        entry_col: list[int] = []  # ... and the column (k) each belongs to
         active = np.zeros(len(order), dtype=bool)
+        rows_of = self.rows_of
 
         def add_cols(new: Any) -> None:
-            starts_: list[int] = []
-            index: list[int] = []
-            for p in new.tolist():
-                starts_.append(len(index))
-                index.append(self.item_of[p])
-                s = self.slot_at[p]
-                if s >= 0:
-                    index.append(n_items + s)
-                i, day = self.where[p]
-                mine = self.rows_of(i, day)
-                index.extend(base + rows[r] for r in mine if r in rows)
-                at_cell.setdefault(self.cells[p], []).append(n_items + len(cols))
-                cols.append(p)
-                col_rows.append(mine)
+            first = len(cols)
+            cells = self.pair_cell[new].tolist()
+            mine = [rows_of(c) for c in cells]
+            for k, (c, rs) in enumerate(zip(cells, mine, strict=True), start=first):
+                at_cell.setdefault(c, []).append(n_items + k)
+                entry_row.extend(rs)
+                entry_col.extend([k] * len(rs))
+            cols.extend(new.tolist())
+            # each column: its item's row, its brigade slot's (if any), its school rows
+            # already in the LP, in that order
+            slot = self.pair_slot[new]
+            uses = slot >= 0
+            owner = np.repeat(np.arange(len(new)), [len(rs) for rs in mine])
+            held = np.array([lp_index.get(r, -1) for rs in mine for r in rs], dtype=np.int64)
+            there = held >= 0
+            col = np.concatenate([np.arange(len(new)), np.flatnonzero(uses), owner[there]])
+            place = np.concatenate(
+                [np.zeros(len(new)), np.ones(int(uses.sum())), np.full(int(there.sum()), 2)]
+            )
+            index = np.concatenate([self.pair_item[new], n_items + slot[uses], base + held[there]])
+            by_col = np.lexsort((place, col))
             h.addCols(
                 len(new),
                 self.pair_cost[new],
                 np.zeros(len(new)),
                 np.full(len(new), inf),
                 len(index),
-                np.array(starts_, dtype=np.int32),
-                np.array(index, dtype=np.int32),
+                np.searchsorted(col[by_col], np.arange(len(new))).astype(np.int32),
+                index[by_col].astype(np.int32),
                 np.ones(len(index)),
             )
             active[new] = True
 
-        def add_rows(new: list[tuple[int, str | None, dt.date]]) -> None:
+        def add_rows(new: list[int]) -> None:
             starts_: list[int] = []
             index: list[int] = []
             for r in new:
-                rows[r] = len(rows)
-                rhs.append(self.rhs(r))
+                lp_index[r] = len(lp_rows)
+                lp_rows.append(r)
                 starts_.append(len(index))
-                for day in self.days_of(r):
-                    c = self.cell_of.get((r[0], day))
-                    if c is not None:
-                        index.extend(at_cell.get(c, ()))
+                for c in self.cells_of(self.row_list[r]):
+                    index.extend(at_cell.get(c, ()))
             h.addRows(
                 len(new),
                 np.full(len(new), -inf),
-                np.array(rhs[-len(new) :]),
+                np.array([self.row_rhs[r] for r in new]),
                 len(index),
                 np.array(starts_, dtype=np.int32),
                 np.array(index, dtype=np.int32),
                 np.ones(len(index)),
             )
 
-        add_cols(np.flatnonzero(rank < 3))
+        add_cols(np.flatnonzero(rank == 0))  # each item's cheapest day; the LP asks for more
         bound = -math.inf
         x: Any = None
         for _ in range(_MAX_ROUNDS * 4):
@@ -575,27 +605,26 @@ class _Bound:
             mu = dual[:n_items]
             lam = np.append(np.maximum(0.0, -dual[n_items:base]), 0.0)  # slot -1: no price
             pi = np.maximum(0.0, -dual[base:])
-            per_cell = np.zeros(len(self.cell_of))
-            row_list = list(rows)
-            for r in np.flatnonzero(pi > 0):
-                row = row_list[int(r)]
-                for day in self.days_of(row):
-                    c = self.cell_of.get((row[0], day))
-                    if c is not None:
-                        per_cell[c] += pi[r]
+            per_cell = np.zeros(len(self.cell_keys))
+            for r in np.flatnonzero(pi > 0).tolist():
+                for c in self.cells_of(self.row_list[lp_rows[r]]):
+                    per_cell[c] += pi[r]
             price = self.pair_cost + lam[self.pair_slot] + per_cell[self.pair_cell]
             best = np.full(n_items, float(UNPLACED_COST))
             np.minimum.at(best, self.pair_item, price)
-            value = best.sum() - (lam[:-1] * self.cap).sum() - float((pi * np.array(rhs)).sum())
+            rhs = np.array([self.row_rhs[r] for r in lp_rows])
+            value = best.sum() - (lam[:-1] * self.cap).sum() - float((pi * rhs).sum())
             bound = max(bound, float(value))
-            load: dict[tuple[int, str | None, dt.date], float] = {}
-            for k in np.flatnonzero(x[n_items:] > 1e-9).tolist():
-                v = float(x[n_items + k])
-                for r in col_rows[k]:
-                    load[r] = load.get(r, 0.0) + v
+            # each school row's load: the columns' values summed in column order
+            held = x[n_items : n_items + len(cols)]
+            weight = np.where(held > 1e-9, held, 0.0)[np.array(entry_col, dtype=np.int64)]
+            load = np.bincount(
+                np.array(entry_row, dtype=np.int64), weights=weight, minlength=len(self.row_list)
+            )
+            over = np.flatnonzero(load > np.array(self.row_rhs) + 1e-7).tolist()
             cut = sorted(
-                (r for r, v in load.items() if r not in rows and v > self.rhs(r) + 1e-7),
-                key=lambda r: (r[0], r[1] or "", r[2]),
+                (r for r in over if r not in lp_index),
+                key=lambda r: (self.row_list[r][0], self.row_list[r][1] or "", self.row_list[r][2]),
             )
             new = np.flatnonzero((price - mu[self.pair_item] < -1e-7) & ~active)
             if not cut and not len(new):
@@ -605,8 +634,18 @@ class _Bound:
             if len(new):
                 add_cols(new)
         chosen: dict[Key, dt.date | None] = {(i, it.oid): None for i, it in self.items}
-        for k, p in enumerate(cols):
-            if x is not None and n_items + k < len(x) and x[n_items + k] > 0.5:
-                i, it = self.items[int(self.pair_item[p])]
-                chosen[(i, it.oid)] = self.where[p][1]
+        if x is not None:
+            for k in np.flatnonzero(x[n_items : n_items + len(cols)] > 0.5).tolist():
+                p = cols[k]
+                i, it = self.items[self.item_of[p]]
+                chosen[(i, it.oid)] = dt.date.fromordinal(int(self.pair_day[p]))
         return max(0, math.ceil(bound - 1e-6)), chosen
+
+
+def _first_met(np: Any, keys: Any) -> tuple[Any, Any]:
+    """Each key's number, keys numbered in the order first met; and the keys in that order."""
+    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    number = np.empty(len(unique), dtype=np.int64)
+    number[order] = np.arange(len(unique), dtype=np.int64)
+    return number[inverse], unique[order]
