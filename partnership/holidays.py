@@ -127,6 +127,17 @@ def official_year(
         raise CalendarRangeError(
             t("holidays.out_of_range", year=year, first=FIRST_YEAR, last=LAST_YEAR)
         )
+    return _from_tables(year, tuple(notices)) if notices else _without_notices(year)
+
+
+@cache
+def _without_notices(year: int) -> OfficialYear:
+    """:func:`official_year` of an agreement without notices, worked out once a year (every
+    calendar of a district asks for the same few years)."""
+    return _from_tables(year, ())
+
+
+def _from_tables(year: int, notices: Sequence[Notice]) -> OfficialYear:
     source, off, work, lieu = _tables(year, notices)
     return OfficialYear(year, source, tuple(sorted(off.items())), tuple(sorted(work.items())), lieu)
 

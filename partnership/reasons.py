@@ -9,7 +9,8 @@ was searched), each with the first rule that ruled it out.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,8 @@ RULED_OUT: tuple[str, ...] = (
 )
 # at most this many runs of ruled-out days are named; the rest are counted
 SHOWN_RUNS = 3
+# reason texts kept for reasons that say the same again (a district's schools often do)
+REASONS_KEPT = 16384
 
 
 @dataclass(frozen=True)
@@ -377,20 +380,19 @@ def _n_days(n: int) -> str:
 
 
 def _md(day: dt.date) -> str:
-    return f"{day:%m-%d}"
+    return f"{day.month:02d}-{day.day:02d}"  # as f"{day:%m-%d}", without strftime
 
 
 def _span(a: dt.date, b: dt.date, lang: str) -> str:
     return _md(a) if a == b else _t(lang, f"{_md(a)}至{_md(b)}", f"{_md(a)}–{_md(b)}")
 
 
-def _prefix(day: dt.date, calendar: SchoolCalendar, lang: str) -> str:
-    info = calendar.day(day)
+def _prefix(day: dt.date, week_no: int | None, lang: str) -> str:
+    """The day's term week and weekday (``week_no`` None: the day is outside every term)."""
     wd = weekday(day, lang)
-    term = calendar.term_of(day)
-    if term is None:
-        return _t(lang, f"{day:%m-%d}{wd}（学期外）：", f"{wd} {day:%m-%d} (outside terms): ")
-    return _t(lang, f"{week(info.week or 0, lang)}{wd}：", f"{week(info.week or 0, lang)}, {wd}: ")
+    if week_no is None:
+        return _t(lang, f"{_md(day)}{wd}（学期外）：", f"{wd} {_md(day)} (outside terms): ")
+    return _t(lang, f"{week(week_no, lang)}{wd}：", f"{week(week_no, lang)}, {wd}: ")
 
 
 _DAY_OFF: dict[str, tuple[str, str]] = {
@@ -416,9 +418,8 @@ def _ids(c: Claim) -> str:
     return ", ".join(c.others)
 
 
-def _day_text(c: Claim, agreement: Agreement) -> str:
+def _day_text(c: Claim, lang: str) -> str:
     """One run of ruled-out days, in words."""
-    lang = agreement.agreement.language
     span = _span(c.start, c.end, lang)
     n = c.days
     r = c.rule
@@ -462,8 +463,9 @@ def _day_text(c: Claim, agreement: Agreement) -> str:
     return _t(lang, f"{span}{zh}", f"{span} {en}")
 
 
-def _lead_text(c: Claim, agreement: Agreement) -> str:
-    lang = agreement.agreement.language
+def _lead_text(c: Claim, lang: str, names: Mapping[str, str]) -> str:
+    """What a reason starts from: the span looked at, or the festival (``names``: the
+    festivals' names in ``lang``)."""
     r = c.rule
     if r == "span":
         if c.name == "month":
@@ -473,28 +475,53 @@ def _lead_text(c: Claim, agreement: Agreement) -> str:
             return _t(lang, f"窗口第{p['from']}–{p['to']}周", f"window weeks {p['from']}–{p['to']}")
         return _t(lang, "全学期", "the whole term")
     if r == "festival":
-        return definition(c.name, agreement.festivals).name(lang)
+        return names[c.name]
     raise AssertionError(r)
+
+
+def _festival_names(
+    claims: Iterable[Claim], agreement: Agreement, lang: str
+) -> tuple[tuple[str, str], ...]:
+    """The names in ``lang`` of the festivals the claims name (the agreement may define its
+    own festivals)."""
+    keys = dict.fromkeys(c.name for c in claims if c.rule in ("festival", "kept-exact"))
+    return tuple((k, definition(k, agreement.festivals).name(lang)) for k in keys)
 
 
 def _reason(
     claims: list[Claim], day: dt.date, calendar: SchoolCalendar, agreement: Agreement
 ) -> Reason:
     lang = agreement.agreement.language
+    info = calendar.day(day)
+    week_no = None if info.term is None else (info.week or 0)
+    kept = tuple(claims)
+    return Reason(_text(kept, day, week_no, lang, _festival_names(kept, agreement, lang)), kept)
+
+
+@functools.lru_cache(maxsize=REASONS_KEPT)
+def _text(
+    claims: tuple[Claim, ...],
+    day: dt.date,
+    week_no: int | None,
+    lang: str,
+    names: tuple[tuple[str, str], ...],
+) -> str:
+    """A reason's text: a function of these alone, so one text serves every school whose
+    reason says the same (most of a district's schools share their terms and rules)."""
     sep = _t(lang, "；", "; ")
-    text = _prefix(day, calendar, lang) + sep.join(_sentences(claims, day, agreement))
-    return Reason(text, tuple(claims))
+    return _prefix(day, week_no, lang) + sep.join(_sentences(claims, day, lang, dict(names)))
 
 
-def _sentences(claims: list[Claim], day: dt.date, agreement: Agreement) -> Iterable[str]:
-    lang = agreement.agreement.language
+def _sentences(
+    claims: Sequence[Claim], day: dt.date, lang: str, names: Mapping[str, str]
+) -> Iterable[str]:
     by = {c.rule: c for c in claims}
     passed = [c for c in claims if c.rule in RULED_OUT or c.rule in ("more", "published", "joint")]
     comma = _t(lang, "，", ", ")
     if "ideal" in by:
         ideal = by["ideal"]
         p = dict(ideal.parts)
-        span = _lead_text(by["span"], agreement)
+        span = _lead_text(by["span"], lang, names)
         if p["n"] == 1:
             yield _t(
                 lang,
@@ -511,12 +538,12 @@ def _sentences(claims: list[Claim], day: dt.date, agreement: Agreement) -> Itera
         if passed:
             yield (
                 _t(lang, "更近的日期：", "nearer days: ")
-                + comma.join(_day_text(c, agreement) for c in passed)
+                + comma.join(_day_text(c, lang) for c in passed)
                 + _t(lang, "；取最近的可用日", "; the nearest usable day")
             )
     elif "festival" in by:
         f = by["festival"]
-        name = _lead_text(f, agreement)
+        name = _lead_text(f, lang, names)
         if "search" not in by:
             yield _t(lang, f"{name}当天", f"on {name}")
         else:
@@ -541,7 +568,7 @@ def _sentences(claims: list[Claim], day: dt.date, agreement: Agreement) -> Itera
                 lang, f"{name}（{_md(f.start)}）{move[0]}", f"{name} ({_md(f.start)}): {move[1]}"
             )
             if passed:
-                yield comma.join(_day_text(c, agreement) for c in passed)
+                yield comma.join(_day_text(c, lang) for c in passed)
     elif "lead-up" in by:
         lu = by["lead-up"]
         n = dict(lu.parts)["days_before"]
@@ -570,19 +597,19 @@ def _sentences(claims: list[Claim], day: dt.date, agreement: Agreement) -> Itera
                 "placed in an earlier term",
             )
         if passed:
-            yield comma.join(_day_text(c, agreement) for c in passed)
+            yield comma.join(_day_text(c, lang) for c in passed)
     else:
         if "agreement-date" in by:
             yield _t(lang, "协议约定的日期", "the date set in the agreement")
         elif "kept-exact" in by:
-            name = definition(by["kept-exact"].name, agreement.festivals).name(lang)
+            name = names[by["kept-exact"].name]
             yield _t(lang, f"{name}当天（按约定保留原日期）", f"on {name} (kept exactly)")
         else:
             yield _t(lang, f"按记录改期至{_md(day)}", f"moved to {_md(day)} as recorded")
         if passed:
             yield (
                 _t(lang, "注意：", "note: ")
-                + comma.join(_day_text(c, agreement) for c in passed)
+                + comma.join(_day_text(c, lang) for c in passed)
                 + _t(lang, "（仍按要求保留）", " (kept as asked)")
             )
 
@@ -617,9 +644,10 @@ _COUNT_LABELS: dict[str, tuple[str, str]] = {
 
 def _render_unplaced(claims: list[Claim], agreement: Agreement, lang: str) -> str:
     by = {c.rule: c for c in claims}
+    names = dict(_festival_names(claims, agreement, lang))
     detail = _counts_text([c for c in claims if c.rule == "count"], lang)
     if "festival" in by:
-        name = _lead_text(by["festival"], agreement)
+        name = _lead_text(by["festival"], lang, names)
         s = by["search"]
         n = dict(s.parts)["days"]
         md = _md(by["festival"].start)
@@ -640,7 +668,7 @@ def _render_unplaced(claims: list[Claim], agreement: Agreement, lang: str) -> st
             span = _span(s.start, s.end, lang)
             where_text = _t(lang, f"{where[0]}（{span}）", f"{where[1]} ({span})")
     else:
-        where_text = _lead_text(by["span"], agreement)
+        where_text = _lead_text(by["span"], lang, names)
     return _t(
         lang, f"{where_text}内没有可用日：{detail}", f"no usable day in {where_text}: {detail}"
     )
@@ -679,7 +707,7 @@ def held_impossible(
     lang = agreement.agreement.language
     claim = day_rule(calendar.day(day), d, agreement, board, d.id)
     cause = (
-        _day_text(claim, agreement)
+        _day_text(claim, lang)
         if claim is not None
         else _t(lang, "不再是首选的可用日", "no longer a usable day")
     )
@@ -704,7 +732,7 @@ def awaiting(day: dt.date, lang: str) -> str:
 def given_notice(day: dt.date, claims: Sequence[Claim], agreement: Agreement, moved: bool) -> str:
     """Notice for a date the admin gave (agreement or records) that is no ordinary school day."""
     lang = agreement.agreement.language
-    what = _t(lang, "，", ", ").join(_day_text(c, agreement) for c in claims)
+    what = _t(lang, "，", ", ").join(_day_text(c, lang) for c in claims)
     if moved:
         return _t(
             lang,

@@ -403,3 +403,29 @@ def test_a_custom_festival_kept_or_searched_later_and_a_lead_up_on_its_target(
     plan = place(a).by_id()
     got = tuple(plan[oid].why for oid in ("keep/sd-2024", "show/sd-2024", "open/once/lead-up-1"))
     assert got == _SCHOOL_DAY[language]
+
+
+@pytest.mark.parametrize("language", [ZH, EN])
+def test_reasons_that_say_the_same_share_a_text_and_a_festivals_own_name_stays_its_own(
+    language: str,
+) -> None:
+    """Texts are kept for reasons that say the same again: two agreements whose custom
+    festival has one key but another name still read their own name."""
+
+    def festival_reasons(name: str) -> tuple[str, ...]:
+        repeat = {"festivals": ["sd"], "placement": "nearest", "max_shift_days": 3}
+        a = make_agreement(
+            [
+                {"id": "keep", "title": "庆典", "repeat": {**repeat, "placement": "exact"}},
+                {"id": "show", "title": "汇演", "repeat": repeat},
+            ],
+            [AUTUMN_2024],
+            language=language,
+            festivals=[{"key": "sd", "name": name, "month": 10, "day": 20}],
+        )
+        plan = place(a).by_id()
+        return plan["keep/sd-2024"].why, plan["show/sd-2024"].why
+
+    first, again, other = (festival_reasons(n) for n in ("校庆日", "校庆日", "建校日"))
+    assert first == again and all("校庆日" in why for why in first)
+    assert other == tuple(why.replace("校庆日", "建校日") for why in first)

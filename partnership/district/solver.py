@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -534,34 +535,38 @@ class _Bound:
         )
         lp_rows: list[int] = []  # school row numbers, in the LP's order after ``base``
         lp_index: dict[int, int] = {}  # school row number -> its place in lp_rows
+        lp_at_cell: dict[int, list[int]] = {}  # cell -> places of the LP's school rows on it
         at_cell: dict[int, list[int]] = {}  # cell -> LP columns there
         cols: list[int] = []  # LP column n_items + k holds pair cols[k]
-        entry_row: list[int] = []  # the school rows of every column, column after column
-        entry_col: list[int] = []  # ... and the column (k) each belongs to
+        col_cells: list[int] = []  # ... on cell col_cells[k]
+        # the school rows of the columns that ever held a value, and the column of each
+        # entry: a column's rows are worked out once it first holds one
+        entries: list[tuple[Any, Any]] = [(np.zeros(0, dtype=np.int64),) * 2]
+        known = np.zeros(len(order), dtype=bool)
         active = np.zeros(len(order), dtype=bool)
-        rows_of = self.rows_of
+        rhs_all = np.zeros(0)  # the right-hand side of every school row numbered so far
 
         def add_cols(new: Any) -> None:
             first = len(cols)
             cells = self.pair_cell[new].tolist()
-            mine = [rows_of(c) for c in cells]
-            for k, (c, rs) in enumerate(zip(cells, mine, strict=True), start=first):
+            for k, c in enumerate(cells, start=first):
                 at_cell.setdefault(c, []).append(n_items + k)
-                entry_row.extend(rs)
-                entry_col.extend([k] * len(rs))
             cols.extend(new.tolist())
-            # each column: its item's row, its brigade slot's (if any), its school rows
-            # already in the LP, in that order
+            col_cells.extend(cells)
+            # each column: its item's row, its brigade slot's (if any), the LP's school
+            # rows on its cell, in that order
+            held = [lp_at_cell.get(c, ()) for c in cells]
+            counts = [len(rs) for rs in held]
+            on = np.fromiter(itertools.chain.from_iterable(held), np.int64, sum(counts))
             slot = self.pair_slot[new]
             uses = slot >= 0
-            owner = np.repeat(np.arange(len(new)), [len(rs) for rs in mine])
-            held = np.array([lp_index.get(r, -1) for rs in mine for r in rs], dtype=np.int64)
-            there = held >= 0
-            col = np.concatenate([np.arange(len(new)), np.flatnonzero(uses), owner[there]])
-            place = np.concatenate(
-                [np.zeros(len(new)), np.ones(int(uses.sum())), np.full(int(there.sum()), 2)]
+            col = np.concatenate(
+                [np.arange(len(new)), np.flatnonzero(uses), np.repeat(np.arange(len(new)), counts)]
             )
-            index = np.concatenate([self.pair_item[new], n_items + slot[uses], base + held[there]])
+            place = np.concatenate(
+                [np.zeros(len(new)), np.ones(int(uses.sum())), np.full(len(on), 2)]
+            )
+            index = np.concatenate([self.pair_item[new], n_items + slot[uses], base + on])
             by_col = np.lexsort((place, col))
             h.addCols(
                 len(new),
@@ -579,11 +584,12 @@ class _Bound:
             starts_: list[int] = []
             index: list[int] = []
             for r in new:
-                lp_index[r] = len(lp_rows)
+                j = lp_index[r] = len(lp_rows)
                 lp_rows.append(r)
                 starts_.append(len(index))
                 for c in self.cells_of(self.row_list[r]):
                     index.extend(at_cell.get(c, ()))
+                    lp_at_cell.setdefault(c, []).append(j)
             h.addRows(
                 len(new),
                 np.full(len(new), -inf),
@@ -593,6 +599,14 @@ class _Bound:
                 np.array(index, dtype=np.int32),
                 np.ones(len(index)),
             )
+
+        def learn(ks: list[int]) -> None:
+            """The school rows of columns ``ks``, kept as entries."""
+            mine = [self.rows_of(col_cells[k]) for k in ks]
+            counts = [len(rs) for rs in mine]
+            rows = np.fromiter(itertools.chain.from_iterable(mine), np.int64, sum(counts))
+            entries.append((rows, np.repeat(np.array(ks, dtype=np.int64), counts)))
+            known[ks] = True
 
         add_cols(np.flatnonzero(rank == 0))  # each item's cheapest day; the LP asks for more
         bound = -math.inf
@@ -612,16 +626,22 @@ class _Bound:
             price = self.pair_cost + lam[self.pair_slot] + per_cell[self.pair_cell]
             best = np.full(n_items, float(UNPLACED_COST))
             np.minimum.at(best, self.pair_item, price)
-            rhs = np.array([self.row_rhs[r] for r in lp_rows])
+            rhs = rhs_all[np.array(lp_rows, dtype=np.int64)]
             value = best.sum() - (lam[:-1] * self.cap).sum() - float((pi * rhs).sum())
             bound = max(bound, float(value))
-            # each school row's load: the columns' values summed in column order
+            # each school row's load from the columns holding a value
             held = x[n_items : n_items + len(cols)]
-            weight = np.where(held > 1e-9, held, 0.0)[np.array(entry_col, dtype=np.int64)]
+            positive = held > 1e-9
+            fresh = np.flatnonzero(positive & ~known[: len(cols)]).tolist()
+            if fresh:
+                learn(fresh)
+                entries[:] = [tuple(np.concatenate(part) for part in zip(*entries, strict=True))]
+                rhs_all = np.array(self.row_rhs)
+            rows, owner = entries[0]
             load = np.bincount(
-                np.array(entry_row, dtype=np.int64), weights=weight, minlength=len(self.row_list)
+                rows, weights=np.where(positive, held, 0.0)[owner], minlength=len(rhs_all)
             )
-            over = np.flatnonzero(load > np.array(self.row_rhs) + 1e-7).tolist()
+            over = np.flatnonzero(load > rhs_all + 1e-7).tolist()
             cut = sorted(
                 (r for r in over if r not in lp_index),
                 key=lambda r: (self.row_list[r][0], self.row_list[r][1] or "", self.row_list[r][2]),
