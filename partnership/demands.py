@@ -7,6 +7,7 @@ preference) and, for reports of failure, the days it was looked for in.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -42,14 +43,28 @@ def _days(start: dt.date, end: dt.date) -> list[dt.date]:
     return list(map(dt.date.fromordinal, range(start.toordinal(), end.toordinal() + 1)))
 
 
+def _by_month(days: list[dt.date]) -> list[list[dt.date]]:
+    """A run of consecutive days cut at each month's end."""
+    out: list[list[dt.date]] = []
+    i = 0
+    while i < len(days):
+        first = days[i]
+        nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        n = min(len(days) - i, (nxt - first).days)
+        out.append(days[i : i + n])
+        i += n
+    return out
+
+
 def window_days(term: Term, c: Commitment) -> list[dt.date]:
-    """Days of ``term`` inside the commitment's week window (the whole term without one)."""
-    days = _days(term.start, term.end)
+    """Days of ``term`` inside the commitment's week window (the whole term without one):
+    weeks a..b run from week a's Monday to week b's Sunday."""
     if c.window is None:
-        return days
+        return _days(term.start, term.end)
     a, b = c.window.weeks
-    monday = term.week1_monday  # Term.week_of, with the term's week 1 looked up once
-    return [d for d in days if a <= (d - monday).days // 7 + 1 <= b]
+    monday = term.week1_monday
+    first = max(term.start, monday + dt.timedelta(days=7 * (a - 1)))
+    return _days(first, min(term.end, monday + dt.timedelta(days=7 * b - 1)))
 
 
 def unusable(
@@ -78,14 +93,21 @@ def unusable(
     return None
 
 
-def usable(info: DayInfo, weekdays: tuple[int, ...], c: Commitment, *, strict: bool) -> bool:
-    """Whether a day can hold the commitment (before capacity and gaps are considered):
-    :func:`unusable` gives None, asked in the order that rules most days out first."""
-    return (
-        info.school_day  # the calendar's: in a term, and no official day off
-        and not info.closures
-        and (not strict or info.date.weekday() in weekdays)
-        and not (c.brigade and info.brigade_busy)
+def usable_dates(
+    infos: Iterable[DayInfo], weekdays: tuple[int, ...], c: Commitment, *, strict: bool
+) -> tuple[dt.date, ...]:
+    """The days that can hold the commitment (before capacity and gaps are considered),
+    in order: those :func:`unusable` gives None, asked in the order that rules most days
+    out first (one comprehension: placement asks it of about 2000 days an agreement)."""
+    days = frozenset(weekdays) if strict else frozenset(range(7))
+    brigade = bool(c.brigade)
+    return tuple(
+        i.date
+        for i in infos
+        if i.school_day  # the calendar's: in a term, and no official day off
+        and not i.closures
+        and i.date.weekday() in days
+        and not (brigade and i.brigade_busy)
     )
 
 
@@ -100,7 +122,7 @@ def usable_days(
     """The days of ``domain`` that can hold the commitment, in order (once per calendar)."""
 
     def make() -> tuple[dt.date, ...]:
-        return tuple(i.date for i in calendar.days(domain) if usable(i, weekdays, c, strict=strict))
+        return usable_dates(calendar.days(domain), weekdays, c, strict=strict)
 
     return calendar.day_list(("usable", domain, weekdays, bool(c.brigade), strict), make)
 
@@ -131,12 +153,8 @@ def expand(agreement: Agreement, calendar: SchoolCalendar) -> list[Demand]:
         elif form == "month":
             assert r.count is not None
             for term in calendar.terms:
-                term_days = window_days(term, c)
-                by_month: dict[tuple[int, int], list[dt.date]] = {}
-                for d in term_days:  # (year, month), not strftime per day: it is slow
-                    by_month.setdefault((d.year, d.month), []).append(d)
-                for (year, mo), mdays in sorted(by_month.items()):
-                    month = f"{year:04d}-{mo:02d}"
+                for mdays in _by_month(window_days(term, c)):
+                    month = f"{mdays[0].year:04d}-{mdays[0].month:02d}"
                     if not any(calendar.day(d).school_day for d in mdays):
                         continue
                     for n in range(1, r.count + 1):

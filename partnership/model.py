@@ -11,6 +11,7 @@ annotation from its string (a compile per field, ~7 ms of a single `build`).
 
 import datetime as dt
 import difflib
+import functools
 import itertools
 import re
 import zoneinfo
@@ -490,7 +491,14 @@ class Agreement(_Model):
     def weekdays_for(self, c: Commitment) -> tuple[int, ...]:
         """Weekday numbers (Monday = 0) on which commitment ``c`` may take place."""
         names = c.weekdays if c.weekdays is not None else self.calendar.weekdays
-        return tuple(sorted({WEEKDAYS.index(n) for n in names}))
+        return _weekday_numbers(tuple(names))
+
+
+@functools.lru_cache(maxsize=128)
+def _weekday_numbers(names: tuple[str, ...]) -> tuple[int, ...]:
+    """The weekday numbers of weekday names, sorted, each once (placement asks this for
+    every demand and every day it explains; agreements use few sets of weekdays)."""
+    return tuple(sorted({WEEKDAYS.index(n) for n in names}))
 
 
 Path = tuple[str | int, ...]

@@ -9,7 +9,6 @@ was searched), each with the first rule that ruled it out.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -491,14 +490,26 @@ def _festival_names(
 def _reason(
     claims: list[Claim], day: dt.date, calendar: SchoolCalendar, agreement: Agreement
 ) -> Reason:
+    """The reason of these claims on ``day``; one that says the same as a reason before
+    it is that reason, text and claims (most schools of a district share their terms and
+    rules: their plans then share these objects, also when sent between processes)."""
     lang = agreement.agreement.language
     info = calendar.day(day)
     week_no = None if info.term is None else (info.week or 0)
     kept = tuple(claims)
-    return Reason(_text(kept, day, week_no, lang, _festival_names(kept, agreement, lang)), kept)
+    names = _festival_names(kept, agreement, lang)
+    key = (kept, day, week_no, lang, names)
+    found = _KEPT.get(key)
+    if found is None:
+        if len(_KEPT) >= REASONS_KEPT:
+            _KEPT.clear()
+        found = _KEPT[key] = Reason(_text(kept, day, week_no, lang, names), kept)
+    return found
 
 
-@functools.lru_cache(maxsize=REASONS_KEPT)
+_KEPT: dict[tuple[object, ...], Reason] = {}
+
+
 def _text(
     claims: tuple[Claim, ...],
     day: dt.date,
@@ -506,8 +517,8 @@ def _text(
     lang: str,
     names: tuple[tuple[str, str], ...],
 ) -> str:
-    """A reason's text: a function of these alone, so one text serves every school whose
-    reason says the same (most of a district's schools share their terms and rules)."""
+    """A reason's text: a function of these alone (``week_no`` None: outside every term;
+    ``names``: the festivals' names in ``lang``)."""
     sep = _t(lang, "；", "; ")
     return _prefix(day, week_no, lang) + sep.join(_sentences(claims, day, lang, dict(names)))
 

@@ -14,7 +14,7 @@ def _worked_out_afresh() -> None:
     """Each test words its reasons and works its official years out itself, not from what
     an earlier test left kept (a mutation run would otherwise test the kept results
     instead of the code)."""
-    reasons._text.cache_clear()
+    reasons._KEPT.clear()
     holidays._without_notices.cache_clear()
 
 

@@ -11,7 +11,7 @@ from factory import AUTUMN_2024, SPRING_2025, make_agreement
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from partnership.demands import Demand, expand, unusable, usable, window_days
+from partnership.demands import Demand, expand, unusable, usable_dates, window_days
 from partnership.model import Agreement
 from partnership.schoolcalendar import DayInfo, SchoolCalendar
 
@@ -55,6 +55,54 @@ def test_window_days_without_a_window_is_the_whole_term() -> None:
     a = make_agreement([commitment({"per": "term", "count": 1})])
     term = a.term("2024-autumn")
     assert window_days(term, a.commitments[0]) == list(span(D(2024, 9, 1), D(2025, 1, 17)))
+
+
+@given(
+    start=st.dates(D(2024, 8, 20), D(2025, 8, 20)),
+    length=st.integers(0, 200),
+    window=st.one_of(st.none(), st.tuples(st.integers(1, 30), st.integers(0, 30))),
+    per_month=st.booleans(),
+)
+@example(start=D(2024, 9, 1), length=0, window=(1, 0), per_month=True)  # a one-day term
+@example(start=D(2024, 12, 30), length=40, window=None, per_month=True)  # into a new year
+def test_window_and_month_days_are_the_terms_days_in_those_weeks_and_months(
+    start: dt.date, length: int, window: tuple[int, int] | None, per_month: bool
+) -> None:
+    """The week window's days are the days of the term whose term week is in it, and a
+    month's demand takes that month's days of them (checked day by day)."""
+    term = {"id": "t", "name": "学期", "start": start.isoformat()}
+    term["end"] = (start + dt.timedelta(days=length)).isoformat()
+    extra = {} if window is None else {"window": {"weeks": [window[0], window[0] + window[1]]}}
+    repeat = {"per": "month" if per_month else "term", "count": 1}
+    a = Agreement.model_validate(  # cross-checks aside: a term may have no room at all
+        {
+            "version": 1,
+            "agreement": {"id": "w", "title": "协议", "start": "2024-06-01", "end": "2026-06-30"},
+            "parties": {"school": {"name": "大磨小学"}, "brigade": {"name": "消防救援支队"}},
+            "calendar": {"terms": [term]},
+            "commitments": [commitment(repeat, **extra)],
+        }
+    )
+    t, c = a.term("t"), a.commitments[0]
+    wanted = [
+        d
+        for d in span(t.start, t.end)
+        if c.window is None or c.window.weeks[0] <= t.week_of(d) <= c.window.weeks[1]
+    ]
+    assert window_days(t, c) == wanted
+    cal = SchoolCalendar(a)
+    got = expand(a, cal)
+    if per_month:
+        months = {f"{d:%Y-%m}" for d in wanted}
+        expected = {
+            m: tuple(d for d in wanted if f"{d:%Y-%m}" == m)
+            for m in sorted(months)
+            if any(cal.day(d).school_day for d in wanted if f"{d:%Y-%m}" == m)
+        }
+        assert {d.month: d.domain for d in got} == expected
+        assert [d.month for d in got] == list(expected)
+    else:
+        assert [d.domain for d in got] == [tuple(wanted)]
 
 
 def test_per_month_covers_months_with_a_school_day_in_the_term() -> None:
@@ -154,6 +202,13 @@ def test_once_and_once_in() -> None:
     assert opening.term is not None and opening.term.id == "2025-spring"
     assert opening.domain == span(D(2025, 2, 17), D(2025, 2, 23))
     assert opening.target == D(2025, 2, 20)  # the middle of the window
+
+
+def usable(info: DayInfo, weekdays: tuple[int, ...], c: Any, *, strict: bool) -> bool:
+    """Whether the one day ``info`` can hold the commitment."""
+    got = usable_dates([info], weekdays, c, strict=strict)
+    assert got in ((), (info.date,))
+    return bool(got)
 
 
 def test_usable_strict_and_festival_rules_on_a_make_up_sunday() -> None:
