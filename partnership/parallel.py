@@ -68,18 +68,24 @@ def split(weights: Sequence[int], parts: int) -> list[list[int]]:
 
 
 def run_parts(
-    work: Callable[[P], R], parts: Sequence[P], *, ship: Callable[[R], R] = lambda r: r
+    work: Callable[[P], R],
+    parts: Sequence[P],
+    *,
+    ship: Callable[[R], R] = lambda r: r,
+    meanwhile: Callable[[], object] = lambda: None,
 ) -> list[R]:
     """``work`` of every part, in the parts' order: each part in a forked worker whose
     result goes through ``ship`` (to leave out what the caller has) before it is sent;
-    results are read as they come, so one is unpacked while others are still at work.
-    A single part runs here, unshipped. After an error every worker is heard, and the
-    error of the first part that failed is raised: the same one on every run."""
+    here, ``meanwhile`` runs once they are started, and results are read as they come,
+    so one is unpacked while others are still at work. A single part runs here,
+    unshipped, and ``meanwhile`` not at all. After an error every worker is heard, and
+    the error of the first part that failed is raised: the same one on every run."""
     if len(parts) < 2:
         return [work(p) for p in parts]
     from multiprocessing.connection import wait
 
     with _forked([(_worker, (work, ship, part)) for part in parts]) as started:
+        meanwhile()
         pending = {receive: k for k, (_, receive) in enumerate(started)}
         results: dict[int, Any] = {}
         failed: dict[int, BaseException] = {}

@@ -68,6 +68,24 @@ def test_run_parts_reads_results_as_they_come_and_gives_them_in_order() -> None:
     assert time.perf_counter() - t0 >= 0.3  # the slow first part was waited for
 
 
+def _ends_later(x: int) -> tuple[int, float]:
+    time.sleep(0.5)
+    return os.getpid(), time.time()
+
+
+def test_meanwhile_runs_here_while_the_workers_work_and_not_for_a_single_part() -> None:
+    ran: list[tuple[int, float]] = []
+
+    def meanwhile() -> None:
+        ran.append((os.getpid(), time.time()))
+
+    out = parallel.run_parts(_ends_later, [1, 2], meanwhile=meanwhile)
+    assert [pid for pid, _ in ran] == [os.getpid()] and os.getpid() not in dict(out)
+    assert ran[0][1] < min(end for _, end in out)  # before the workers were done
+    assert parallel.run_parts(_pid_and_square, [3], meanwhile=meanwhile) == [(os.getpid(), 9)]
+    assert len(ran) == 1
+
+
 def _fails(x: int) -> int:
     if x == 2:
         raise InputError([Problem("d.yaml", 3, 5, "brigades: unknown")])

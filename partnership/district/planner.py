@@ -228,21 +228,33 @@ def _plan_district(
     def work(group: list[int]) -> list[_Outcome]:
         return [_plan_unit(loaded, records, *units[u]) for u in group]
 
-    results = parallel.run_parts(work, groups, ship=lambda outs: [o.shipped() for o in outs])
+    # the agreements and calendars of the plans workers send, made here while they plan
+    made: dict[int, tuple[Agreement, SchoolCalendar]] = {}
+
+    def meanwhile() -> None:
+        for brigade, members in units:
+            for k in members:
+                m = loaded.members[k]
+                a = with_brigade(m.agreement, brigade) if brigade else m.agreement
+                made[k] = (a, SchoolCalendar(a))
+
+    results = parallel.run_parts(
+        work, groups, ship=lambda outs: [o.shipped() for o in outs], meanwhile=meanwhile
+    )
     by_unit = {
         u: o for g, r in zip(groups, results, strict=True) for u, o in zip(g, r, strict=True)
     }
     outcomes = [by_unit[u] for u in range(len(units))]
     days = {b.id: o.days for (b, _), o in zip(units, outcomes, strict=True) if b}
     schools: list[SchoolPlan | None] = [None] * len(loaded.members)
-    for (brigade, _), o in zip(units, outcomes, strict=True):
+    for o in outcomes:
         for j, k in enumerate(o.members):
             m = loaded.members[k]
             if o.plans:
                 plan, cal = o.plans[j], o.calendars[j]
-            else:  # planned by a worker: the same agreement and calendar made again here
-                a = with_brigade(m.agreement, brigade) if brigade else m.agreement
-                plan, cal = Plan(a, *o.bare[j]), SchoolCalendar(a)
+            else:  # planned by a worker: its agreement and calendar were made here
+                a, cal = made[k]
+                plan = Plan(a, *o.bare[j])
             schools[k] = SchoolPlan(m, plan.agreement, cal, records.get(m.path, Records()), plan)
     return DistrictPlan(
         loaded,

@@ -194,20 +194,22 @@ def test_parts_planned_by_workers_come_back_as_the_plan_made_here(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """What a worker sends (plans without their agreements and calendars) gives back, once
-    put together here, the plan made in one process: each part but the first goes through
-    ``ship`` and pickle as in a forked worker, without forking (tests/district/conftest.py)."""
+    put together here with what ``meanwhile`` made, the plan made in one process: each
+    part goes through ``ship`` and pickle as in a forked worker, without forking
+    (tests/district/conftest.py)."""
     shipped: list[int] = []
 
-    def here(work: Any, parts: Any, *, ship: Any) -> list[Any]:
-        rest = [pickle.loads(pickle.dumps(ship(work(p)))) for p in parts[1:]]
-        shipped.extend(len(r) for r in rest)
-        return [work(parts[0]), *rest]
+    def here(work: Any, parts: Any, *, ship: Any, meanwhile: Any) -> list[Any]:
+        meanwhile()
+        sent = [pickle.loads(pickle.dumps(ship(work(p)))) for p in parts]
+        shipped.extend(len(r) for r in sent)
+        return sent
 
     loaded = load_district(several_brigades(tmp_path))
     one = plan_district(loaded, {}, cores=1)
     monkeypatch.setattr(parallel, "run_parts", here)
     several = plan_district(loaded, {}, cores=4)
-    assert shipped == [1, 1, 1]  # four units: three brigades and the school without one
+    assert shipped == [1, 1, 1, 1]  # four units: three brigades and the school without one
     assert several.moved == one.moved and one.moved
     for field in ("brigades", "objective", "bound", "unplaced", "notices"):
         assert getattr(several, field) == getattr(one, field), field
