@@ -41,8 +41,9 @@ RULED_OUT: tuple[str, ...] = (
 )
 # at most this many runs of ruled-out days are named; the rest are counted
 SHOWN_RUNS = 3
-# reason texts kept for reasons that say the same again (a district's schools often do)
+# reasons kept for reasons that say the same again (a district's schools often do)
 REASONS_KEPT = 16384
+_KEPT: dict[tuple[object, ...], Reason] = {}  # see _reason
 
 
 @dataclass(frozen=True)
@@ -505,9 +506,6 @@ def _reason(
             _KEPT.clear()
         found = _KEPT[key] = Reason(_text(kept, day, week_no, lang, names), kept)
     return found
-
-
-_KEPT: dict[tuple[object, ...], Reason] = {}
 
 
 def _text(
