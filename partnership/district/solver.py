@@ -405,8 +405,7 @@ class _Bound:
         for i, school in enumerate(schools):
             blocked.extend(i * _DAYS + d.toordinal() for d in blocked_by_fixed(school))
             for it in school.items:
-                if it.pref is None:
-                    continue
+                assert it.pref is not None  # a span holds the items with a preferred day
                 self.items.append((i, it))
                 days.extend(map(dt.date.toordinal, it.candidates))
                 counts.append(len(it.candidates))
@@ -476,9 +475,8 @@ class _Bound:
     def cells_of(self, row: Row) -> list[int]:
         """The cells (of candidate days) a school row holds."""
         i, term, day = row
-        if term is None:
-            found = self.cell_of.get(i * _DAYS + day)
-            return [] if found is None else [found]
+        if term is None:  # a day's row: made for its cell
+            return [self.cell_of[i * _DAYS + day]]
         g = self.schools[i].min_gap_days
         out = []
         for d in range(day, day + g):
