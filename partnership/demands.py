@@ -50,7 +50,7 @@ def _by_month(days: list[dt.date]) -> list[list[dt.date]]:
     while i < len(days):
         first = days[i]
         nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-        n = min(len(days) - i, (nxt - first).days)
+        n = (nxt - first).days  # the month's days from this one on (a slice stops at the end)
         out.append(days[i : i + n])
         i += n
     return out

@@ -432,3 +432,20 @@ def test_reasons_that_say_the_same_share_a_text_and_a_festivals_own_name_stays_i
     assert [o.why for o in other] == [o.why.replace("校庆日", "建校日") for o in first]
     # one reason object: the same text and claims, sent between processes once
     assert all(x.claims is y.claims and x.why is y.why for x, y in zip(first, again, strict=True))
+
+
+def test_the_reasons_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reasons are kept for reasons that say the same again, at most REASONS_KEPT of them;
+    a plan made with the store full is the plan made with room in it."""
+    from partnership import reasons
+
+    a = make_agreement(
+        [{"id": "visit", "title": "走进消防", "repeat": {"per": "term", "count": 2}}],
+        [AUTUMN_2024],
+    )
+    roomy = place(a)
+    reasons._KEPT.clear()
+    monkeypatch.setattr(reasons, "REASONS_KEPT", 1)
+    tight = place(a)
+    assert len(reasons._KEPT) == 1
+    assert [o.why for o in tight.occurrences] == [o.why for o in roomy.occurrences]

@@ -142,6 +142,10 @@ _SHARED_TERM_CASES = [
         "closures": [{"name": "期中考试", "start": "2025-04-21", "end": "2025-04-22"}],
         "brigade_unavailable": [{"name": "战备", "start": "2025-04-22", "end": "2025-04-25"}],
     },
+    {  # closed, and the brigade busy, on official days off: the holidays' names stay
+        "closures": [{"name": "校庆", "start": "2024-09-30", "end": "2024-10-03"}],
+        "brigade_unavailable": [{"name": "值守", "start": "2024-12-31", "end": "2025-01-01"}],
+    },
     {"weekdays": ["mon", "tue", "wed", "thu", "fri", "sat"]},
     {"holidays": "none"},
     {
@@ -185,3 +189,20 @@ def test_the_shared_plain_days_are_bounded() -> None:
         )
         SchoolCalendar(a).day(dt.date(2024, 12, 2))
         assert 1 <= len(sc._PLAIN_TERMS) <= sc.PLAIN_TERMS_KEPT
+
+
+def test_a_term_in_the_last_year_with_holiday_data_fills() -> None:
+    """The shared days are keyed by the official years the term spans, and no more: a term
+    ending in the last year the calendar knows asks for no year after it."""
+    from partnership.holidays import LAST_YEAR
+
+    end = f"{LAST_YEAR}-12-31"
+    a = factory.agreement(
+        start=f"{LAST_YEAR - 1}-06-01",
+        end=end,
+        terms=[factory.term("t", "学期", f"{LAST_YEAR}-09-01", end)],
+        commitments=[factory.per_term("brigade-visit", "走进消防支队")],
+    )
+    cal = SchoolCalendar(a)
+    info = cal.day(dt.date(LAST_YEAR, 12, 30))
+    assert info.term == "t" and info.school_day
