@@ -259,3 +259,26 @@ def test_the_bound_applies_a_gap_only_within_a_term() -> None:
     )  # fmt: skip
     bound, chosen = _Bound([a], lambda key: 1).solve()
     assert bound == 0 and chosen == {(0, "a1"): _day(10), (0, "a2"): _day(11)}
+
+
+def test_the_lp_bound_prices_a_day_with_room_for_two() -> None:
+    """Three activities want day 1 of a school that takes two a day: one moves a day (cost
+    1). The LP's own bound (before it is capped by the plan's objective) is exactly that:
+    the day's row is priced by its dual times its two places."""
+    from partnership.district.solver import _Bound
+
+    a = School(
+        "a", "b", 2, 0, _term, {}, [],
+        [Item(f"a{k}", None, _day(1), (_day(1), _day(2))) for k in range(3)],
+    )  # fmt: skip
+    bound, chosen = _Bound([a], lambda key: 1).solve()
+    assert bound == 1
+    assert sorted(d for d in chosen.values() if d is not None) == [_day(1), _day(1), _day(2)]
+
+
+def test_the_lp_adds_every_column_that_lowers_its_cost() -> None:
+    """A problem (found by the mutation run) whose bound proves its plan only once the LP has
+    every day whose reduced cost is below zero, not only those far below."""
+    schools, rules, cap = _problem(205, True)
+    result = solve(schools, cap)
+    assert result.bound == result.objective == round(optimum(rules, cap, PENALTY)[0]) == 2
