@@ -365,7 +365,9 @@ def _translate(doc: Document, model: type[BaseModel], err: Any) -> Problem:
             return doc.problem(loc, t("loader.unquote", key=name, expected=expected))
         what = t("loader.no_value") if value is None else t("loader.bad_value", value=_show(value))
         use = t("loader.use_one_of" if " or " in expected else "loader.use", expected=expected)
-        return doc.problem(loc, f"{name}: {what}{use}{_suggestion(value, choices)}")
+        return doc.problem(
+            loc, t("loader.named", key=name, message=f"{what}{use}{_suggestion(value, choices)}")
+        )
     if kind in ("string_type", "str_type") and value is None:
         return doc.problem(loc, t("loader.no_value_write", key=name))
     if kind == "too_short" and ctx.get("min_length") == 1:
@@ -379,7 +381,7 @@ def _translate(doc: Document, model: type[BaseModel], err: Any) -> Problem:
         return doc.problem(loc, t(key, key=name, value=_show(value), **ctx))
     if value is not None and not isinstance(value, (dict, list)):
         message = t("loader.got", message=message, value=_show(value))
-    return doc.problem(loc, f"{name}: {message}")
+    return doc.problem(loc, t("loader.named", key=name, message=message))
 
 
 _KIND_ALIASES = {
@@ -403,10 +405,12 @@ def _plain(value: Any) -> Any:
 
 
 def _named(path: Loc, message: str) -> str:
-    """``path: message``, without the message repeating the key (``once: once: ...``)."""
-    if path and message.startswith(f"{path[-1]}: "):
-        message = message[len(f"{path[-1]}: ") :]
-    return f"{dotted(path)}: {message}"
+    """``path: message`` (``path：message`` in Chinese), without the message repeating the
+    key (``once: once: ...``)."""
+    for sep in (": ", "："):
+        if path and message.startswith(f"{path[-1]}{sep}"):
+            message = message[len(f"{path[-1]}{sep}") :]
+    return t("loader.named", key=dotted(path), message=message)
 
 
 def _pointed(doc: Document, loc: Loc, message: str) -> Loc:

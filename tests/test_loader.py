@@ -677,3 +677,29 @@ def test_unreadable_paths_are_named_with_the_reason(tmp_path: Path) -> None:
         with pytest.raises(InputError) as info:
             read_limited(path, shown)
         assert [str(p) for p in info.value.problems] == [message]
+
+
+def test_in_chinese_every_problem_names_its_key_with_a_chinese_colon() -> None:
+    """A key and what is wrong with it are joined by "：" in Chinese and ": " in English,
+    whichever rule found it (a model rule, a choice of values, a bound)."""
+    import re
+
+    from partnership import messages
+
+    text = EXAMPLE.replace("language: zh-CN", "language: fr", 1)
+    text = re.sub(r"(\n  id: )(\S+)", r"\1Bad Id", text, count=1)
+    text = text.replace("max_per_day: 1", "max_per_day: 0", 1)
+    assert text.count("Bad Id") == 1 and "language: fr" in text and "max_per_day: 0" in text
+    try:
+        messages.set_language("zh-CN")
+        zh = refused(text)
+        messages.set_language("en")
+        en = refused(text)
+    finally:
+        messages.set_language(None)
+    assert len(zh) == len(en) == 3
+    keys = ["agreement.id", "agreement.language", "scheduling.max_per_day"]
+    for line, key in zip(sorted(zh, key=lambda s: int(s.split(":")[1])), keys, strict=True):
+        assert re.match(rf"a\.yaml:\d+:\d+: {re.escape(key)}：\S", line), line
+    for line, key in zip(sorted(en, key=lambda s: int(s.split(":")[1])), keys, strict=True):
+        assert re.match(rf"a\.yaml:\d+:\d+: {re.escape(key)}: \S", line), line
