@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+import uuid
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -617,6 +618,34 @@ def test_type_mistakes_are_named_exactly(text: str, message: str) -> None:
     assert [str(p) for p in info.value.problems] == [f"t.yaml:{message}"]
 
 
+class _Odd(BaseModel):
+    ident: uuid.UUID = uuid.UUID(int=0)  # an error kind the catalogue has no words for
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_a_mistake_the_catalogue_has_no_words_for_keeps_pydantics_own(lang: str) -> None:
+    """An error kind without a message of our own is still named, placed and shown with the
+    value given (a mapping or list is not repeated), in the user's language around it."""
+    from partnership import messages
+
+    got: dict[str, list[str]] = {}
+    try:
+        messages.set_language(lang)  # type: ignore[arg-type]
+        for text in ("ident: abc\n", "ident: {a: 1}\n"):
+            with pytest.raises(InputError) as info:
+                loader.validate_document(parse_yaml(text.encode(), "t.yaml"), _Odd)
+            got[text] = [str(p) for p in info.value.problems]
+    finally:
+        messages.set_language(None)
+    sep, value = ("：", "，实际是 'abc'") if lang == "zh-CN" else (": ", ", got 'abc'")
+    (scalar,) = got["ident: abc\n"]
+    assert scalar.startswith(f"t.yaml:1:8: ident{sep}") and scalar.endswith(value)
+    assert "UUID" in scalar
+    (mapping,) = got["ident: {a: 1}\n"]
+    assert mapping.startswith(f"t.yaml:1:8: ident{sep}") and "UUID" in mapping
+    assert "{" not in mapping and "实际是" not in mapping and "got" not in mapping
+
+
 @pytest.mark.parametrize(
     ("value", "shown"),
     [
@@ -681,7 +710,8 @@ def test_unreadable_paths_are_named_with_the_reason(tmp_path: Path) -> None:
 
 def test_in_chinese_every_problem_names_its_key_with_a_chinese_colon() -> None:
     """A key and what is wrong with it are joined by "：" in Chinese and ": " in English,
-    whichever rule found it (a model rule, a choice of values, a bound)."""
+    whichever rule found it (a model rule, a choice of values, a bound), and a rule's
+    message that starts with its own key does not say it twice."""
     import re
 
     from partnership import messages
@@ -703,3 +733,18 @@ def test_in_chinese_every_problem_names_its_key_with_a_chinese_colon() -> None:
         assert re.match(rf"a\.yaml:\d+:\d+: {re.escape(key)}：\S", line), line
     for line, key in zip(sorted(en, key=lambda s: int(s.split(":")[1])), keys, strict=True):
         assert re.match(rf"a\.yaml:\d+:\d+: {re.escape(key)}: \S", line), line
+
+    # a rule whose message starts with its key (once: …) names it once, in either language
+    outside = EXAMPLE.replace("repeat: {once: 2024-06-08}", "repeat: {once: 2031-06-08}", 1)
+    assert "once: 2031-06-08" in outside
+    said = {}
+    try:
+        for lang in ("zh-CN", "en"):
+            messages.set_language(lang)  # type: ignore[arg-type]
+            said[lang] = refused(outside)
+    finally:
+        messages.set_language(None)
+    (zh_line,) = said["zh-CN"]
+    (en_line,) = said["en"]
+    assert zh_line.split(" ", 1)[1].startswith("commitments[5].repeat.once：2031-06-08 不在")
+    assert en_line.split(" ", 1)[1].startswith("commitments[5].repeat.once: 2031-06-08 lies")
