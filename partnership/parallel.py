@@ -88,7 +88,7 @@ def run_parts(
         meanwhile()
         pending = {receive: k for k, (_, receive) in enumerate(started)}
         results: dict[int, Any] = {}
-        failed: dict[int, BaseException] = {}
+        failed: dict[int, Exception] = {}
         while pending:
             for ready in wait(list(pending)):
                 k = pending.pop(ready)

@@ -225,22 +225,21 @@ class SchoolCalendar:
                 _PLAIN_TERMS.clear()
             plain = _PLAIN_TERMS[key] = self._plain(term)
         self._days.update(plain)
-        for marked in (self._closures, self._busy):
-            for day in marked:
-                if term.start <= day <= term.end:
-                    info = plain[day]
-                    self._days[day] = DayInfo.make(
-                        day,
-                        info.term,
-                        info.week,
-                        info.official,
-                        info.holiday,
-                        tuple(self._closures.get(day, ())),
-                        tuple(self._busy.get(day, ())),
-                        info.provisional,
-                        info.school_day,
-                        info.day_off,
-                    )
+        for day in self._closures.keys() | self._busy.keys():  # each marked day once
+            if term.start <= day <= term.end:
+                info = plain[day]
+                self._days[day] = DayInfo.make(
+                    day,
+                    info.term,
+                    info.week,
+                    info.official,
+                    info.holiday,
+                    tuple(self._closures.get(day, ())),
+                    tuple(self._busy.get(day, ())),
+                    info.provisional,
+                    info.school_day,
+                    info.day_off,
+                )
 
     def _plain(self, term: Term) -> dict[dt.date, DayInfo]:
         """Every day of ``term`` as if it had no closure or brigade period, in one pass

@@ -608,7 +608,7 @@ class _Bound:
 
         add_cols(np.flatnonzero(rank == 0))  # each item's cheapest day; the LP asks for more
         bound = -math.inf
-        x: Any = None
+        x: Any  # the LP's values, set in the first round (the loop runs at least once)
         for _ in range(_MAX_ROUNDS * 4):
             h.run()
             sol = h.getSolution()
@@ -652,11 +652,10 @@ class _Bound:
             if len(new):
                 add_cols(new)
         chosen: dict[Key, dt.date | None] = {(i, it.oid): None for i, it in self.items}
-        if x is not None:
-            for k in np.flatnonzero(x[n_items : n_items + len(cols)] > 0.5).tolist():
-                p = cols[k]
-                i, it = self.items[self.item_of[p]]
-                chosen[(i, it.oid)] = dt.date.fromordinal(int(self.pair_day[p]))
+        for k in np.flatnonzero(x[n_items : n_items + len(cols)] > 0.5).tolist():
+            p = cols[k]
+            i, it = self.items[self.item_of[p]]
+            chosen[(i, it.oid)] = dt.date.fromordinal(int(self.pair_day[p]))
         return max(0, math.ceil(bound - 1e-6)), chosen
 
 
